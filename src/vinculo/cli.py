@@ -1,0 +1,288 @@
+"""The `vinculo` command.
+
+vinculo up [--host H] [--port P]     migrate, load reference data and the demo, serve
+vinculo demo --size small|medium|large [--reset] [--seed N]
+vinculo check                        system checks, policy packs, database, task queue
+vinculo worker                       the background task worker for the configured backend
+vinculo manage ARGS...               any Django management command
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinculo.settings")
+    import django
+
+    django.setup()
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _progress(label: str):
+    started = time.monotonic()
+
+    def report(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        rate = done / max(time.monotonic() - started, 1e-6)
+        end = "\n" if done >= total else ""
+        print(
+            f"\r  {label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} "
+            f"({rate:,.0f}/s)",
+            end=end,
+            flush=True,
+        )
+
+    return report
+
+
+def prepare(*, demo_size: str = "small", quiet: bool = False) -> None:
+    """Everything `up` does before serving: idempotent, so it runs on every start."""
+    from django.core.management import call_command
+
+    from vinculo.demo.services import demo_is_loaded, demo_load
+    from vinculo.reference.selectors import occupation_index
+    from vinculo.reference.services import reference_load
+
+    _say("· migrating the database")
+    call_command("migrate", interactive=False, verbosity=0)
+    if reference_load():
+        _say("· loaded ISCO-08 and ESCO reference data")
+    if not demo_is_loaded():
+        _say(f"· the database is empty: loading the {demo_size} demo")
+        demo_load(size=demo_size, progress=None if quiet else _progress("workers"))
+    _say("· collecting static files")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    _say("· indexing occupations")
+    occupation_index()
+
+
+def worker_command() -> list[str]:
+    from django.conf import settings
+
+    if settings.TASKS_MODE == "redis":
+        return [
+            sys.executable,
+            "-m",
+            "vinculo.cli",
+            "manage",
+            "rqworker",
+            "default",
+            "--job-class",
+            "django_tasks_rq.Job",
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "vinculo.cli",
+        "manage",
+        "db_worker",
+        "--queue-name",
+        "*",
+        "--no-reload",
+    ]
+
+
+def _print_welcome(host: str, port: int) -> None:
+    from vinculo.demo import catalogue
+    from vinculo.demo.services import demo_is_loaded
+
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    _say(f"\nVínculo is running at http://{shown}:{port}/  (Ctrl-C stops it)")
+    _say(f"API documentation:      http://{shown}:{port}/api/docs/")
+    if demo_is_loaded():
+        from vinculo.core.models import User
+        from vinculo.core.permissions import Role
+
+        names = set(
+            User.objects.filter(username__in=[u[0] for u in catalogue.USERS]).values_list(
+                "username", flat=True
+            )
+        )
+        if names:
+            _say(f"\nDemo logins (password: {catalogue.DEMO_PASSWORD})")
+            for username, role, *_ in catalogue.USERS:
+                if username in names:
+                    _say(f"  {Role(role).label:<28} {username}")
+    _say("")
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    os.environ.setdefault(
+        "VINCULO_STATIC_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+    _django()
+    from django.conf import settings
+    from waitress import serve
+
+    if settings.DEBUG:
+        _say("! VINCULO_DEBUG is on; `up` is meant to run with it off")
+    prepare(demo_size=args.demo_size)
+    worker = None
+    if settings.TASKS_MODE != "immediate":
+        _say("· starting the task worker")
+        worker = subprocess.Popen(worker_command())  # noqa: S603 - our own command line
+    _print_welcome(args.host, args.port)
+    from vinculo.wsgi import application
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        serve(
+            application,
+            host=args.host,
+            port=args.port,
+            threads=args.threads,
+            ident="vinculo",
+            clear_untrusted_proxy_headers=True,
+        )
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        _say("Vínculo stopped.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    from vinculo.demo.services import database_wipe, demo_is_loaded, demo_load
+    from vinculo.reference.services import reference_load
+
+    if args.reset:
+        _say("· wiping the database (demo --reset)")
+        database_wipe()
+    call_command("migrate", interactive=False, verbosity=0)
+    reference_load()
+    if demo_is_loaded():
+        _say("The database already has data. Use --reset to replace it with a fresh demo.")
+        return 1
+    started = time.monotonic()
+    summary = demo_load(size=args.size, seed=args.seed, progress=_progress("workers"))
+    _say(
+        f"Loaded the {args.size} demo: {summary.workers:,} workers, "
+        f"{summary.organisations} organisations, {len(summary.users)} logins "
+        f"in {time.monotonic() - started:.1f} s"
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from vinculo.policy.loader import packs_all, packs_validate
+
+    problems: list[str] = []
+    try:
+        call_command("check", fail_level="ERROR", verbosity=0)
+    except Exception as error:
+        problems.append(f"django: {error}")
+    problems += packs_validate()
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if pending:
+            problems.append(f"database: {len(pending)} migrations not applied (run `vinculo up`)")
+    except Exception as error:
+        problems.append(f"database: cannot connect ({error})")
+    from django.conf import settings
+
+    if settings.TASKS_MODE == "redis":
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=3).ping()
+        except Exception as error:
+            problems.append(f"task queue: Redis at {settings.REDIS_URL} is not reachable ({error})")
+    for problem in problems:
+        _say(f"✗ {problem}")
+    if problems:
+        return 1
+    _say(
+        f"✓ settings, {len(packs_all())} policy packs, database "
+        f"({connection.vendor}) and task backend ({settings.TASKS_MODE}) are in order"
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _django()
+    return subprocess.call(worker_command())  # noqa: S603
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinculo.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["vinculo manage", *args.rest])
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="vinculo", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = root.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="start the whole system (loads the demo if empty)")
+    up.add_argument("--host", default=os.environ.get("VINCULO_HOST", DEFAULT_HOST))
+    up.add_argument("--port", type=int, default=int(os.environ.get("VINCULO_PORT", DEFAULT_PORT)))
+    up.add_argument("--threads", type=int, default=8)
+    up.add_argument("--demo-size", choices=["small", "medium", "large"], default="small")
+    up.set_defaults(run=cmd_up)
+
+    demo = commands.add_parser("demo", help="load demo data")
+    demo.add_argument("--size", choices=["small", "medium", "large"], default="small")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument(
+        "--reset",
+        action="store_true",
+        help="wipe the whole database first (asks nothing; demo databases only)",
+    )
+    demo.set_defaults(run=cmd_demo)
+
+    check = commands.add_parser("check", help="check settings, packs, database and queue")
+    check.set_defaults(run=cmd_check)
+
+    worker = commands.add_parser("worker", help="run the background task worker")
+    worker.set_defaults(run=cmd_worker)
+
+    manage = commands.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(run=cmd_manage)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""API plumbing shared by every app: problem+json errors, pagination, the current user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from vinculo.core.errors import DomainError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem_type(code: str) -> str:
+    # Tag URIs name the problem without promising a page at that address (RFC 9457 §3.1.1).
+    return f"tag:vinculo.dev,2026:problem:{code}"
+
+
+def problem(
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str = "",
+    errors: list[dict] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": problem_type(code),
+        "title": title,
+        "status": status,
+        "code": code,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return body
+
+
+def _field_errors(detail: Any, prefix: str = "") -> list[dict]:
+    """Flatten DRF's nested error detail into [{field, code, message}]."""
+    out: list[dict] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = key if key != "non_field_errors" else ""
+            out += _field_errors(value, f"{prefix}.{name}" if prefix and name else prefix or name)
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list) and not isinstance(value, exceptions.ErrorDetail):
+                out += _field_errors(value, f"{prefix}[{index}]")
+            else:
+                out += _field_errors(value, prefix)
+    else:
+        out.append(
+            {
+                "field": prefix or None,
+                "code": getattr(detail, "code", "invalid"),
+                "message": str(detail),
+            }
+        )
+    return out
+
+
+def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, DomainError):
+        errors = [{"field": exc.field, "code": exc.code, "message": str(exc.message)}]
+        body = problem(
+            status=exc.status,
+            code=exc.code,
+            title=str(exc.message),
+            errors=errors,
+            **({"details": exc.details} if exc.details else {}),
+        )
+        return Response(body, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a bug: let Django's 500 handler answer (as problem+json, see handler500)
+    if isinstance(exc, exceptions.ValidationError):
+        body = problem(
+            status=400,
+            code="validation_failed",
+            title=_("Some fields are not valid."),
+            errors=_field_errors(exc.detail),
+        )
+    else:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        body = problem(
+            status=exc.status_code,
+            code=exc.get_codes() if isinstance(exc.get_codes(), str) else "error",
+            title=str(detail),
+        )
+    response = Response(body, status=exc.status_code, content_type=PROBLEM_CONTENT_TYPE)
+    if isinstance(exc, exceptions.Throttled) and exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        response["WWW-Authenticate"] = auth_header
+    return response
+
+
+def problem_response(request: HttpRequest, status: int, code: str, title: str) -> JsonResponse:
+    return JsonResponse(
+        problem(status=status, code=code, title=title),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+class MeApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        class MembershipSerializer(serializers.Serializer):
+            role = serializers.CharField()
+            role_label = serializers.CharField(source="get_role_display")
+            jurisdiction = serializers.CharField(
+                source="jurisdiction.code", allow_null=True, default=None
+            )
+            organisation = serializers.CharField(
+                source="organisation.name", allow_null=True, default=None
+            )
+
+        id = serializers.IntegerField()
+        username = serializers.CharField()
+        first_name = serializers.CharField()
+        last_name = serializers.CharField()
+        preferred_language = serializers.CharField()
+        memberships = MembershipSerializer(many=True, source="active_memberships")
+        permissions = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(responses=OutputSerializer, summary="The signed-in user")
+    def get(self, request: Request) -> Response:
+        from vinculo.core.access import user_can
+        from vinculo.core.permissions import Perm
+
+        user = request.user
+        user.permissions = sorted(p.value for p in Perm if user_can(user, p))
+        return Response(self.OutputSerializer(user).data)

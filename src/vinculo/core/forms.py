@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.core.audit import AuditVerb
+from vinculo.core.selectors import AuditFilter
+
+
+class AuditFilterForm(forms.Form):
+    verb = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All actions")), *AuditVerb.choices]
+    )
+    actor = forms.CharField(label=_("User"), required=False, max_length=150)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def to_filter(self) -> AuditFilter:
+        data = self.cleaned_data if self.is_valid() else {}
+        return AuditFilter(
+            verb=data.get("verb", ""),
+            actor=data.get("actor", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.core.i18n import localized
+from vinculo.core.permissions import JURISDICTION_BOUND_ROLES, Role
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Jurisdiction(TimeStamped):
+    """A country authority within which officials act, e.g. Honduras' Secretaría de Trabajo."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
+    name_es = models.CharField(_("name (Spanish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class OrganisationKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry or authority")
+    PROGRAMME_OPERATOR = "programme_operator", _("Programme operator")
+    EMPLOYER = "employer", _("Employer")
+    EMPLOYER_ASSOCIATION = "employer_association", _("Employer association")
+    RECRUITMENT_AGENCY = "recruitment_agency", _("Recruitment agency")
+
+
+class Organisation(TimeStamped):
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    country = models.CharField(_("country"), max_length=2)
+    # The authority the organisation answers to; foreign employers answer to the jurisdiction of
+    # the programme they hire through.
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    tax_id = models.CharField(_("tax ID"), max_length=50, blank=True)
+    sector = models.CharField(_("sector"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "tax_id"],
+                condition=~Q(tax_id=""),
+                name="organisation_unique_tax_id_per_country",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=5,
+        blank=True,
+        choices=[("es", "Español"), ("en", "English")],
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @cached_property
+    def active_memberships(self) -> list[Membership]:
+        """Memberships in force, read once per request (request.user lives one request)."""
+        return list(
+            self.memberships.select_related("jurisdiction", "organisation").filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gt=timezone.now())
+            )
+        )
+
+    def can(self, perm: str) -> bool:
+        from vinculo.core.access import user_can
+
+        return user_can(self, perm)
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted({m.role for m in self.active_memberships})
+
+
+class Membership(TimeStamped):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text=_("Empty only for roles that act across jurisdictions."),
+    )
+    valid_to = models.DateTimeField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=[r.value for r in JURISDICTION_BOUND_ROLES])
+                | Q(jurisdiction__isnull=False),
+                name="membership_bound_role_has_jurisdiction",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation", "jurisdiction"],
+                name="membership_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class AuditEvent(models.Model):
+    """One line of the append-only audit log: a write, or an access worth knowing about.
+
+    Rows are never updated or deleted: database triggers (migration 0002) refuse it, so even a
+    bug or a shell session cannot rewrite history.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    verb = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object"), max_length=64, blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    request_id = models.CharField(_("request"), max_length=32, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Export(models.Model):
+    """A file built in the background for one person, with its progress."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=40)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="exports")
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=255, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

@@ -1,0 +1,68 @@
+"""Roles and the one table that says what each role may do.
+
+Every permission check in Vínculo reads this table through `vinculo.core.access`. A permission is
+granted *within a jurisdiction*: an official of Honduras who may view workers sees Honduras'
+workers only. Roles whose membership has no jurisdiction (admin, regional coordinator) act across
+all of them, and the coordinator's permissions are aggregate-only by construction.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    WORKER = "worker", _("Migrant worker")
+    EMPLOYER_STAFF = "employer_staff", _("Employer staff")
+    AGENCY_STAFF = "agency_staff", _("Recruitment agency staff")
+    OFFICIAL = "official", _("Ministry official")
+    CASEWORKER = "caseworker", _("Programme caseworker")
+    AUDITOR = "auditor", _("Auditor")
+    REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
+    ADMIN = "admin", _("Administrator")
+
+
+class Perm(models.TextChoices):
+    """Each label says, to the person who holds it, what they can do here."""
+
+    VIEW_OWN_WORKER_PROFILE = "registry.view_own_profile", _("See your own worker profile")
+    VIEW_OWN_ORGANISATION = "core.view_own_organisation", _("See your organisation's record")
+    VIEW_WORKERS = (
+        "registry.view_workers",
+        _("Browse the workers registered in your jurisdiction and open their full profiles"),
+    )
+    VIEW_POLICY_PACKS = (
+        "policy.view_packs",
+        _("Read the policy packs: minimum wages, fee rules and their legal sources"),
+    )
+    SEARCH_OCCUPATIONS = (
+        "reference.search_occupations",
+        _("Search occupations (ISCO-08 and ESCO) in Spanish and English"),
+    )
+    VIEW_AUDIT_LOG = (
+        "core.view_audit_log",
+        _("Browse and export the audit log of your jurisdiction: logins, changes and data access"),
+    )
+    VIEW_REGIONAL_STATS = (
+        "stats.view_regional",
+        _("Compare aggregated, non-personal figures across countries"),
+    )
+    ADMINISTER = "core.administer", _("Manage users, organisations and memberships")
+
+
+_EVERYONE = {Perm.SEARCH_OCCUPATIONS, Perm.VIEW_POLICY_PACKS}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.WORKER: frozenset(_EVERYONE | {Perm.VIEW_OWN_WORKER_PROFILE}),
+    Role.EMPLOYER_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION}),
+    Role.AGENCY_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION}),
+    Role.OFFICIAL: frozenset(_EVERYONE | {Perm.VIEW_WORKERS}),
+    Role.CASEWORKER: frozenset(_EVERYONE | {Perm.VIEW_WORKERS, Perm.VIEW_OWN_ORGANISATION}),
+    Role.AUDITOR: frozenset(_EVERYONE | {Perm.VIEW_AUDIT_LOG}),
+    Role.REGIONAL_COORDINATOR: frozenset(_EVERYONE | {Perm.VIEW_REGIONAL_STATS}),
+    Role.ADMIN: frozenset(Perm),
+}
+
+# Roles that act inside one jurisdiction must have one on their membership.
+JURISDICTION_BOUND_ROLES = frozenset({Role.OFFICIAL, Role.CASEWORKER, Role.AUDITOR})

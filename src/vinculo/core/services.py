@@ -1,0 +1,159 @@
+"""Writes of the core app: the audit log and background exports."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.core.audit import AuditVerb
+from vinculo.core.errors import Conflict
+from vinculo.core.middleware import current_request
+from vinculo.core.models import AuditEvent, Export, ExportStatus, Jurisdiction, User
+
+logger = logging.getLogger(__name__)
+
+EXPORT_PROGRESS_EVERY = 500
+EXPORT_NOT_FAILED = _("Only a failed export can be run again.")
+
+
+def audit_record(
+    *,
+    verb: str,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    jurisdiction: Jurisdiction | int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one event. Call it inside the transaction of the write it records, so that the
+    write and its audit line are committed together or not at all."""
+    live_actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    if jurisdiction is None and obj is not None:
+        jurisdiction = getattr(obj, "jurisdiction_id", None)
+    context = current_request.get()
+    return AuditEvent.objects.create(
+        actor=live_actor,
+        actor_label=actor_label or (live_actor.get_username() if live_actor else ""),
+        verb=verb,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        jurisdiction_id=jurisdiction.pk if isinstance(jurisdiction, Jurisdiction) else jurisdiction,
+        ip=context.ip if context else None,
+        user_agent=context.user_agent if context else "",
+        request_id=context.request_id if context else "",
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def primary_jurisdiction_id(user: User) -> int | None:
+    """The jurisdiction a user's own events (sign-ins) are filed under."""
+    for membership in user.active_memberships:
+        if membership.jurisdiction_id:
+            return membership.jurisdiction_id
+        if membership.organisation_id:
+            return membership.organisation.jurisdiction_id
+    return None
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+EXPORT_KINDS: dict[str, str] = {"audit_log": "vinculo.core.selectors.audit_export_rows"}
+
+
+@transaction.atomic
+def export_request(*, kind: str, params: dict, actor: User) -> Export:
+    from vinculo.core.tasks import export_run
+
+    export = Export.objects.create(kind=kind, params=params, requested_by=actor)
+    audit_record(
+        verb=AuditVerb.EXPORT_REQUESTED,
+        actor=actor,
+        obj=export,
+        jurisdiction=primary_jurisdiction_id(actor),
+        after={"kind": kind, "params": params},
+    )
+    transaction.on_commit(lambda: export_run.enqueue(export_id=str(export.pk)))
+    return export
+
+
+@transaction.atomic
+def export_retry(*, export: Export, actor: User) -> Export:
+    from vinculo.core.tasks import export_run
+
+    locked = Export.objects.select_for_update().get(pk=export.pk)
+    if locked.status != ExportStatus.FAILED:
+        raise Conflict(EXPORT_NOT_FAILED, code="export_not_failed")
+    locked.status, locked.error, locked.rows_done = ExportStatus.QUEUED, "", 0
+    locked.save(update_fields=["status", "error", "rows_done"])
+    transaction.on_commit(lambda: export_run.enqueue(export_id=str(locked.pk)))
+    return locked
+
+
+def export_path(export: Export) -> str:
+    return os.path.join(settings.EXPORTS_DIR, f"{export.pk}.csv")
+
+
+def export_build(*, export_id: str) -> Export | None:
+    """Build the file of one export. Safe to run twice and to retry after a crash: it claims the
+    export (queued or failed → running) under a lock, writes to a temporary file and moves it into
+    place only when complete, so a half-written file is never offered for download."""
+    from django.utils.module_loading import import_string
+
+    with transaction.atomic():
+        export = Export.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or export.status not in (ExportStatus.QUEUED, ExportStatus.FAILED):
+            return export
+        export.status = ExportStatus.RUNNING
+        export.save(update_fields=["status"])
+
+    try:
+        header, total, rows = import_string(EXPORT_KINDS[export.kind])(
+            actor=export.requested_by, params=export.params
+        )
+        Export.objects.filter(pk=export.pk).update(rows_total=total)
+        os.makedirs(settings.EXPORTS_DIR, exist_ok=True)
+        final = export_path(export)
+        partial = final + ".partial"
+        with open(partial, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            done = 0
+            for row in rows:
+                writer.writerow(row)
+                done += 1
+                if done % EXPORT_PROGRESS_EVERY == 0:
+                    Export.objects.filter(pk=export.pk).update(rows_done=done)
+        os.replace(partial, final)
+    except Exception as error:
+        logger.exception("export %s failed", export.pk)
+        Export.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=str(error))
+        raise
+    Export.objects.filter(pk=export.pk).update(
+        status=ExportStatus.DONE,
+        rows_done=done,
+        file_name=os.path.basename(final),
+        finished_at=timezone.now(),
+    )
+    export.refresh_from_db()
+    return export
+
+
+def export_downloaded(*, export: Export, actor: User) -> None:
+    audit_record(
+        verb=AuditVerb.EXPORT_DOWNLOADED,
+        actor=actor,
+        obj=export,
+        jurisdiction=primary_jurisdiction_id(actor),
+        after={"kind": export.kind},
+    )

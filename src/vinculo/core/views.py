@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from vinculo.core import services
+from vinculo.core.access import user_can
+from vinculo.core.forms import AuditFilterForm
+from vinculo.core.models import ExportStatus
+from vinculo.core.permissions import Perm
+from vinculo.core.selectors import audit_event_list, export_get, organisation_own_list
+from vinculo.web.pages import capabilities_for
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "core/welcome.html")
+    return render(
+        request,
+        "core/home.html",
+        {
+            "capabilities": capabilities_for(request.user),
+            "memberships": request.user.active_memberships,
+        },
+    )
+
+
+@login_required
+def my_organisation(request: HttpRequest) -> HttpResponse:
+    organisations = organisation_own_list(actor=request.user)
+    if not organisations:
+        raise Http404
+    return render(request, "core/my_organisation.html", {"organisations": organisations})
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, Perm.VIEW_AUDIT_LOG):
+        raise Http404
+    form = AuditFilterForm(request.GET or None)
+    events = audit_event_list(actor=request.user, filters=form.to_filter())
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@login_required
+@require_POST
+def audit_export(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, Perm.VIEW_AUDIT_LOG):
+        raise Http404
+    form = AuditFilterForm(request.POST)
+    export = services.export_request(
+        kind="audit_log", params=form.to_filter().as_params(), actor=request.user
+    )
+    return redirect("core:export_detail", export_id=export.pk)
+
+
+@login_required
+def export_detail(request: HttpRequest, export_id: str) -> HttpResponse:
+    export = export_get(actor=request.user, export_id=export_id)
+    partial = request.headers.get("HX-Request") == "true"
+    template = "core/partials/export_progress.html" if partial else "core/export_detail.html"
+    return render(request, template, {"export": export, "statuses": ExportStatus})
+
+
+@login_required
+@require_POST
+def export_retry(request: HttpRequest, export_id: str) -> HttpResponse:
+    export = export_get(actor=request.user, export_id=export_id)
+    services.export_retry(export=export, actor=request.user)
+    return redirect("core:export_detail", export_id=export.pk)
+
+
+@login_required
+def export_download(request: HttpRequest, export_id: str) -> FileResponse:
+    export = export_get(actor=request.user, export_id=export_id)
+    if export.status != ExportStatus.DONE:
+        raise Http404
+    services.export_downloaded(export=export, actor=request.user)
+    return FileResponse(
+        open(services.export_path(export), "rb"),
+        as_attachment=True,
+        filename=f"vinculo-{export.kind}-{export.created_at:%Y%m%d-%H%M}.csv",
+        content_type="text/csv",
+    )

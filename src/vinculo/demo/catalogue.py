@@ -1,0 +1,250 @@
+"""The fixed part of the demo: authorities, organisations and one login per role."""
+
+from __future__ import annotations
+
+from vinculo.core.models import OrganisationKind as K
+from vinculo.core.permissions import Role
+
+DEMO_PASSWORD = "vinculo-demo-2026"  # printed by `vinculo up`; demo databases only
+
+# code, country, Spanish name, English name
+JURISDICTIONS = [
+    (
+        "HN-STSS",
+        "HN",
+        "Honduras — Secretaría de Trabajo y Seguridad Social",
+        "Honduras — Ministry of Labour and Social Security",
+    ),
+    (
+        "GT-MINTRAB",
+        "GT",
+        "Guatemala — Ministerio de Trabajo y Previsión Social",
+        "Guatemala — Ministry of Labour and Social Welfare",
+    ),
+    (
+        "SV-MTPS",
+        "SV",
+        "El Salvador — Ministerio de Trabajo y Previsión Social",
+        "El Salvador — Ministry of Labour and Social Welfare",
+    ),
+    ("NI-MITRAB", "NI", "Nicaragua — Ministerio del Trabajo", "Nicaragua — Ministry of Labour"),
+    (
+        "CR-MTSS",
+        "CR",
+        "Costa Rica — Ministerio de Trabajo y Seguridad Social",
+        "Costa Rica — Ministry of Labour and Social Security",
+    ),
+    (
+        "CR-DGME",
+        "CR",
+        "Costa Rica — Dirección General de Migración y Extranjería",
+        "Costa Rica — Directorate General of Migration",
+    ),
+    (
+        "MX-STPS",
+        "MX",
+        "México — Secretaría del Trabajo y Previsión Social",
+        "Mexico — Ministry of Labour and Social Welfare",
+    ),
+    (
+        "CA-ESDC",
+        "CA",
+        "Canadá — Empleo y Desarrollo Social",
+        "Canada — Employment and Social Development",
+    ),
+    (
+        "ES-MISSM",
+        "ES",
+        "España — Ministerio de Inclusión, Seguridad Social y Migraciones",
+        "Spain — Ministry of Inclusion, Social Security and Migration",
+    ),
+    (
+        "CW-SOAW",
+        "CW",
+        "Curazao — Ministerio de Desarrollo Social, Trabajo y Bienestar",
+        "Curaçao — Ministry of Social Development, Labour and Welfare",
+    ),
+]
+JURISDICTION_OF_COUNTRY = {
+    "HN": "HN-STSS",
+    "GT": "GT-MINTRAB",
+    "SV": "SV-MTPS",
+    "NI": "NI-MITRAB",
+    "CR": "CR-MTSS",
+    "MX": "MX-STPS",
+    "CA": "CA-ESDC",
+    "ES": "ES-MISSM",
+    "CW": "CW-SOAW",
+}
+
+# key, kind, name, country, jurisdiction, tax id, sector, city
+ORGANISATIONS = [
+    (
+        "hn-stss",
+        K.MINISTRY,
+        "Secretaría de Trabajo y Seguridad Social",
+        "HN",
+        "HN-STSS",
+        "",
+        "public_sector",
+        "Tegucigalpa",
+    ),
+    (
+        "cr-mtss",
+        K.MINISTRY,
+        "Ministerio de Trabajo y Seguridad Social",
+        "CR",
+        "CR-MTSS",
+        "",
+        "public_sector",
+        "San José",
+    ),
+    (
+        "cr-dgme",
+        K.MINISTRY,
+        "Dirección General de Migración y Extranjería",
+        "CR",
+        "CR-DGME",
+        "",
+        "public_sector",
+        "San José",
+    ),
+    (
+        "operator",
+        K.PROGRAMME_OPERATOR,
+        "Programa de Movilidad Laboral Justa",
+        "HN",
+        "HN-STSS",
+        "08019020123456",
+        "services",
+        "Tegucigalpa",
+    ),
+    (
+        "farm-on",
+        K.EMPLOYER,
+        "Norfolk Greenhouse Vegetables Ltd.",
+        "CA",
+        "CA-ESDC",
+        "812345678RC0001",
+        "agriculture",
+        "Leamington, Ontario",
+    ),
+    (
+        "meat-ab",
+        K.EMPLOYER,
+        "Prairie Meat Processors Inc.",
+        "CA",
+        "CA-ESDC",
+        "823456789RC0001",
+        "manufacturing",
+        "Brooks, Alberta",
+    ),
+    (
+        "berries-es",
+        K.EMPLOYER,
+        "Cooperativa Frutos Rojos de Huelva S. Coop. And.",
+        "ES",
+        "ES-MISSM",
+        "F21123456",
+        "agriculture",
+        "Moguer, Huelva",
+    ),
+    (
+        "mx-monterrey",
+        K.EMPLOYER,
+        "Manufacturas Metálicas del Norte S.A. de C.V.",
+        "MX",
+        "MX-STPS",
+        "MMN010203AB1",
+        "manufacturing",
+        "Apodaca, Nuevo León",
+    ),
+    (
+        "mx-juarez",
+        K.EMPLOYER,
+        "Ensambles Fronterizos S.A. de C.V.",
+        "MX",
+        "MX-STPS",
+        "EFR050607CD2",
+        "maquila",
+        "Ciudad Juárez, Chihuahua",
+    ),
+    (
+        "mx-tijuana",
+        K.EMPLOYER,
+        "Electrónica Pacífico Norte S. de R.L. de C.V.",
+        "MX",
+        "MX-STPS",
+        "EPN090807EF3",
+        "maquila",
+        "Tijuana, Baja California",
+    ),
+    (
+        "growers-on",
+        K.EMPLOYER_ASSOCIATION,
+        "Ontario Fruit and Vegetable Growers (demo)",
+        "CA",
+        "CA-ESDC",
+        "834567890RC0001",
+        "agriculture",
+        "Guelph, Ontario",
+    ),
+    (
+        "agency-ok",
+        K.RECRUITMENT_AGENCY,
+        "Reclutamiento Ético Hondureño S. de R.L.",
+        "HN",
+        "HN-STSS",
+        "08019015000111",
+        "services",
+        "San Pedro Sula",
+    ),
+    (
+        "agency-gt",
+        K.RECRUITMENT_AGENCY,
+        "Agencia de Empleo Internacional Maya S.A.",
+        "GT",
+        "GT-MINTRAB",
+        "9876543-2",
+        "services",
+        "Quetzaltenango",
+    ),
+    (
+        "agency-bad",
+        K.RECRUITMENT_AGENCY,
+        "Colocaciones Rápidas del Norte S. de R.L.",
+        "HN",
+        "HN-STSS",
+        "05019018000222",
+        "services",
+        "Choloma",
+    ),
+]
+
+# key of organisation, licence number, state, destination countries, sectors
+LICENCES = [
+    ("agency-ok", "HN-STSS-AG-2024-0017", "valid", ["CA", "ES"], ["agriculture"]),
+    (
+        "agency-gt",
+        "GT-MINTRAB-AE-2023-0142",
+        "valid",
+        ["CA", "MX"],
+        ["agriculture", "manufacturing"],
+    ),
+    ("agency-bad", "HN-STSS-AG-2022-0009", "suspended", ["MX", "CA"], ["agriculture"]),
+]
+
+# username, role, organisation key or None, jurisdiction code or None, first and last name
+USERS = [
+    ("admin", Role.ADMIN, None, None, "Ada", "Administradora"),
+    ("oficial.hn", Role.OFFICIAL, "hn-stss", "HN-STSS", "Lourdes", "Mejía Zelaya"),
+    ("oficial.cr", Role.OFFICIAL, "cr-mtss", "CR-MTSS", "Andrés", "Solano Vargas"),
+    ("gestor.hn", Role.CASEWORKER, "operator", "HN-STSS", "Karen", "Flores Paz"),
+    ("auditor.hn", Role.AUDITOR, "hn-stss", "HN-STSS", "Rolando", "Cálix Andino"),
+    ("coordinador", Role.REGIONAL_COORDINATOR, None, None, "Silvia", "Arauz Chamorro"),
+    ("empleador.ca", Role.EMPLOYER_STAFF, "farm-on", None, "Mark", "Van Dyk"),
+    ("agencia.hn", Role.AGENCY_STAFF, "agency-ok", None, "Julio", "Banegas Reyes"),
+    ("trabajador", Role.WORKER, None, None, "María José", "Hernández López"),
+]
+
+SIZES = {"small": 3_000, "medium": 30_000, "large": 300_000}

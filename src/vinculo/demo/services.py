@@ -1,0 +1,241 @@
+"""Loading the demo: authorities, organisations, one login per role and thousands of workers."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+
+from vinculo.core.audit import AuditVerb
+from vinculo.core.models import Jurisdiction, Membership, Organisation, User
+from vinculo.core.permissions import Role
+from vinculo.core.services import audit_record
+from vinculo.demo import catalogue
+from vinculo.demo.generator import DemoDocument, DemoPerson, PeopleGenerator
+from vinculo.reference.models import Occupation
+from vinculo.registry.models import (
+    AgencyLicence,
+    IdentityDocument,
+    Worker,
+    WorkerOccupation,
+)
+
+BATCH = 2000
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    workers: int
+    organisations: int
+    users: list[tuple[str, str]]  # (username, role label)
+
+
+def demo_is_loaded() -> bool:
+    return User.objects.exists()
+
+
+def _jurisdictions() -> dict[str, Jurisdiction]:
+    for code, country, name_es, name_en in catalogue.JURISDICTIONS:
+        Jurisdiction.objects.update_or_create(
+            code=code, defaults={"country": country, "name_es": name_es, "name_en": name_en}
+        )
+    return {j.code: j for j in Jurisdiction.objects.all()}
+
+
+def _organisations(jurisdictions: dict[str, Jurisdiction]) -> dict[str, Organisation]:
+    found = {}
+    for key, kind, name, country, jurisdiction, tax_id, sector, city in catalogue.ORGANISATIONS:
+        found[key], _ = Organisation.objects.update_or_create(
+            name=name,
+            country=country,
+            defaults={
+                "kind": kind,
+                "jurisdiction": jurisdictions[jurisdiction],
+                "tax_id": tax_id,
+                "sector": sector,
+                "city": city,
+            },
+        )
+    for key, number, state, countries, sectors in catalogue.LICENCES:
+        AgencyLicence.objects.update_or_create(
+            number=number,
+            defaults={
+                "agency": found[key],
+                "jurisdiction": found[key].jurisdiction,
+                "state": state,
+                "destination_countries": countries,
+                "sectors": sectors,
+                "valid_from": date(2024, 1, 15),
+                "valid_to": date(2027, 1, 14),
+            },
+        )
+    return found
+
+
+def _users(
+    jurisdictions: dict[str, Jurisdiction], organisations: dict[str, Organisation]
+) -> dict[str, User]:
+    password = make_password(catalogue.DEMO_PASSWORD)
+    users = {}
+    for username, role, org_key, jurisdiction, first, last in catalogue.USERS:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "password": password,
+                "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN,
+            },
+        )
+        Membership.objects.get_or_create(
+            user=user,
+            role=role,
+            organisation=organisations[org_key] if org_key else None,
+            jurisdiction=jurisdictions[jurisdiction] if jurisdiction else None,
+        )
+        users[username] = user
+    return users
+
+
+def _demo_worker_person(generator: PeopleGenerator) -> DemoPerson:
+    """The worker behind the `trabajador` login: a Honduran fruit picker with a passport."""
+    base = generator.person()
+    return DemoPerson(
+        registration_number=base.registration_number,
+        given_names="María José",
+        first_surname="Hernández",
+        second_surname="López",
+        sex="F",
+        birth_date=date(1994, 5, 12),
+        nationality="HN",
+        registered_in="HN",
+        phone="+50494561234",
+        subdivision="HN-CR",
+        municipality="Choloma",
+        documents=[
+            DemoDocument("national_id", "HN", "0501-1994-04417", None),
+            DemoDocument("passport", "HN", "E4417021", date(2031, 3, 1)),
+        ],
+        isco_units=[("9211", 6), ("6111", 3)],
+    )
+
+
+def _write_people(
+    people: list[DemoPerson],
+    jurisdictions: dict[str, Jurisdiction],
+    occupations_by_unit: dict[str, list],
+    rng: random.Random,
+) -> list[Worker]:
+    jurisdiction_of = catalogue.JURISDICTION_OF_COUNTRY
+    workers = Worker.objects.bulk_create(
+        [
+            Worker(
+                registration_number=p.registration_number,
+                jurisdiction=jurisdictions[jurisdiction_of[p.registered_in]],
+                given_names=p.given_names,
+                first_surname=p.first_surname,
+                second_surname=p.second_surname,
+                sex=p.sex,
+                birth_date=p.birth_date,
+                nationality=p.nationality,
+                phone=p.phone,
+                subdivision=p.subdivision,
+                municipality=p.municipality,
+            )
+            for p in people
+        ],
+        batch_size=BATCH,
+    )
+    documents, skills = [], []
+    for worker, person in zip(workers, people, strict=True):
+        for d in person.documents:
+            documents.append(
+                IdentityDocument(
+                    worker=worker,
+                    kind=d.kind,
+                    issuing_country=d.issuing_country,
+                    number=d.number,
+                    number_hash=IdentityDocument.hash_for(
+                        kind=d.kind, issuing_country=d.issuing_country, number=d.number
+                    ),
+                    search_hash=IdentityDocument.search_hash_for(d.number),
+                    expires_on=d.expires_on,
+                )
+            )
+        for unit, years in person.isco_units:
+            skills.append(
+                WorkerOccupation(
+                    worker=worker,
+                    occupation_id=rng.choice(occupations_by_unit[unit]),
+                    years_experience=years,
+                )
+            )
+    IdentityDocument.objects.bulk_create(documents, batch_size=BATCH)
+    WorkerOccupation.objects.bulk_create(skills, batch_size=BATCH, ignore_conflicts=True)
+    return workers
+
+
+@transaction.atomic
+def demo_load(
+    *, size: str = "small", seed: int = 2026, progress: Progress | None = None
+) -> DemoSummary:
+    """Load the whole demo in one transaction: it lands complete or not at all."""
+    count = catalogue.SIZES[size]
+    jurisdictions = _jurisdictions()
+    organisations = _organisations(jurisdictions)
+    users = _users(jurisdictions, organisations)
+    generator = PeopleGenerator(seed=seed)
+    rng = random.Random(seed)
+    occupations_by_unit: dict[str, list] = {}
+    for esco_id, unit in Occupation.objects.order_by("esco_id").values_list(
+        "esco_id", "isco_group_id"
+    ):
+        occupations_by_unit.setdefault(unit, []).append(esco_id)
+
+    own = _write_people([_demo_worker_person(generator)], jurisdictions, occupations_by_unit, rng)[
+        0
+    ]
+    own.user = users["trabajador"]
+    own.save(update_fields=["user"])
+    done = 1
+    while done < count:
+        batch = generator.people(min(BATCH, count - done))
+        _write_people(batch, jurisdictions, occupations_by_unit, rng)
+        done += len(batch)
+        if progress:
+            progress(done, count)
+    audit_record(
+        verb=AuditVerb.DEMO_LOADED,
+        actor_label="system",
+        after={"size": size, "seed": seed, "workers": count},
+    )
+    return DemoSummary(
+        workers=count,
+        organisations=len(organisations),
+        users=[(u, str(Role(r).label)) for u, r, *_ in catalogue.USERS],
+    )
+
+
+def database_wipe() -> None:
+    """Drop everything, for `vinculo demo --reset`. The audit log is append-only by design, so a
+    reset removes the database itself rather than deleting rows."""
+    if connection.vendor == "sqlite":
+        path = settings.DATABASES["default"]["NAME"]
+        connection.close()
+        for suffix in ("", "-wal", "-shm"):
+            target = f"{path}{suffix}"
+            try:
+                os.remove(target)
+            except FileNotFoundError:
+                pass
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")

@@ -1,0 +1,108 @@
+"""Reference data over the API. Public: reference data carries no personal information."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from vinculo.core.i18n import current_language
+from vinculo.core.pagination import Pagination
+from vinculo.reference.countries import country_list, is_country, subdivision_list
+from vinculo.reference.selectors import occupation_list, occupation_search
+
+
+class OccupationListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    class InputSerializer(serializers.Serializer):
+        q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+        isco = serializers.RegexField(r"^\d{1,4}$", required=False)
+        limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
+
+    class SearchResultSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=["occupation", "isco"])
+        key = serializers.CharField(help_text="ESCO id of an occupation, or the ISCO-08 code")
+        isco_code = serializers.CharField()
+        label = serializers.CharField()
+        isco_title = serializers.CharField()
+        matched_label = serializers.CharField()
+        score = serializers.FloatField()
+
+    class OccupationSerializer(serializers.Serializer):
+        kind = serializers.SerializerMethodField()
+        key = serializers.CharField(source="esco_id")
+        isco_code = serializers.CharField(source="isco_group_id")
+        label = serializers.CharField()
+        isco_title = serializers.CharField(source="isco_group.title")
+
+        def get_kind(self, obj: object) -> str:
+            return "occupation"
+
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses=SearchResultSerializer(many=True),
+        summary="Search or list occupations",
+        description="With `q`: ranked search of ESCO occupations and ISCO-08 groups in Spanish, "
+        "English or French, accent- and case-insensitive (top `limit` results, unpaginated). "
+        "Without `q`: every occupation, paginated, optionally under an ISCO `isco` prefix.",
+    )
+    def get(self, request: Request) -> Response:
+        params = self.InputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        if data.get("q"):
+            results = occupation_search(
+                query=data["q"], limit=data["limit"], language=current_language()
+            )
+            return Response(self.SearchResultSerializer(results, many=True).data)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            occupation_list(isco_prefix=data.get("isco", "")), request, view=self
+        )
+        return paginator.get_paginated_response(self.OccupationSerializer(page, many=True).data)
+
+
+class CountrySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    alpha3 = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SubdivisionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    type = serializers.CharField()
+
+
+class CountryListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="Part of the name, or the code")],
+        responses=CountrySerializer(many=True),
+        summary="Countries (ISO 3166-1)",
+    )
+    def get(self, request: Request) -> Response:
+        query = request.query_params.get("q", "")[:100]
+        return Response(CountrySerializer(country_list(query=query), many=True).data)
+
+
+class SubdivisionListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        responses=SubdivisionSerializer(many=True),
+        summary="First-level subdivisions of a country (ISO 3166-2)",
+    )
+    def get(self, request: Request, code: str) -> Response:
+        if not is_country(code):
+            raise Http404
+        return Response(SubdivisionSerializer(subdivision_list(code), many=True).data)

@@ -1,0 +1,84 @@
+"""Countries, first-level subdivisions, languages and currencies from pycountry (ISO 3166,
+ISO 639, ISO 4217), with names in the user's language from pycountry's own translations."""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from functools import cache
+
+import pycountry
+
+from vinculo.core.i18n import current_language
+
+
+@cache
+def _translator(domain: str, language: str) -> gettext.NullTranslations:
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+def _translate(domain: str, text: str, language: str | None) -> str:
+    return _translator(domain, language or current_language()).gettext(text)
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    alpha3: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Subdivision:
+    code: str
+    name: str
+    type: str
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    country = pycountry.countries.get(alpha_2=code.upper())
+    if country is None:
+        return code
+    return _translate("iso3166-1", getattr(country, "common_name", country.name), language)
+
+
+def country_list(*, query: str = "", language: str | None = None) -> list[Country]:
+    from vinculo.reference.search import fold
+
+    wanted = fold(query)
+    found = []
+    for country in pycountry.countries:
+        item = Country(country.alpha_2, country.alpha_3, country_name(country.alpha_2, language))
+        if not wanted or wanted in fold(item.name) or wanted == item.code.lower():
+            found.append(item)
+    return sorted(found, key=lambda c: fold(c.name))
+
+
+def is_country(code: str) -> bool:
+    return pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+def subdivision_list(country_code: str, language: str | None = None) -> list[Subdivision]:
+    """First-level subdivisions (departments, provinces, states) of a country."""
+    found = pycountry.subdivisions.get(country_code=country_code.upper()) or []
+    return sorted(
+        (
+            Subdivision(s.code, _translate("iso3166-2", s.name, language), s.type)
+            for s in found
+            if not s.parent_code
+        ),
+        key=lambda s: s.name,
+    )
+
+
+def is_currency(code: str) -> bool:
+    return pycountry.currencies.get(alpha_3=code.upper()) is not None
+
+
+def is_language(code: str) -> bool:
+    return pycountry.languages.get(alpha_2=code.lower()) is not None
+
+
+def language_name(code: str, language: str | None = None) -> str:
+    found = pycountry.languages.get(alpha_2=code.lower())
+    return _translate("iso639-3", found.name, language) if found else code

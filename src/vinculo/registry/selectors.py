@@ -1,0 +1,69 @@
+"""Reads of the registry, scoped to the actor's jurisdictions and failing closed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from vinculo.core.access import get_or_404, scope_for
+from vinculo.core.permissions import Perm
+from vinculo.registry.models import IdentityDocument, Worker
+
+
+@dataclass(frozen=True)
+class WorkerFilter:
+    name: str = ""
+    document_number: str = ""
+    nationality: str = ""
+    sex: str = ""
+    occupation: str = ""
+
+    def apply(self, workers: QuerySet[Worker]) -> QuerySet[Worker]:
+        for word in self.name.split():
+            workers = workers.filter(
+                Q(given_names__icontains=word)
+                | Q(first_surname__icontains=word)
+                | Q(second_surname__icontains=word)
+                | Q(registration_number__iexact=word)
+            )
+        if self.document_number:
+            # Encrypted numbers are found through their keyed hash, never by scanning.
+            workers = workers.filter(
+                documents__search_hash=IdentityDocument.search_hash_for(self.document_number)
+            ).distinct()
+        if self.nationality:
+            workers = workers.filter(nationality=self.nationality.upper())
+        if self.sex:
+            workers = workers.filter(sex=self.sex)
+        if self.occupation:
+            workers = workers.filter(occupations__occupation_id=self.occupation)
+        return workers
+
+
+def worker_list(*, actor: Any, filters: WorkerFilter | None = None) -> QuerySet[Worker]:
+    workers = scope_for(actor, Perm.VIEW_WORKERS).apply(
+        Worker.objects.select_related("jurisdiction")
+    )
+    return (filters or WorkerFilter()).apply(workers)
+
+
+def worker_get(*, actor: Any, worker_id: Any) -> Worker:
+    return get_or_404(
+        worker_list(actor=actor).prefetch_related(
+            "documents", "occupations__occupation__isco_group"
+        ),
+        pk=worker_id,
+    )
+
+
+def worker_own(*, actor: Any) -> Worker:
+    """The worker record of the signed-in worker, or 404."""
+    if not actor.can(Perm.VIEW_OWN_WORKER_PROFILE):
+        raise Http404
+    return get_or_404(
+        Worker.objects.prefetch_related("documents", "occupations__occupation__isco_group"),
+        user=actor,
+    )

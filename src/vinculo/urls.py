@@ -1,0 +1,89 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import include, path
+from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from vinculo.core import views as core_views
+from vinculo.core.apis import MeApi, problem_response
+from vinculo.policy.apis import PolicyPackDetailApi, PolicyPackListApi
+from vinculo.reference.apis import CountryListApi, OccupationListApi, SubdivisionListApi
+
+api_v1 = [
+    path("me/", MeApi.as_view(), name="me"),
+    path("occupations/", OccupationListApi.as_view(), name="occupations"),
+    path("countries/", CountryListApi.as_view(), name="countries"),
+    path("countries/<str:code>/subdivisions/", SubdivisionListApi.as_view(), name="subdivisions"),
+    path("policy-packs/", PolicyPackListApi.as_view(), name="policy-packs"),
+    path("policy-packs/<str:code>/", PolicyPackDetailApi.as_view(), name="policy-pack"),
+    path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("vinculo.core.urls")),
+    path("", include("vinculo.registry.urls")),
+    path("occupations/", include("vinculo.reference.urls")),
+    path("policy/", include("vinculo.policy.urls")),
+    path("stats/", include("vinculo.stats.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="api-redoc"),
+    path("admin/", admin.site.urls),
+]
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return problem_response(request, 404, "not_found", _("Not found."))
+    return render(
+        request,
+        "web/error.html",
+        {
+            "status": 404,
+            "title": _("Page not found"),
+            "message": _("This page does not exist, or you may not see it."),
+        },
+        status=404,
+    )
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return problem_response(
+            request, 500, "server_error", _("Something went wrong on our side. It has been logged.")
+        )
+    return render(
+        request,
+        "web/error.html",
+        {
+            "status": 500,
+            "title": _("Server error"),
+            "message": _("Something went wrong on our side. It has been logged."),
+        },
+        status=500,
+    )
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return problem_response(request, 403, "forbidden", _("You may not do this."))
+    return render(
+        request,
+        "web/error.html",
+        {"status": 403, "title": _("Not allowed"), "message": _("You may not do this.")},
+        status=403,
+    )

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from vinculo.web.pages import capabilities_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        menu = [(c.menu_label, c.url) for c in capabilities_for(user)]
+    else:
+        menu = [
+            (_("Occupations"), reverse("reference:occupations")),
+            (_("Policy packs"), reverse("policy:pack_list")),
+        ]
+    return {"menu": menu}

@@ -1,0 +1,46 @@
+"""Which page serves each permission: the home page and the menu are built from this table, so a
+role sees exactly the capabilities it holds and every link leads to a working page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.core.access import user_can
+from vinculo.core.permissions import Perm
+
+
+@dataclass(frozen=True)
+class Page:
+    perm: Perm
+    url_name: str
+    menu_label: str
+
+
+PAGES = [
+    Page(Perm.VIEW_OWN_WORKER_PROFILE, "registry:me", _("My profile")),
+    Page(Perm.VIEW_OWN_ORGANISATION, "core:my_organisation", _("My organisation")),
+    Page(Perm.VIEW_WORKERS, "registry:worker_list", _("Workers")),
+    Page(Perm.VIEW_AUDIT_LOG, "core:audit_list", _("Audit log")),
+    Page(Perm.VIEW_REGIONAL_STATS, "stats:regional", _("Regional figures")),
+    Page(Perm.SEARCH_OCCUPATIONS, "reference:occupations", _("Occupations")),
+    Page(Perm.VIEW_POLICY_PACKS, "policy:pack_list", _("Policy packs")),
+    Page(Perm.ADMINISTER, "admin:index", _("Administration")),
+]
+
+
+@dataclass(frozen=True)
+class Capability:
+    description: str
+    url: str
+    menu_label: str
+
+
+def capabilities_for(user: object) -> list[Capability]:
+    return [
+        Capability(str(page.perm.label), reverse(page.url_name), str(page.menu_label))
+        for page in PAGES
+        if user_can(user, page.perm)
+    ]

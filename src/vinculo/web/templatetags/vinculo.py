@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django import template
+
+from vinculo.reference.countries import country_name as _country_name
+
+register = template.Library()
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """ "HN" → "Honduras" in the current language."""
+    return _country_name(code) if code else ""
+
+
+@register.filter
+def bilingual(texts: object) -> str:
+    """A {es, en} text (a dict or a policy-pack Texts) in the current language."""
+    from vinculo.core.i18n import pick
+
+    if texts is None:
+        return ""
+    mapping = texts if isinstance(texts, dict) else texts.model_dump()  # type: ignore[attr-defined]
+    return pick(mapping)
+
+
+@register.filter
+def cost_label(code: str) -> str:
+    from vinculo.policy.domain import COST_LABELS
+
+    return str(COST_LABELS.get(code, code))
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> object:
+    return mapping.get(key)
