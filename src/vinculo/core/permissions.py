@@ -61,7 +61,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.CASEWORKER: frozenset(_EVERYONE | {Perm.VIEW_WORKERS, Perm.VIEW_OWN_ORGANISATION}),
     Role.AUDITOR: frozenset(_EVERYONE | {Perm.VIEW_AUDIT_LOG}),
     Role.REGIONAL_COORDINATOR: frozenset(_EVERYONE | {Perm.VIEW_REGIONAL_STATS}),
-    Role.ADMIN: frozenset(Perm),
+    # Everything but the two "own record" views, which need a record of one's own.
+    Role.ADMIN: frozenset(Perm) - {Perm.VIEW_OWN_WORKER_PROFILE, Perm.VIEW_OWN_ORGANISATION},
 }
 
 # Roles that act inside one jurisdiction must have one on their membership.

@@ -117,14 +117,14 @@ def export_build(*, export_id: str) -> Export | None:
         export.status = ExportStatus.RUNNING
         export.save(update_fields=["status"])
 
+    final = export_path(export)
+    partial = final + ".partial"
     try:
         header, total, rows = import_string(EXPORT_KINDS[export.kind])(
             actor=export.requested_by, params=export.params
         )
         Export.objects.filter(pk=export.pk).update(rows_total=total)
         os.makedirs(settings.EXPORTS_DIR, exist_ok=True)
-        final = export_path(export)
-        partial = final + ".partial"
         with open(partial, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
@@ -137,6 +137,8 @@ def export_build(*, export_id: str) -> Export | None:
         os.replace(partial, final)
     except Exception as error:
         logger.exception("export %s failed", export.pk)
+        if os.path.exists(partial):
+            os.remove(partial)
         Export.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=str(error))
         raise
     Export.objects.filter(pk=export.pk).update(

@@ -75,7 +75,7 @@ def occupation_search(
 def occupation_list(*, isco_prefix: str = "") -> QuerySet[Occupation]:
     occupations = Occupation.objects.select_related("isco_group")
     if isco_prefix:
-        occupations = occupations.filter(isco_group_id__startswith=isco_prefix)
+        occupations = occupations.filter(isco_group__code__startswith=isco_prefix)
     return occupations.order_by("isco_group_id", "label_en")
 
 

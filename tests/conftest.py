@@ -1,0 +1,93 @@
+"""Shared fixtures: a role matrix in Honduras and a second jurisdiction as negative control."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import (
+    JurisdictionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    WorkerFactory,
+)
+from vinculo.core import audit_guard
+from vinculo.core.models import OrganisationKind, User
+from vinculo.core.permissions import Role
+
+TRANSACTIONAL = ("transactional_db", "live_server")
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_append_only(request: pytest.FixtureRequest):
+    """Keep the audit log's append-only triggers in place for every test that uses the database.
+
+    Transactional tests end with a flush, which on SQLite deletes rows one table at a time and so
+    would hit the DELETE guard: for them the guard is lifted just before the flush, and put back
+    by the next test (PostgreSQL flushes with TRUNCATE, which the guard does not block).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = any(f in request.fixturenames for f in TRANSACTIONAL) or bool(
+        marker and marker.kwargs.get("transaction"))
+    if not (marker or transactional or "db" in request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.db import connection
+
+    audit_guard.install(connection)
+    yield
+    if transactional and connection.vendor == "sqlite":
+        audit_guard.remove(connection)
+
+
+@dataclass
+class World:
+    hn: object
+    cr: object
+    users: dict[str, User]
+    outsider: User  # an official of Costa Rica: must see nothing of Honduras
+
+
+ROLE_ORGS = {
+    Role.EMPLOYER_STAFF: OrganisationKind.EMPLOYER,
+    Role.AGENCY_STAFF: OrganisationKind.RECRUITMENT_AGENCY,
+    Role.CASEWORKER: OrganisationKind.PROGRAMME_OPERATOR,
+    Role.OFFICIAL: OrganisationKind.MINISTRY,
+    Role.AUDITOR: OrganisationKind.MINISTRY,
+}
+CROSS_JURISDICTION = {Role.ADMIN, Role.REGIONAL_COORDINATOR}
+
+
+@pytest.fixture
+def world(db) -> World:
+    hn = JurisdictionFactory(code="HN-STSS", country="HN")
+    cr = JurisdictionFactory(code="CR-MTSS", country="CR")
+    users = {}
+    for role in Role:
+        user = UserFactory(username=f"{role.value}.hn", first_name=role.label,
+                           is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+        org_kind = ROLE_ORGS.get(role)
+        MembershipFactory(
+            user=user, role=role,
+            organisation=OrganisationFactory(kind=org_kind, jurisdiction=hn) if org_kind else None,
+            jurisdiction=None if role in CROSS_JURISDICTION or role in (
+                Role.EMPLOYER_STAFF, Role.AGENCY_STAFF, Role.WORKER) else hn,
+        )
+        users[role.value] = user
+    WorkerFactory(jurisdiction=hn, user=users[Role.WORKER.value])
+    outsider = UserFactory(username="official.cr")
+    MembershipFactory(user=outsider, role=Role.OFFICIAL, jurisdiction=cr)
+    return World(hn=hn, cr=cr, users=users, outsider=outsider)
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def login(client, user: User) -> None:
+    client.force_login(user)

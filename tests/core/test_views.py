@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from vinculo.core.permissions import ROLE_PERMISSIONS, Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_every_role_sees_its_home_page_in_both_languages(client, world, role, language):
+    client.force_login(world.users[role.value])
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'<html lang="{language}">' in page
+    with translation.override(language):
+        assert str(Role(role).label) in page
+        assert ("Lo que puede hacer aquí" if language == "es" else "What you can do here") in page
+        for perm in ROLE_PERMISSIONS[role]:
+            assert str(perm.label).replace("'", "&#x27;") in page
+    # Every capability listed links to a page that works for this role.
+    for capability in response.context["capabilities"]:
+        assert client.get(capability.url).status_code == 200, capability.url
+
+
+def test_spanish_is_the_default_and_the_switcher_changes_it(client):
+    assert 'lang="es"' in client.get(reverse("home")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get(reverse("home")).content.decode()
+
+
+def test_anonymous_visitors_get_the_public_welcome(client):
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert b"Open to everyone" in response.content
+    assert client.get(reverse("core:audit_list")).status_code == 302
+
+
+def test_the_audit_page_is_for_auditors_only(client, world):
+    client.force_login(world.users["official"])
+    assert client.get(reverse("core:audit_list")).status_code == 404
+    client.force_login(world.users["auditor"])
+    assert client.get(reverse("core:audit_list")).status_code == 200
+
+
+def test_auditors_see_only_their_jurisdiction(client, world):
+    from tests.factories import MembershipFactory, UserFactory
+
+    for username in ("official.cr", "official.hn"):
+        client.post(reverse("login"), {"username": username, "password": "secret-pass-123"})
+        client.logout()
+    cr_auditor = UserFactory(username="auditor.cr")
+    MembershipFactory(user=cr_auditor, role=Role.AUDITOR, jurisdiction=world.cr)
+    client.force_login(world.users["auditor"])
+    seen = {e.actor_label for e in client.get(reverse("core:audit_list")).context["page"]}
+    assert seen == {"official.hn", "auditor.hn"}
+    client.force_login(cr_auditor)
+    seen = {e.actor_label for e in client.get(reverse("core:audit_list")).context["page"]}
+    assert seen == {"official.cr", "auditor.cr"}
+
+
+def test_audit_filters_refuse_a_reversed_date_range_in_the_users_language(client, world):
+    client.force_login(world.users["auditor"])
+    response = client.get(reverse("core:audit_list"), {"date_from": "2026-05-02",
+                                                       "date_to": "2026-05-01"},
+                          HTTP_ACCEPT_LANGUAGE="es")
+    assert "La fecha final es anterior a la fecha inicial." in response.content.decode()
+
+
+def test_organisation_page_for_staff_and_404_for_others(client, world):
+    client.force_login(world.users["employer_staff"])
+    assert client.get(reverse("core:my_organisation")).status_code == 200
+    client.force_login(world.users["official"])
+    assert client.get(reverse("core:my_organisation")).status_code == 404

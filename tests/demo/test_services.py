@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+from vinculo.core.models import Jurisdiction, User
+from vinculo.demo import catalogue
+from vinculo.demo.services import demo_load
+from vinculo.reference.services import reference_load
+from vinculo.registry.models import AgencyLicence, IdentityDocument, Worker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_small_demo_has_every_role_and_thousands_of_workers():
+    reference_load()
+    summary = demo_load(size="small")
+    assert summary.workers == Worker.objects.count() == catalogue.SIZES["small"]
+    assert IdentityDocument.objects.count() > summary.workers
+    roles = {role for _, role, *_ in catalogue.USERS}
+    assert {m.role for u in User.objects.all() for m in u.memberships.all()} == roles
+    own = Worker.objects.get(user__username="trabajador")
+    assert own.full_name == "María José Hernández López"
+    assert set(AgencyLicence.objects.values_list("state", flat=True)) == {"valid", "suspended"}
+    venezuelans = Worker.objects.filter(nationality="VE")
+    assert venezuelans.exists() and {w.jurisdiction.code for w in venezuelans} == {"MX-STPS"}
+    assert Jurisdiction.objects.filter(code="CR-DGME").exists()

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from vinculo.reference.services import reference_load
+
+
+def test_occupation_search_is_public_and_ranked(api):
+    response = api.get("/api/v1/occupations/", {"q": "soldador", "limit": 3},
+                       HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body) == 3 and body[0]["isco_code"] == "7212"
+    assert body[0]["label"] == "welder"
+
+
+@pytest.mark.django_db
+def test_occupations_without_a_query_are_paginated_and_filtered(api):
+    reference_load()
+    body = api.get("/api/v1/occupations/", {"isco": "9211"}).json()
+    assert body["count"] > 0 and all(o["isco_code"] == "9211" for o in body["results"])
+
+
+def test_countries_and_subdivisions_in_the_users_language(api):
+    countries = api.get("/api/v1/countries/", {"q": "alem"}, HTTP_ACCEPT_LANGUAGE="es").json()
+    assert {"code": "DE", "alpha3": "DEU", "name": "Alemania"} in countries
+    departments = api.get("/api/v1/countries/HN/subdivisions/").json()
+    assert len(departments) == 18
+    assert {"code": "HN-CR", "name": "Cortés", "type": "Department"} in departments
+
+
+def test_an_unknown_country_is_a_problem_404(api):
+    response = api.get("/api/v1/countries/XX/subdivisions/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
