@@ -31,7 +31,8 @@ def _audit_log_append_only(request: pytest.FixtureRequest):
     """
     marker = request.node.get_closest_marker("django_db")
     transactional = any(f in request.fixturenames for f in TRANSACTIONAL) or bool(
-        marker and marker.kwargs.get("transaction"))
+        marker and marker.kwargs.get("transaction")
+    )
     if not (marker or transactional or "db" in request.fixturenames):
         yield
         return
@@ -68,14 +69,22 @@ def world(db) -> World:
     cr = JurisdictionFactory(code="CR-MTSS", country="CR")
     users = {}
     for role in Role:
-        user = UserFactory(username=f"{role.value}.hn", first_name=role.label,
-                           is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+        user = UserFactory(
+            username=f"{role.value}.hn",
+            first_name="Lourdes",
+            last_name=role.value.replace("_", " ").title(),
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
         org_kind = ROLE_ORGS.get(role)
         MembershipFactory(
-            user=user, role=role,
+            user=user,
+            role=role,
             organisation=OrganisationFactory(kind=org_kind, jurisdiction=hn) if org_kind else None,
-            jurisdiction=None if role in CROSS_JURISDICTION or role in (
-                Role.EMPLOYER_STAFF, Role.AGENCY_STAFF, Role.WORKER) else hn,
+            jurisdiction=None
+            if role in CROSS_JURISDICTION
+            or role in (Role.EMPLOYER_STAFF, Role.AGENCY_STAFF, Role.WORKER)
+            else hn,
         )
         users[role.value] = user
     WorkerFactory(jurisdiction=hn, user=users[Role.WORKER.value])

@@ -72,6 +72,9 @@ class IdentityDocumentFactory(factory.django.DjangoModelFactory):
     kind = "national_id"
     issuing_country = "HN"
     number = factory.Sequence(lambda n: f"0501-1994-{n:05d}")
-    number_hash = factory.LazyAttribute(lambda o: IdentityDocument.hash_for(
-        kind=o.kind, issuing_country=o.issuing_country, number=o.number))
+    number_hash = factory.LazyAttribute(
+        lambda o: IdentityDocument.hash_for(
+            kind=o.kind, issuing_country=o.issuing_country, number=o.number
+        )
+    )
     search_hash = factory.LazyAttribute(lambda o: IdentityDocument.search_hash_for(o.number))

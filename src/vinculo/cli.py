@@ -117,7 +117,7 @@ def _print_welcome(host: str, port: int) -> None:
             _say(f"\nDemo logins (password: {catalogue.DEMO_PASSWORD})")
             for username, role, *_ in catalogue.USERS:
                 if username in names:
-                    _say(f"  {Role(role).label:<28} {username}")
+                    _say(f"  {Role(role).label:<38} {username}")
     _say("")
 
 
@@ -127,24 +127,23 @@ def cmd_up(args: argparse.Namespace) -> int:
     )
     _django()
     from django.conf import settings
-    from waitress import serve
+    from waitress import create_server
 
     if settings.DEBUG:
         _say("! VINCULO_DEBUG is on; `up` is meant to run with it off")
     prepare(demo_size=args.demo_size)
-    worker = None
-    if settings.TASKS_MODE != "immediate":
-        _say("· starting the task worker")
-        worker = subprocess.Popen(worker_command())  # noqa: S603 - our own command line
-    _print_welcome(args.host, args.port)
+    # Only now: WhiteNoise indexes the static folder when the application is created, and
+    # prepare() has just collected it.
     from vinculo.wsgi import application
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    worker = None
     try:
-        serve(
+        # Bind first, so that the address printed below already answers.
+        server = create_server(
             application,
             host=args.host,
             port=args.port,
@@ -152,13 +151,22 @@ def cmd_up(args: argparse.Namespace) -> int:
             ident="vinculo",
             clear_untrusted_proxy_headers=True,
         )
+        if settings.TASKS_MODE != "immediate":
+            _say("· starting the task worker")
+            # Its own session: a Ctrl-C in the terminal reaches `up` alone, which then stops the
+            # worker once, gracefully, letting a running task finish its step.
+            worker = subprocess.Popen(worker_command(), start_new_session=True)  # noqa: S603
+        _print_welcome(args.host, args.port)
+        server.run()
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if worker is not None and worker.poll() is None:
             worker.send_signal(signal.SIGTERM)
             try:
-                worker.wait(timeout=15)
+                worker.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 worker.kill()
         _say("Vínculo stopped.")

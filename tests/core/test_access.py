@@ -23,8 +23,7 @@ def test_the_table_decides_what_each_role_can_do(world, role):
 
 
 def test_scope_is_the_membership_jurisdiction(world):
-    assert scope_for(world.users["official"], Perm.VIEW_WORKERS).jurisdiction_ids == {
-        world.hn.pk}
+    assert scope_for(world.users["official"], Perm.VIEW_WORKERS).jurisdiction_ids == {world.hn.pk}
     assert scope_for(world.outsider, Perm.VIEW_WORKERS).jurisdiction_ids == {world.cr.pk}
 
 
@@ -42,6 +41,10 @@ def test_scope_fails_closed(world):
 
 def test_an_expired_membership_grants_nothing(world):
     user = UserFactory(username="former")
-    MembershipFactory(user=user, role=Role.OFFICIAL, jurisdiction=world.hn,
-                      valid_to=timezone.now() - timezone.timedelta(days=1))
+    MembershipFactory(
+        user=user,
+        role=Role.OFFICIAL,
+        jurisdiction=world.hn,
+        valid_to=timezone.now() - timezone.timedelta(days=1),
+    )
     assert not user_can(user, Perm.VIEW_WORKERS)

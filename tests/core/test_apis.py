@@ -36,8 +36,13 @@ def test_field_errors_come_in_the_users_language(api):
     body = response.json()
     assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
     assert body["title"] == "Algunos campos no son válidos."
-    assert body["errors"] == [{"field": "limit", "code": "min_value",
-                               "message": "Asegúrese de que este valor es mayor o igual a 1."}]
+    assert body["errors"] == [
+        {
+            "field": "limit",
+            "code": "min_value",
+            "message": "Asegúrese de que este valor es mayor o igual a 1.",
+        }
+    ]
 
 
 def test_the_openapi_schema_and_offline_docs_are_served(client):

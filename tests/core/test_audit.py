@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_login_is_audited_with_actor_ip_and_jurisdiction(client, world):
-    response = client.post(reverse("login"), {"username": "official.hn",
-                                              "password": "secret-pass-123"})
+    response = client.post(
+        reverse("login"), {"username": "official.hn", "password": "secret-pass-123"}
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.get(verb=AuditVerb.LOGIN)
     assert event.actor == world.users["official"]
@@ -42,8 +43,7 @@ def test_failed_login_for_an_unknown_name_is_audited_under_no_jurisdiction(clien
 def test_logout_is_audited(client, world):
     client.force_login(world.users["official"])
     client.post(reverse("logout"))
-    assert AuditEvent.objects.filter(verb=AuditVerb.LOGOUT,
-                                     actor=world.users["official"]).exists()
+    assert AuditEvent.objects.filter(verb=AuditVerb.LOGOUT, actor=world.users["official"]).exists()
 
 
 def test_viewing_a_full_profile_is_audited(client, world):
@@ -53,7 +53,10 @@ def test_viewing_a_full_profile_is_audited(client, world):
     assert response.status_code == 200
     event = AuditEvent.objects.get(verb=AuditVerb.PROFILE_VIEWED)
     assert (event.actor, event.object_type, event.object_id) == (
-        world.users["official"], "registry.worker", str(worker.pk))
+        world.users["official"],
+        "registry.worker",
+        str(worker.pk),
+    )
     assert event.jurisdiction == world.hn
 
 
@@ -64,15 +67,21 @@ def test_a_refused_profile_view_records_nothing(client, world):
     assert not AuditEvent.objects.filter(verb=AuditVerb.PROFILE_VIEWED).exists()
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE core_auditevent SET verb = 'tampered'",
-    "DELETE FROM core_auditevent",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE core_auditevent SET verb = 'tampered'",
+        "DELETE FROM core_auditevent",
+    ],
+)
 def test_the_database_refuses_to_rewrite_the_audit_log(world, client, statement):
     client.post(reverse("login"), {"username": "official.hn", "password": "secret-pass-123"})
     assert AuditEvent.objects.count() == 1
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(statement)
     assert AuditEvent.objects.get().verb == AuditVerb.LOGIN
 

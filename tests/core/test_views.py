@@ -64,9 +64,11 @@ def test_auditors_see_only_their_jurisdiction(client, world):
 
 def test_audit_filters_refuse_a_reversed_date_range_in_the_users_language(client, world):
     client.force_login(world.users["auditor"])
-    response = client.get(reverse("core:audit_list"), {"date_from": "2026-05-02",
-                                                       "date_to": "2026-05-01"},
-                          HTTP_ACCEPT_LANGUAGE="es")
+    response = client.get(
+        reverse("core:audit_list"),
+        {"date_from": "2026-05-02", "date_to": "2026-05-01"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
     assert "La fecha final es anterior a la fecha inicial." in response.content.decode()
 
 

@@ -39,8 +39,11 @@ def test_identity_numbers_follow_each_country_with_valid_check_digits(people):
         number = national.number
         match person.nationality:
             case "HN":
-                assert len(number) == 15 and number[4] == "-" and number[5:9] == str(
-                    person.birth_date.year)
+                assert (
+                    len(number) == 15
+                    and number[4] == "-"
+                    and number[5:9] == str(person.birth_date.year)
+                )
             case "GT":
                 assert gt_cui_valid(number)
             case "SV":

@@ -31,14 +31,19 @@ def _write(tmp_path: Path, text: str, name: str = "HN.toml") -> Path:
     return path
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    (('amount = "9052.96"', 'amount = "-5"'), "minimum_wages[1].amount"),
-    (('currency = "HNL"', 'currency = "LEMPIRA"'), "currency"),
-    (('basis = "month"', 'basis = "fortnight"'), "minimum_wages[0].basis"),
-    (('explain.es = "El trabajador no paga', 'explain.xx = "El trabajador no paga'),
-     "fees.explain"),
-    (('recruitment_fees_paid_by', 'recruitment_fees_paid_by'), None),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (('amount = "9052.96"', 'amount = "-5"'), "minimum_wages[1].amount"),
+        (('currency = "HNL"', 'currency = "LEMPIRA"'), "currency"),
+        (('basis = "month"', 'basis = "fortnight"'), "minimum_wages[0].basis"),
+        (
+            ('explain.es = "El trabajador no paga', 'explain.xx = "El trabajador no paga'),
+            "fees.explain",
+        ),
+        (("recruitment_fees_paid_by", "recruitment_fees_paid_by"), None),
+    ],
+)
 def test_an_invalid_pack_is_refused_with_its_field_named(tmp_path, change, field):
     old, new = change
     if field is None:  # a worker-pays rule is not a valid baseline
@@ -49,14 +54,18 @@ def test_an_invalid_pack_is_refused_with_its_field_named(tmp_path, change, field
         text = VALID.replace(old, new, 1)
     with pytest.raises(PolicyPackInvalid) as refused:
         pack_parse(_write(tmp_path, text))
-    assert any(problem.startswith(field) for problem in refused.value.problems), \
+    assert any(problem.startswith(field) for problem in refused.value.problems), (
         refused.value.problems
+    )
     assert "HN.toml" in str(refused.value)
 
 
 def test_a_source_without_a_date_must_say_why(tmp_path):
-    text = VALID.replace('published = 2024-03-21, gazette = "La Gaceta No. 36,491" }',
-                         'gazette = "La Gaceta No. 36,491" }', 1)
+    text = VALID.replace(
+        'published = 2024-03-21, gazette = "La Gaceta No. 36,491" }',
+        'gazette = "La Gaceta No. 36,491" }',
+        1,
+    )
     with pytest.raises(PolicyPackInvalid) as refused:
         pack_parse(_write(tmp_path, text))
     assert refused.value.problems[0].startswith("minimum_wages[0].source")

@@ -6,8 +6,9 @@ from vinculo.reference.services import reference_load
 
 
 def test_occupation_search_is_public_and_ranked(api):
-    response = api.get("/api/v1/occupations/", {"q": "soldador", "limit": 3},
-                       HTTP_ACCEPT_LANGUAGE="en")
+    response = api.get(
+        "/api/v1/occupations/", {"q": "soldador", "limit": 3}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     body = response.json()
     assert len(body) == 3 and body[0]["isco_code"] == "7212"

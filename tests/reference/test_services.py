@@ -14,7 +14,10 @@ def test_reference_load_is_complete_and_idempotent():
     assert Occupation.objects.count() == 2942
     unit = IscoGroup.objects.get(code="9211")
     assert (unit.title_es, unit.parent_id, unit.parent.parent_id) == (
-        "Peones de explotaciones agrícolas", "921", "92")
+        "Peones de explotaciones agrícolas",
+        "921",
+        "92",
+    )
     assert reference_load() is False  # same file: nothing to do
     assert reference_load(force=True) is True  # forced: upserts, no duplicates
     assert Occupation.objects.count() == 2942

@@ -9,16 +9,16 @@ from vinculo.reference.services import reference_load
 
 
 def test_the_public_occupation_page_searches_without_javascript(client):
-    response = client.get("/occupations/", {"occupation__q": "albanil"},
-                          HTTP_ACCEPT_LANGUAGE="es")
+    response = client.get("/occupations/", {"occupation__q": "albanil"}, HTTP_ACCEPT_LANGUAGE="es")
     page = response.content.decode()
     assert response.status_code == 200
     assert "albañil" in page and "ISCO 7112" in page
 
 
 def test_the_type_ahead_partial_offers_occupations_to_pick(client):
-    page = client.get("/occupations/suggest/", {"field": "trade",
-                                                "trade__q": "recolectora de fruta"}).content.decode()
+    page = client.get(
+        "/occupations/suggest/", {"field": "trade", "trade__q": "recolectora de fruta"}
+    ).content.decode()
     assert 'type="radio" name="trade" value="373db468-bd25-4b67-a6e0-4ac79d9a9e85"' in page
 
 

@@ -14,16 +14,25 @@ pytestmark = pytest.mark.django_db
 def workers(world):
     return {
         "hn": WorkerFactory(jurisdiction=world.hn, given_names="Selvin", first_surname="Cruz"),
-        "cr": WorkerFactory(jurisdiction=world.cr, given_names="Andrea",
-                            first_surname="Solano", nationality="NI"),
+        "cr": WorkerFactory(
+            jurisdiction=world.cr, given_names="Andrea", first_surname="Solano", nationality="NI"
+        ),
     }
 
 
-@pytest.mark.parametrize(("role", "sees"), [
-    ("official", {"hn"}), ("caseworker", {"hn"}), ("admin", {"hn", "cr"}),
-    ("auditor", set()), ("employer_staff", set()), ("agency_staff", set()),
-    ("regional_coordinator", set()), ("worker", set()),
-])
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [
+        ("official", {"hn"}),
+        ("caseworker", {"hn"}),
+        ("admin", {"hn", "cr"}),
+        ("auditor", set()),
+        ("employer_staff", set()),
+        ("agency_staff", set()),
+        ("regional_coordinator", set()),
+        ("worker", set()),
+    ],
+)
 def test_each_role_sees_the_workers_of_its_jurisdiction_only(world, workers, role, sees):
     visible = set(worker_list(actor=world.users[role]).values_list("pk", flat=True))
     expected = {workers[k].pk for k in sees}
@@ -49,8 +58,7 @@ def test_workers_see_only_themselves(world, workers):
 def test_document_numbers_are_encrypted_at_rest_and_found_by_keyed_hash(world, workers):
     IdentityDocumentFactory(worker=workers["hn"], number="0801-1990-12345")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT number, number_hash, search_hash FROM "
-                       "registry_identitydocument")
+        cursor.execute("SELECT number, number_hash, search_hash FROM registry_identitydocument")
         [(stored, number_hash, search_hash)] = cursor.fetchall()
     for column in (stored, number_hash, search_hash):
         assert "12345" not in column and "0801" not in column
@@ -58,8 +66,9 @@ def test_document_numbers_are_encrypted_at_rest_and_found_by_keyed_hash(world, w
     for typed in ("0801-1990-12345", "0801 1990 12345", "080119901234 5"):
         found = worker_list(actor=official, filters=WorkerFilter(document_number=typed))
         assert list(found) == [workers["hn"]]
-    assert not worker_list(actor=world.outsider,
-                           filters=WorkerFilter(document_number="0801199012345")).exists()
+    assert not worker_list(
+        actor=world.outsider, filters=WorkerFilter(document_number="0801199012345")
+    ).exists()
 
 
 def test_encrypted_columns_refuse_plain_lookups(world, workers):

@@ -141,7 +141,7 @@ class Membership(TimeStamped):
         verbose_name_plural = _("memberships")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in JURISDICTION_BOUND_ROLES])
+                condition=~Q(role__in=sorted(r.value for r in JURISDICTION_BOUND_ROLES))
                 | Q(jurisdiction__isnull=False),
                 name="membership_bound_role_has_jurisdiction",
             ),
@@ -227,6 +227,9 @@ class Export(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
 
     @property
     def percent(self) -> int:

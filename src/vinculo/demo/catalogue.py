@@ -5,7 +5,7 @@ from __future__ import annotations
 from vinculo.core.models import OrganisationKind as K
 from vinculo.core.permissions import Role
 
-DEMO_PASSWORD = "vinculo-demo-2026"  # printed by `vinculo up`; demo databases only
+DEMO_PASSWORD = "vinculo-demo-2026"  # noqa: S105 - printed by `vinculo up`; demo only
 
 # code, country, Spanish name, English name
 JURISDICTIONS = [

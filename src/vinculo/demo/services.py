@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 from collections.abc import Callable
@@ -232,10 +233,8 @@ def database_wipe() -> None:
         connection.close()
         for suffix in ("", "-wal", "-shm"):
             target = f"{path}{suffix}"
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.remove(target)
-            except FileNotFoundError:
-                pass
     else:
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")

@@ -126,8 +126,8 @@ def check_minimum_wage(
             "no_minimum_for_basis",
             _both_languages(
                 gettext_noop(
-                    "The pack %(pack)s has no minimum wage per %(basis)s in force on %(on)s for this "
-                    "sector and region."
+                    "The pack %(pack)s has no minimum wage per %(basis)s in force on %(on)s "
+                    "for this sector and region."
                 ),
                 pack=pack.code,
                 basis=BASIS_LABELS[basis],

@@ -69,3 +69,6 @@ class ReferenceRelease(models.Model):
     name = models.CharField(max_length=40, primary_key=True)
     checksum = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.checksum[:12]}"

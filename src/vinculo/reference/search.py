@@ -27,9 +27,53 @@ STEMMERS = {
     for lang, name in (("es", "spanish"), ("en", "english"), ("fr", "french"))
 }
 STOPWORDS = frozenset(
-    "a al con de del e el en la las los o para por un una y "  # es
-    "an and as at for from in of on or the to with "  # en
-    "au aux d des du et l le les ou pour sur ".split()  # fr
+    {
+        # es
+        "a",
+        "al",
+        "con",
+        "de",
+        "del",
+        "e",
+        "el",
+        "en",
+        "la",
+        "las",
+        "los",
+        "o",
+        "para",
+        "por",
+        "un",
+        "una",
+        "y",
+        # en
+        "an",
+        "and",
+        "as",
+        "at",
+        "for",
+        "from",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        # fr
+        "au",
+        "aux",
+        "d",
+        "des",
+        "du",
+        "et",
+        "l",
+        "le",
+        "les",
+        "ou",
+        "pour",
+        "sur",
+    }
 )
 EXACT, STEM, PREFIX = 1.0, 0.85, 0.6
 PREFERRED, ALTERNATIVE, GROUP_TITLE = 1.0, 0.92, 0.95

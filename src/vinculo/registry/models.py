@@ -127,6 +127,9 @@ class WorkerOccupation(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.occupation} ({self.years_experience})"
+
 
 class LicenceState(models.TextChoices):
     APPLIED = "applied", _("Applied")

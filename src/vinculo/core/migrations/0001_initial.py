@@ -149,7 +149,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['caseworker', 'official', 'auditor']), _negated=True), ('jurisdiction__isnull', False), _connector='OR'), name='membership_bound_role_has_jurisdiction'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['auditor', 'caseworker', 'official']), _negated=True), ('jurisdiction__isnull', False), _connector='OR'), name='membership_bound_role_has_jurisdiction'),
         ),
         migrations.AddConstraint(
             model_name='membership',

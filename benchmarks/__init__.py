@@ -1,0 +1,1 @@
+"""Vínculo's benchmarks: `python -m benchmarks JOB --size S|M|L`. Not shipped in the package."""
