@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import re
-import signal
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -16,8 +13,8 @@ import uuid
 
 import pytest
 
+from tests.processes import Up, vinculo_env
 from tests.services import postgres_admin_url, redis_url
-from tests.test_cli import _env, _free_port
 
 
 @pytest.fixture
@@ -57,40 +54,31 @@ class Browser:
 
 def test_up_on_postgresql_with_the_redis_queue(tmp_path, postgres_database):
     queue_url = redis_url().rsplit("/", 1)[0] + "/14"
-    port = _free_port()
-    env = _env(tmp_path, DATABASE_URL=postgres_database, VINCULO_TASKS="redis", REDIS_URL=queue_url)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "vinculo.cli", "up", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    up = Up(
+        vinculo_env(
+            tmp_path, DATABASE_URL=postgres_database, VINCULO_TASKS="redis", REDIS_URL=queue_url
+        )
     )
-    output = ""
     try:
-        deadline = time.monotonic() + 300
-        while "Ctrl-C stops it" not in output and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            assert line or process.poll() is None, output
-            output += line
-        browser = Browser(f"http://127.0.0.1:{port}")
+        up.wait_until_serving()
+        browser = Browser(up.base)
         url, _ = browser.post(
             "/accounts/login/", {"username": "auditor.hn", "password": "vinculo-demo-2026"}
         )
-        assert url.endswith(f":{port}/"), output
+        assert url == f"{up.base}/", up.output
         url, page = browser.post("/audit/export/", {})
-        assert "/exports/" in url
+        export_path = urllib.parse.urlsplit(url).path
+        assert export_path.startswith("/exports/")
         for _ in range(120):
-            _, page = browser.get(urllib.parse.urlsplit(url).path)
+            _, page = browser.get(export_path)
             if "/download/" in page:
                 break
             time.sleep(0.5)
-        assert "/download/" in page, "the RQ worker never finished the export\n" + output
-        _, csv_text = browser.get(urllib.parse.urlsplit(url).path + "download/")
+        assert "/download/" in page, "the RQ worker never finished the export\n" + up.output
+        _, csv_text = browser.get(export_path + "download/")
         assert "auditor.hn" in csv_text and "auth.login" in csv_text
+        assert "rqworker" in up.output or "Listening on default" in up.output
     finally:
-        process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=60)
-        output += rest
-    assert process.returncode == 0, output
-    assert "Vínculo stopped." in output
+        code = up.stop()
+    assert code == 0, up.output
+    assert "Vínculo stopped." in up.output

@@ -9,13 +9,21 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from vinculo.core import views as core_views
 from vinculo.core.apis import MeApi, problem_response
 from vinculo.policy.apis import PolicyPackDetailApi, PolicyPackListApi
-from vinculo.reference.apis import CountryListApi, OccupationListApi, SubdivisionListApi
+from vinculo.reference.apis import (
+    CountryListApi,
+    CurrencyListApi,
+    LanguageListApi,
+    OccupationListApi,
+    SubdivisionListApi,
+)
 
 api_v1 = [
     path("me/", MeApi.as_view(), name="me"),
     path("occupations/", OccupationListApi.as_view(), name="occupations"),
     path("countries/", CountryListApi.as_view(), name="countries"),
     path("countries/<str:code>/subdivisions/", SubdivisionListApi.as_view(), name="subdivisions"),
+    path("languages/", LanguageListApi.as_view(), name="languages"),
+    path("currencies/", CurrencyListApi.as_view(), name="currencies"),
     path("policy-packs/", PolicyPackListApi.as_view(), name="policy-packs"),
     path("policy-packs/<str:code>/", PolicyPackDetailApi.as_view(), name="policy-pack"),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),

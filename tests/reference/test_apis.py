@@ -34,3 +34,14 @@ def test_an_unknown_country_is_a_problem_404(api):
     response = api.get("/api/v1/countries/XX/subdivisions/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_languages_and_currencies_come_from_iso_lists(api):
+    languages = api.get("/api/v1/languages/", HTTP_ACCEPT_LANGUAGE="es").json()
+    assert {"code": "es", "name": "español"} in languages or {
+        "code": "es",
+        "name": "Español",
+    } in languages
+    assert len(languages) > 150
+    currencies = {c["code"]: c for c in api.get("/api/v1/currencies/").json()}
+    assert currencies["HNL"]["numeric"] == "340" and "XCG" in currencies

@@ -11,27 +11,25 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from vinculo.reference.countries import is_country, is_currency, is_language
 
 
 def _country(code: str) -> str:
-    if pycountry.countries.get(alpha_2=code.upper()) is None:
+    if not is_country(code):
         raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code")
     return code.upper()
 
 
 def _currency(code: str) -> str:
-    if pycountry.currencies.get(alpha_3=code.upper()) is None:
+    if not is_currency(code):
         raise ValueError(f"'{code}' is not an ISO 4217 currency code")
     return code.upper()
 
 
 def _language(code: str) -> str:
-    found = pycountry.languages.get(alpha_2=code.lower()) or pycountry.languages.get(
-        alpha_3=code.lower()
-    )
-    if found is None:
+    if not is_language(code):
         raise ValueError(f"'{code}' is not an ISO 639 language code")
     return code.lower()
 

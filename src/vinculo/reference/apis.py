@@ -12,7 +12,13 @@ from rest_framework.views import APIView
 
 from vinculo.core.i18n import current_language
 from vinculo.core.pagination import Pagination
-from vinculo.reference.countries import country_list, is_country, subdivision_list
+from vinculo.reference.countries import (
+    country_list,
+    currency_list,
+    is_country,
+    language_list,
+    subdivision_list,
+)
 from vinculo.reference.selectors import occupation_list, occupation_search
 
 
@@ -106,3 +112,32 @@ class SubdivisionListApi(APIView):
         if not is_country(code):
             raise Http404
         return Response(SubdivisionSerializer(subdivision_list(code), many=True).data)
+
+
+class LanguageSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="ISO 639-1")
+    name = serializers.CharField()
+
+
+class CurrencySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="ISO 4217")
+    numeric = serializers.CharField()
+    name = serializers.CharField()
+
+
+class LanguageListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=LanguageSerializer(many=True), summary="Languages (ISO 639-1)")
+    def get(self, request: Request) -> Response:
+        return Response(LanguageSerializer(language_list(), many=True).data)
+
+
+class CurrencyListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=CurrencySerializer(many=True), summary="Currencies (ISO 4217)")
+    def get(self, request: Request) -> Response:
+        return Response(CurrencySerializer(currency_list(), many=True).data)

@@ -71,14 +71,54 @@ def subdivision_list(country_code: str, language: str | None = None) -> list[Sub
     )
 
 
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Currency:
+    code: str
+    numeric: str
+    name: str
+
+
+def _language(code: str):
+    return pycountry.languages.get(alpha_2=code.lower()) or pycountry.languages.get(
+        alpha_3=code.lower()
+    )
+
+
+def is_language(code: str) -> bool:
+    """ISO 639-1 (two letters) or 639-3 (three, e.g. Papiamento 'pap')."""
+    return _language(code) is not None
+
+
+def language_name(code: str, language: str | None = None) -> str:
+    found = _language(code)
+    return _translate("iso639-3", found.name, language) if found else code
+
+
+def language_list(language: str | None = None) -> list[Language]:
+    """The languages with a two-letter code, the ones people list on a profile."""
+    found = [
+        Language(record.alpha_2, _translate("iso639-3", record.name, language))
+        for record in pycountry.languages
+        if hasattr(record, "alpha_2")
+    ]
+    return sorted(found, key=lambda item: item.name.casefold())
+
+
 def is_currency(code: str) -> bool:
     return pycountry.currencies.get(alpha_3=code.upper()) is not None
 
 
-def is_language(code: str) -> bool:
-    return pycountry.languages.get(alpha_2=code.lower()) is not None
-
-
-def language_name(code: str, language: str | None = None) -> str:
-    found = pycountry.languages.get(alpha_2=code.lower())
-    return _translate("iso639-3", found.name, language) if found else code
+def currency_list(language: str | None = None) -> list[Currency]:
+    return sorted(
+        (
+            Currency(c.alpha_3, c.numeric, _translate("iso4217", c.name, language))
+            for c in pycountry.currencies
+        ),
+        key=lambda c: c.code,
+    )
