@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "vinculo.reference",
     "vinculo.policy",
     "vinculo.registry",
+    "vinculo.imports",
     "vinculo.stats",
     "vinculo.demo",
     "vinculo.web",
@@ -210,6 +211,7 @@ SPECTACULAR_SETTINGS = {
 # can publish a newer version of a pack without changing code.
 POLICY_PACK_DIRS = [Path(p) for p in env.list("VINCULO_POLICY_DIRS", default=[])]
 EXPORTS_DIR = DATA_DIR / "exports"
+IMPORTS_DIR = DATA_DIR / "imports"
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from vinculo.core import views as core_views
 from vinculo.core.apis import MeApi, problem_response
+from vinculo.imports.api_urls import urlpatterns as imports_api_urls
 from vinculo.policy.apis import PolicyPackDetailApi, PolicyPackListApi
 from vinculo.reference.apis import (
     CountryListApi,
@@ -16,6 +17,8 @@ from vinculo.reference.apis import (
     OccupationListApi,
     SubdivisionListApi,
 )
+from vinculo.registry.api_urls import urlpatterns as registry_api_urls
+from vinculo.registry.organisations.api_urls import urlpatterns as organisations_api_urls
 
 api_v1 = [
     path("me/", MeApi.as_view(), name="me"),
@@ -26,6 +29,9 @@ api_v1 = [
     path("currencies/", CurrencyListApi.as_view(), name="currencies"),
     path("policy-packs/", PolicyPackListApi.as_view(), name="policy-packs"),
     path("policy-packs/<str:code>/", PolicyPackDetailApi.as_view(), name="policy-pack"),
+    *registry_api_urls,
+    *organisations_api_urls,
+    *imports_api_urls,
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
 ]
 
@@ -40,6 +46,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("vinculo.core.urls")),
     path("", include("vinculo.registry.urls")),
+    path("", include("vinculo.registry.organisations.urls")),
+    path("imports/", include("vinculo.imports.urls")),
     path("occupations/", include("vinculo.reference.urls")),
     path("policy/", include("vinculo.policy.urls")),
     path("stats/", include("vinculo.stats.urls")),

@@ -51,6 +51,12 @@ class OrganisationKind(models.TextChoices):
     RECRUITMENT_AGENCY = "recruitment_agency", _("Recruitment agency")
 
 
+class VerificationState(models.TextChoices):
+    PENDING = "pending", _("Waiting for verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
 class Organisation(TimeStamped):
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=255)
@@ -66,6 +72,24 @@ class Organisation(TimeStamped):
     tax_id = models.CharField(_("tax ID"), max_length=50, blank=True)
     sector = models.CharField(_("sector"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
+    # Employers (and employer associations) are verified by an official of their jurisdiction
+    # before any job order of theirs can be published.
+    verification_state = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=VerificationState.choices,
+        default=VerificationState.PENDING,
+    )
+    verified_at = models.DateTimeField(_("verified on"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verification_note = models.TextField(_("verification note"), blank=True)
 
     class Meta:
         ordering = ["name"]

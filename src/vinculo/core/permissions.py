@@ -26,11 +26,38 @@ class Role(models.TextChoices):
 class Perm(models.TextChoices):
     """Each label says, to the person who holds it, what they can do here."""
 
-    VIEW_OWN_WORKER_PROFILE = "registry.view_own_profile", _("See your own worker profile")
+    VIEW_OWN_WORKER_PROFILE = (
+        "registry.view_own_profile",
+        _("See and correct your own profile, download all your data and manage your consents"),
+    )
     VIEW_OWN_ORGANISATION = "core.view_own_organisation", _("See your organisation's record")
     VIEW_WORKERS = (
         "registry.view_workers",
         _("Browse the workers registered in your jurisdiction and open their full profiles"),
+    )
+    REGISTER_WORKERS = (
+        "registry.register_workers",
+        _("Register a worker at a desk or a job fair"),
+    )
+    EDIT_WORKERS = (
+        "registry.edit_workers",
+        _("Correct the records of the workers of your jurisdiction (every change is audited)"),
+    )
+    IMPORT_REGISTRY = (
+        "registry.import",
+        _("Import workers, employers and agencies from CSV or Excel files"),
+    )
+    VIEW_ORGANISATIONS = (
+        "registry.view_organisations",
+        _("Browse the employers and recruitment agencies of your jurisdiction"),
+    )
+    VERIFY_EMPLOYERS = (
+        "registry.verify_employers",
+        _("Verify employers before their job orders can be published"),
+    )
+    MANAGE_LICENCES = (
+        "registry.manage_licences",
+        _("Grant, suspend, reinstate, cancel and delist recruitment agency licences"),
     )
     VIEW_POLICY_PACKS = (
         "policy.view_packs",
@@ -57,8 +84,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.WORKER: frozenset(_EVERYONE | {Perm.VIEW_OWN_WORKER_PROFILE}),
     Role.EMPLOYER_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION}),
     Role.AGENCY_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION}),
-    Role.OFFICIAL: frozenset(_EVERYONE | {Perm.VIEW_WORKERS}),
-    Role.CASEWORKER: frozenset(_EVERYONE | {Perm.VIEW_WORKERS, Perm.VIEW_OWN_ORGANISATION}),
+    Role.OFFICIAL: frozenset(
+        _EVERYONE
+        | {
+            Perm.VIEW_WORKERS,
+            Perm.REGISTER_WORKERS,
+            Perm.EDIT_WORKERS,
+            Perm.IMPORT_REGISTRY,
+            Perm.VIEW_ORGANISATIONS,
+            Perm.VERIFY_EMPLOYERS,
+            Perm.MANAGE_LICENCES,
+        }
+    ),
+    Role.CASEWORKER: frozenset(
+        _EVERYONE
+        | {
+            Perm.VIEW_WORKERS,
+            Perm.REGISTER_WORKERS,
+            Perm.VIEW_ORGANISATIONS,
+            Perm.VIEW_OWN_ORGANISATION,
+        }
+    ),
     Role.AUDITOR: frozenset(_EVERYONE | {Perm.VIEW_AUDIT_LOG}),
     Role.REGIONAL_COORDINATOR: frozenset(_EVERYONE | {Perm.VIEW_REGIONAL_STATS}),
     # Everything but the two "own record" views, which need a record of one's own.

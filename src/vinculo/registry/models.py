@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.crypto import EncryptedTextField, lookup_hash
@@ -24,6 +25,39 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
     MALE = "M", _("Male")
     OTHER = "X", _("Other or not stated")
+
+
+class EducationLevel(models.TextChoices):
+    """ISCED 2011 levels (UNESCO), the international standard ministries report in."""
+
+    EARLY = "0", _("Early childhood or no formal education")
+    PRIMARY = "1", _("Primary education")
+    LOWER_SECONDARY = "2", _("Lower secondary education")
+    UPPER_SECONDARY = "3", _("Upper secondary education")
+    POST_SECONDARY = "4", _("Post-secondary non-tertiary education")
+    SHORT_TERTIARY = "5", _("Short-cycle tertiary education")
+    BACHELOR = "6", _("Bachelor's or equivalent")
+    MASTER = "7", _("Master's or equivalent")
+    DOCTORAL = "8", _("Doctoral or equivalent")
+
+
+class CefrLevel(models.TextChoices):
+    """Common European Framework of Reference for Languages, plus mother tongue."""
+
+    A1 = "A1", _("A1 · beginner")
+    A2 = "A2", _("A2 · elementary")
+    B1 = "B1", _("B1 · intermediate")
+    B2 = "B2", _("B2 · upper intermediate")
+    C1 = "C1", _("C1 · advanced")
+    C2 = "C2", _("C2 · proficient")
+    NATIVE = "native", _("Mother tongue")
+
+
+class RegistrationChannel(models.TextChoices):
+    SELF = "self", _("Self-registration")
+    DESK = "desk", _("At an office")
+    FAIR = "fair", _("At a job fair")
+    IMPORT = "import", _("Bulk import")
 
 
 class Worker(TimeStamped):
@@ -55,10 +89,39 @@ class Worker(TimeStamped):
     birth_date = models.DateField(_("date of birth"))
     nationality = models.CharField(_("nationality"), max_length=2)
     phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("E.164"))
+    residence_country = models.CharField(
+        _("country of residence"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2")
+    )
     subdivision = models.CharField(
         _("department or state"), max_length=10, blank=True, help_text=_("ISO 3166-2")
     )
     municipality = models.CharField(_("municipality"), max_length=120, blank=True)
+    education_level = models.CharField(
+        _("education level"), max_length=1, blank=True, choices=EducationLevel.choices
+    )
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    available_to = models.DateField(_("available until"), null=True, blank=True)
+    relocate_within_country = models.BooleanField(
+        _("willing to move within the country"), default=False
+    )
+    work_abroad = models.BooleanField(_("willing to work abroad"), default=False)
+    channel = models.CharField(
+        _("registered through"),
+        max_length=10,
+        choices=RegistrationChannel.choices,
+        default=RegistrationChannel.DESK,
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Optimistic concurrency: every edit form carries the version it was read at, and a write
+    # against an older version is refused instead of silently overwriting someone else's change.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["first_surname", "second_surname", "given_names"]
@@ -131,6 +194,110 @@ class WorkerOccupation(models.Model):
         return f"{self.occupation} ({self.years_experience})"
 
 
+class WorkerLanguage(models.Model):
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(_("language"), max_length=3, help_text=_("ISO 639-1"))
+    level = models.CharField(_("level"), max_length=6, choices=CefrLevel.choices)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "language"], name="worker_language_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.level}"
+
+
+class ConsentPurpose(models.TextChoices):
+    # Matching and any sharing of the profile with employers or other jurisdictions need this one.
+    MATCHING = (
+        "matching",
+        _("Match me with vacancies and show my profile to the employers who offer them"),
+    )
+    SHARE_JURISDICTIONS = (
+        "share_jurisdictions",
+        _("Share my record with the authorities of the country where I would work"),
+    )
+    NOTICES = "notices", _("Send me notices by SMS about my case and new vacancies")
+
+
+class Consent(models.Model):
+    """One consent given by a worker for one purpose. Withdrawing it keeps the row (the history
+    of what was agreed and when is evidence); giving it again adds a new row."""
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    given_at = models.DateTimeField(_("given on"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["purpose", "-given_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "purpose"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_one_active_per_purpose",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_purpose_display()
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class RegistrationDraft(TimeStamped):
+    """A self-registration in progress, kept step by step on the server so that a dropped
+    connection loses nothing: the worker signs in again and continues where they stopped.
+
+    The answers include a document number, so the whole draft is encrypted at rest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration_draft"
+    )
+    step = models.CharField(max_length=20)
+    data = EncryptedTextField(default="{}")
+
+    class Meta:
+        verbose_name = _("registration in progress")
+        verbose_name_plural = _("registrations in progress")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.step}"
+
+
+class Establishment(TimeStamped):
+    """A workplace of an employer: where the workers would actually work."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="establishments"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2)
+    subdivision = models.CharField(
+        _("department, province or state"), max_length=10, blank=True, help_text=_("ISO 3166-2")
+    )
+    municipality = models.CharField(_("municipality or city"), max_length=120, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    workers_capacity = models.PositiveIntegerField(
+        _("workers it can employ"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("establishment")
+        verbose_name_plural = _("establishments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class LicenceState(models.TextChoices):
     APPLIED = "applied", _("Applied")
     VALID = "valid", _("Valid")
@@ -161,3 +328,29 @@ class AgencyLicence(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.get_state_display()})"
+
+
+class LicenceEvent(models.Model):
+    """One move of a licence through its lifecycle, with who made it and why. The public
+    verification page lists the sanctions among them (suspensions, cancellations, delisting)."""
+
+    licence = models.ForeignKey(AgencyLicence, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(_("from"), max_length=12, choices=LicenceState.choices)
+    to_state = models.CharField(_("to"), max_length=12, choices=LicenceState.choices)
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("licence change")
+        verbose_name_plural = _("licence changes")
+
+    def __str__(self) -> str:
+        return f"{self.licence.number}: {self.from_state} → {self.to_state}"

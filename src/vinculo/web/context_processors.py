@@ -12,10 +12,12 @@ from vinculo.web.pages import capabilities_for
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        menu = [(c.menu_label, c.url) for c in capabilities_for(user)]
+        # Several capabilities can share a page (browse and verify employers): one menu entry.
+        menu = list(dict.fromkeys((c.menu_label, c.url) for c in capabilities_for(user)))
     else:
         menu = [
             (_("Occupations"), reverse("reference:occupations")),
             (_("Policy packs"), reverse("policy:pack_list")),
+            (_("Verify an agency"), reverse("registry_orgs:agency_verify")),
         ]
     return {"menu": menu}
