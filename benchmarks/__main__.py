@@ -3,9 +3,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import search
+from benchmarks import imports, search
 
-JOBS = {"search": search.main}
+JOBS = {"search": search.main, "import": imports.main}
 
 
 def main() -> int:

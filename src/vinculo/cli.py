@@ -5,6 +5,7 @@ vinculo demo --size small|medium|large [--reset] [--seed N]
 vinculo check                        system checks, policy packs, database, task queue
 vinculo worker                       the background task worker for the configured backend
 vinculo manage ARGS...               any Django management command
+vinculo bench JOB [--size S|M|L]     a benchmark (from a source checkout: benchmarks/)
 """
 
 from __future__ import annotations
@@ -252,6 +253,28 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run one job of the benchmark harness. The harness lives in `benchmarks/` at the root of a
+    source checkout and is not shipped in the package, so say so plainly when it is missing."""
+    from pathlib import Path
+
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "benchmarks" / "__init__.py").exists() and str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
+    try:
+        from benchmarks.__main__ import JOBS
+    except ImportError:
+        _say(
+            "The benchmarks are not installed: they live in the benchmarks/ folder of a source "
+            "checkout of Vínculo. Run `vinculo bench` (or `python -m benchmarks`) from there."
+        )
+        return 2
+    if args.job not in JOBS:
+        _say(f"Unknown benchmark {args.job!r}; choose one of: {', '.join(sorted(JOBS))}")
+        return 2
+    return JOBS[args.job](size=args.size, seed=args.seed)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="vinculo", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -280,6 +303,12 @@ def parser() -> argparse.ArgumentParser:
 
     worker = commands.add_parser("worker", help="run the background task worker")
     worker.set_defaults(run=cmd_worker)
+
+    bench = commands.add_parser("bench", help="run a benchmark (source checkout only)")
+    bench.add_argument("job", help="search, import")
+    bench.add_argument("--size", choices=["S", "M", "L"], default="S")
+    bench.add_argument("--seed", type=int, default=2026)
+    bench.set_defaults(run=cmd_bench)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

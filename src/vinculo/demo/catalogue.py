@@ -234,6 +234,22 @@ LICENCES = [
     ("agency-bad", "HN-STSS-AG-2022-0009", "suspended", ["MX", "CA"], ["agriculture"]),
 ]
 
+# Employers start verified, except this one, left for an official to verify in the tour.
+PENDING_VERIFICATION = {"Electrónica Pacífico Norte S. de R.L. de C.V."}
+
+# licence number → its history: (from, to, reason, date)
+LICENCE_HISTORY = {
+    "HN-STSS-AG-2022-0009": [
+        ("applied", "valid", "Requisitos completos; garantía depositada.", "2022-03-01"),
+        (
+            "valid",
+            "suspended",
+            "Cobro de comisiones de reclutamiento a trabajadores (denuncias 2025-114 y 2025-131).",
+            "2025-10-20",
+        ),
+    ],
+}
+
 # username, role, organisation key or None, jurisdiction code or None, first and last name
 USERS = [
     ("admin", Role.ADMIN, None, None, "Ada", "Administradora"),

@@ -7,14 +7,21 @@ import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 from vinculo.core.audit import AuditVerb
-from vinculo.core.models import Jurisdiction, Membership, Organisation, User
+from vinculo.core.models import (
+    Jurisdiction,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    User,
+    VerificationState,
+)
 from vinculo.core.permissions import Role
 from vinculo.core.services import audit_record
 from vinculo.demo import catalogue
@@ -22,8 +29,15 @@ from vinculo.demo.generator import DemoDocument, DemoPerson, PeopleGenerator
 from vinculo.reference.models import Occupation
 from vinculo.registry.models import (
     AgencyLicence,
+    CefrLevel,
+    Consent,
+    ConsentPurpose,
+    Establishment,
     IdentityDocument,
+    LicenceEvent,
+    RegistrationChannel,
     Worker,
+    WorkerLanguage,
     WorkerOccupation,
 )
 
@@ -64,8 +78,21 @@ def _organisations(jurisdictions: dict[str, Jurisdiction]) -> dict[str, Organisa
                 "city": city,
             },
         )
+    for organisation in found.values():
+        if organisation.kind in (OrganisationKind.EMPLOYER, OrganisationKind.EMPLOYER_ASSOCIATION):
+            verified = organisation.name not in catalogue.PENDING_VERIFICATION
+            organisation.verification_state = (
+                VerificationState.VERIFIED if verified else VerificationState.PENDING
+            )
+            organisation.verified_at = datetime(2026, 2, 2, 15, tzinfo=UTC) if verified else None
+            organisation.save(update_fields=["verification_state", "verified_at"])
+            Establishment.objects.get_or_create(
+                organisation=organisation,
+                name=organisation.city or organisation.name,
+                defaults={"country": organisation.country, "municipality": organisation.city},
+            )
     for key, number, state, countries, sectors in catalogue.LICENCES:
-        AgencyLicence.objects.update_or_create(
+        licence, _ = AgencyLicence.objects.update_or_create(
             number=number,
             defaults={
                 "agency": found[key],
@@ -77,6 +104,17 @@ def _organisations(jurisdictions: dict[str, Jurisdiction]) -> dict[str, Organisa
                 "valid_to": date(2027, 1, 14),
             },
         )
+        if not licence.events.exists():
+            LicenceEvent.objects.bulk_create(
+                LicenceEvent(
+                    licence=licence,
+                    from_state=before,
+                    to_state=after,
+                    reason=reason,
+                    at=datetime.fromisoformat(at).replace(hour=15, tzinfo=UTC),
+                )
+                for before, after, reason, at in catalogue.LICENCE_HISTORY.get(number, [])
+            )
     return found
 
 
@@ -104,6 +142,25 @@ def _users(
         )
         users[username] = user
     return users
+
+
+CONSENT_DATE = datetime(2026, 3, 2, 16, tzinfo=UTC)
+EDUCATION_SHARE = {"1": 30, "2": 30, "3": 28, "4": 5, "5": 3, "6": 4}
+
+
+def _profile(rng: random.Random) -> dict:
+    """Education (ISCED), availability and willingness to move of one demo worker."""
+    start = date(2027, 1, 4) + timedelta(days=7 * rng.randrange(0, 26))
+    return {
+        "education_level": rng.choices(list(EDUCATION_SHARE), list(EDUCATION_SHARE.values()))[0],
+        "available_from": start,
+        "available_to": start + timedelta(days=30 * rng.randrange(4, 10)),
+        "relocate_within_country": rng.random() < 0.6,
+        "work_abroad": rng.random() < 0.8,
+        "channel": rng.choice(
+            [RegistrationChannel.DESK, RegistrationChannel.FAIR, RegistrationChannel.SELF]
+        ),
+    }
 
 
 def _demo_worker_person(generator: PeopleGenerator) -> DemoPerson:
@@ -150,13 +207,23 @@ def _write_people(
                 phone=p.phone,
                 subdivision=p.subdivision,
                 municipality=p.municipality,
+                residence_country=p.registered_in,
+                **_profile(rng),
             )
             for p in people
         ],
         batch_size=BATCH,
     )
-    documents, skills = [], []
+    documents, skills, languages, consents = [], [], [], []
     for worker, person in zip(workers, people, strict=True):
+        languages.append(WorkerLanguage(worker=worker, language="es", level=CefrLevel.NATIVE))
+        if rng.random() < 0.3:
+            level = rng.choice([CefrLevel.A1, CefrLevel.A2, CefrLevel.B1, CefrLevel.B2])
+            languages.append(WorkerLanguage(worker=worker, language="en", level=level))
+        if rng.random() < 0.85:
+            consents.append(
+                Consent(worker=worker, purpose=ConsentPurpose.MATCHING, given_at=CONSENT_DATE)
+            )
         for d in person.documents:
             documents.append(
                 IdentityDocument(
@@ -180,6 +247,8 @@ def _write_people(
                 )
             )
     IdentityDocument.objects.bulk_create(documents, batch_size=BATCH)
+    WorkerLanguage.objects.bulk_create(languages, batch_size=BATCH)
+    Consent.objects.bulk_create(consents, batch_size=BATCH)
     WorkerOccupation.objects.bulk_create(skills, batch_size=BATCH, ignore_conflicts=True)
     return workers
 

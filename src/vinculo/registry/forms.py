@@ -1,12 +1,39 @@
+"""Forms of the worker registry. The registration is split in short steps (a phone on a slow
+network sends little at a time, and each step is kept on the server); the desk form shows the same
+steps on one page. Forms only validate and convert: writing is for `registry.services`."""
+
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.reference.countries import country_list, language_list, subdivision_list
 from vinculo.reference.forms import OccupationField
-from vinculo.registry.models import Sex
+from vinculo.registry import domain
+from vinculo.registry.models import (
+    CefrLevel,
+    ConsentPurpose,
+    DocumentKind,
+    EducationLevel,
+    RegistrationChannel,
+    Sex,
+)
 from vinculo.registry.selectors import WorkerFilter
+from vinculo.registry.services import (
+    DOCUMENT_ALREADY_REGISTERED,
+    DocumentInput,
+    WorkerInput,
+    document_is_registered,
+)
 
+# Countries of the region first in the lists: most people here pick one of them.
+REGION = ("HN", "GT", "SV", "NI", "CR", "PA", "MX", "DO", "VE", "CO", "BZ", "HT", "CU", "CW")
 NATIONALITIES = [
     ("", _("Any nationality")),
     ("HN", "HN"),
@@ -17,6 +44,23 @@ NATIONALITIES = [
     ("VE", "VE"),
     ("CR", "CR"),
 ]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    countries = country_list()
+    first = sorted((c for c in countries if c.code in REGION), key=lambda c: REGION.index(c.code))
+    return [("", "—"), *((c.code, c.name) for c in first), *((c.code, c.name) for c in countries)]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *((x.code, x.name) for x in language_list())]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class WorkerFilterForm(forms.Form):
@@ -36,3 +80,321 @@ class WorkerFilterForm(forms.Form):
             sex=data.get("sex", ""),
             occupation=str(occupation.pk) if occupation else "",
         )
+
+
+# --- the steps of a registration ----------------------------------------------------------------
+
+
+class PlainForm(forms.Form):
+    """Labels without a trailing colon: read aloud by screen readers, and cleaner on a phone."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class StepForm(PlainForm):
+    """A step whose cleaned data can be kept as JSON in a draft and read back."""
+
+    def answers(self) -> dict[str, Any]:
+        return {
+            k: v.isoformat() if isinstance(v, date) else (str(v.pk) if hasattr(v, "pk") else v)
+            for k, v in self.cleaned_data.items()
+        }
+
+
+class AccountForm(PlainForm):
+    country = forms.ChoiceField(label=_("Country of your phone"), choices=country_choices)
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=20,
+        help_text=_("You will sign in with this number."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    password = forms.CharField(
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Repeat the password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("phone") and data.get("country"):
+            try:
+                data["phone"] = domain.phone_normalise(data["phone"], data["country"])
+            except domain.FieldInvalid as error:
+                self.add_error("phone", error.message)
+        password = data.get("password")
+        if password and password != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords are not the same."))
+        elif password:
+            try:
+                validate_password(password)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class IdentityForm(StepForm):
+    given_names = forms.CharField(label=_("Given names"), max_length=150)
+    first_surname = forms.CharField(label=_("First surname"), max_length=100)
+    second_surname = forms.CharField(label=_("Second surname"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
+    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=country_choices)
+
+    def clean_birth_date(self) -> date:
+        try:
+            return domain.birth_date_check(
+                self.cleaned_data["birth_date"], today=timezone.localdate()
+            )
+        except domain.FieldInvalid as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+
+class DocumentForm(StepForm):
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    issuing_country = forms.ChoiceField(label=_("Issued by"), choices=country_choices)
+    number = forms.CharField(label=_("Document number"), max_length=40)
+    expires_on = forms.DateField(label=_("Valid until"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind, country, number = (data.get(k) for k in ("kind", "issuing_country", "number"))
+        if not (kind and country and number):
+            return data
+        try:
+            data["number"] = domain.document_number_check(kind, country, number)
+        except domain.FieldInvalid as error:
+            self.add_error("number", error.message)
+            return data
+        if document_is_registered(kind=kind, issuing_country=country, number=data["number"]):
+            self.add_error("number", DOCUMENT_ALREADY_REGISTERED)
+        expires = data.get("expires_on")
+        if kind == DocumentKind.PASSPORT and not expires:
+            self.add_error("expires_on", _("A passport has an expiry date: write it here."))
+        elif expires and expires <= timezone.localdate():
+            self.add_error("expires_on", _("This document has expired."))
+        return data
+
+
+class ResidenceForm(StepForm):
+    residence_country = forms.ChoiceField(
+        label=_("Country where you live"), choices=country_choices
+    )
+    subdivision = forms.ChoiceField(
+        label=_("Department or state"), required=False, choices=[("", "—")]
+    )
+    municipality = forms.CharField(label=_("Municipality"), max_length=120)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        country = self.data.get(self.add_prefix("residence_country")) or self.initial.get(
+            "residence_country", ""
+        )
+        if country:
+            self.fields["subdivision"].choices = [
+                ("", "—"),
+                *((s.code, s.name) for s in subdivision_list(country)),
+            ]
+        # The department list follows the country chosen (htmx reloads it; without JavaScript,
+        # saving the step with another country shows that country's departments).
+        self.fields["residence_country"].widget.attrs.update(
+            {
+                "hx-get": reverse("registry:subdivision_options"),
+                "hx-target": f"#id_{self.add_prefix('subdivision')}",
+                "hx-trigger": "change",
+                "hx-vals": f'{{"field": "{self.add_prefix("residence_country")}"}}',
+            }
+        )
+
+
+class WorkForm(StepForm):
+    occupation = OccupationField(label=_("Your main occupation"))
+    years = forms.IntegerField(label=_("Years of experience"), min_value=0, max_value=70)
+    occupation_2 = OccupationField(label=_("Another occupation (optional)"), required=False)
+    years_2 = forms.IntegerField(
+        label=_("Years of experience in it"), min_value=0, max_value=70, required=False
+    )
+    language = forms.ChoiceField(label=_("Language you speak best"), choices=language_choices)
+    level = forms.ChoiceField(label=_("Level"), choices=CefrLevel.choices, initial="native")
+    language_2 = forms.ChoiceField(
+        label=_("Another language (optional)"), choices=language_choices, required=False
+    )
+    level_2 = forms.ChoiceField(
+        label=_("Level"), choices=[("", "—"), *CefrLevel.choices], required=False
+    )
+    education_level = forms.ChoiceField(
+        label=_("Highest education completed"), choices=EducationLevel.choices
+    )
+    available_from = forms.DateField(label=_("Available from"), widget=DateInput())
+    available_to = forms.DateField(label=_("Available until"), required=False, widget=DateInput())
+    relocate_within_country = forms.BooleanField(
+        label=_("I would move to another part of my country for work"), required=False
+    )
+    work_abroad = forms.BooleanField(label=_("I would work abroad"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("occupation_2") and data.get("years_2") is None:
+            self.add_error("years_2", _("How many years of experience in this occupation?"))
+        if data.get("language_2") and not data.get("level_2"):
+            self.add_error("level_2", _("Choose the level of this language."))
+        start, end = data.get("available_from"), data.get("available_to")
+        if start and end and end < start:
+            self.add_error("available_to", _("This date is before the first one."))
+        return data
+
+
+class ConsentForm(StepForm):
+    matching = forms.BooleanField(label=ConsentPurpose.MATCHING.label, required=False)
+    share_jurisdictions = forms.BooleanField(
+        label=ConsentPurpose.SHARE_JURISDICTIONS.label, required=False
+    )
+    notices = forms.BooleanField(label=ConsentPurpose.NOTICES.label, required=False)
+
+
+class DeskForm(PlainForm):
+    """What an official adds when registering someone in person."""
+
+    channel = forms.ChoiceField(
+        label=_("Where"),
+        choices=[
+            (RegistrationChannel.DESK, RegistrationChannel.DESK.label),
+            (RegistrationChannel.FAIR, RegistrationChannel.FAIR.label),
+        ],
+        initial=RegistrationChannel.DESK,
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    jurisdiction = forms.ModelChoiceField(label=_("Authority"), queryset=None)
+
+    def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = jurisdictions
+        if jurisdictions.count() == 1:
+            self.fields["jurisdiction"].initial = jurisdictions.first()
+            self.fields["jurisdiction"].widget = forms.HiddenInput()
+
+
+STEP_FORMS: dict[str, type[StepForm]] = {
+    "identity": IdentityForm,
+    "document": DocumentForm,
+    "residence": ResidenceForm,
+    "work": WorkForm,
+    "consents": ConsentForm,
+}
+STEP_TITLES = {
+    "identity": _("About you"),
+    "document": _("Your identity document"),
+    "residence": _("Where you live"),
+    "work": _("Your work"),
+    "consents": _("Your consent"),
+    "review": _("Check and send"),
+}
+
+
+def worker_input(answers: dict[str, dict[str, Any]], *, phone: str = "") -> WorkerInput:
+    """A WorkerInput from the answers of every step (as kept in a draft, JSON-ready)."""
+
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    i, d, r, w, c = (answers[s] for s in ("identity", "document", "residence", "work", "consents"))
+    occupations = [(w["occupation"], w["years"])]
+    if w.get("occupation_2"):
+        occupations.append((w["occupation_2"], w.get("years_2") or 0))
+    languages = [(w["language"], w["level"])]
+    if w.get("language_2"):
+        languages.append((w["language_2"], w["level_2"]))
+    return WorkerInput(
+        given_names=i["given_names"],
+        first_surname=i["first_surname"],
+        second_surname=i.get("second_surname", ""),
+        sex=i["sex"],
+        birth_date=day(i["birth_date"]),
+        nationality=i["nationality"],
+        document=DocumentInput(
+            kind=d["kind"],
+            issuing_country=d["issuing_country"],
+            number=d["number"],
+            expires_on=day(d.get("expires_on")),
+        ),
+        phone=phone,
+        residence_country=r["residence_country"],
+        subdivision=r.get("subdivision", ""),
+        municipality=r["municipality"],
+        education_level=w["education_level"],
+        available_from=day(w.get("available_from")),
+        available_to=day(w.get("available_to")),
+        relocate_within_country=w.get("relocate_within_country", False),
+        work_abroad=w.get("work_abroad", False),
+        occupations=occupations,
+        languages=languages,
+        consents=[purpose for purpose, given in c.items() if given],
+    )
+
+
+class WorkerEditForm(PlainForm):
+    """Corrections of a worker's record, by the worker or an official. `version` is the one read,
+    so that a concurrent change is refused instead of overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput())
+    given_names = IdentityForm.base_fields["given_names"]
+    first_surname = IdentityForm.base_fields["first_surname"]
+    second_surname = IdentityForm.base_fields["second_surname"]
+    sex = IdentityForm.base_fields["sex"]
+    birth_date = IdentityForm.base_fields["birth_date"]
+    nationality = IdentityForm.base_fields["nationality"]
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    residence_country = ResidenceForm.base_fields["residence_country"]
+    subdivision = forms.CharField(
+        label=_("Department or state"),
+        max_length=10,
+        required=False,
+        help_text=_("ISO 3166-2 code, e.g. HN-CR"),
+    )
+    municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
+    education_level = forms.ChoiceField(
+        label=_("Highest education completed"),
+        choices=[("", "—"), *EducationLevel.choices],
+        required=False,
+    )
+    available_from = forms.DateField(label=_("Available from"), required=False, widget=DateInput())
+    available_to = forms.DateField(label=_("Available until"), required=False, widget=DateInput())
+    relocate_within_country = WorkForm.base_fields["relocate_within_country"]
+    work_abroad = WorkForm.base_fields["work_abroad"]
+
+    clean_birth_date = IdentityForm.clean_birth_date
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        country = data.get("residence_country") or data.get("nationality")
+        if data.get("phone") and country:
+            try:
+                data["phone"] = domain.phone_normalise(data["phone"], country)
+            except domain.FieldInvalid as error:
+                self.add_error("phone", error.message)
+        subdivision = (data.get("subdivision") or "").upper()
+        if subdivision and not any(s.code == subdivision for s in subdivision_list(country or "")):
+            self.add_error("subdivision", _("This is not a department or state of that country."))
+        data["subdivision"] = subdivision
+        start, end = data.get("available_from"), data.get("available_to")
+        if start and end and end < start:
+            self.add_error("available_to", _("This date is before the first one."))
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}

@@ -53,7 +53,7 @@ def worker_list(*, actor: Any, filters: WorkerFilter | None = None) -> QuerySet[
 def worker_get(*, actor: Any, worker_id: Any) -> Worker:
     return get_or_404(
         worker_list(actor=actor).prefetch_related(
-            "documents", "occupations__occupation__isco_group"
+            "documents", "occupations__occupation__isco_group", "languages", "consents"
         ),
         pk=worker_id,
     )
@@ -64,6 +64,17 @@ def worker_own(*, actor: Any) -> Worker:
     if not actor.can(Perm.VIEW_OWN_WORKER_PROFILE):
         raise Http404
     return get_or_404(
-        Worker.objects.prefetch_related("documents", "occupations__occupation__isco_group"),
+        Worker.objects.select_related("jurisdiction").prefetch_related(
+            "documents", "occupations__occupation__isco_group", "languages", "consents"
+        ),
         user=actor,
+    )
+
+
+def worker_public_get(*, registration_number: str) -> Worker:
+    """A worker by the number on their card, for the public status page: the number is
+    unguessable, and the page shows nothing personal beyond initials."""
+    return get_or_404(
+        Worker.objects.select_related("jurisdiction"),
+        registration_number=registration_number.strip().upper(),
     )

@@ -1,15 +1,95 @@
-"""Writes of the registry. Issue-3 work (registration, import, licences) lands here."""
+"""Writes of the worker registry: registration (self, desk, fair), corrections, consents and the
+worker's own data. Every write locks what it changes, checks, writes and audits in one
+transaction. Employers and agencies are in `registry.organisations`; bulk import in `imports`."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from vinculo.core.access import scope_for
 from vinculo.core.audit import AuditVerb
+from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.core.models import Jurisdiction, Membership, User
+from vinculo.core.permissions import Perm, Role
 from vinculo.core.services import audit_record
-from vinculo.registry.models import Worker
-from vinculo.registry.selectors import worker_get
+from vinculo.registry.models import (
+    Consent,
+    IdentityDocument,
+    RegistrationChannel,
+    RegistrationDraft,
+    Worker,
+    WorkerLanguage,
+    WorkerOccupation,
+)
+from vinculo.registry.selectors import worker_get, worker_own
+
+DOCUMENT_ALREADY_REGISTERED = _(
+    "This document is already registered. If it is yours, ask a ministry office for help."
+)
+WORKER_CHANGED_MEANWHILE = _(
+    "Someone else changed this record while you were editing it. Reload it and make your change "
+    "again."
+)
+ALREADY_REGISTERED = _("You are already registered.")
+NO_AUTHORITY_FOR_COUNTRY = _(
+    "No authority of this country registers workers in Vínculo yet. Ask a ministry office."
+)
+PHONE_HAS_ACCOUNT = _("This phone number already has an account. Sign in instead.")
+
+# The fields that identify a person: a change to any of them is audited with before and after.
+IDENTITY_FIELDS = ("given_names", "first_surname", "second_surname", "sex", "birth_date")
+IDENTITY_FIELDS += ("nationality",)
+PROFILE_FIELDS = (
+    "phone",
+    "residence_country",
+    "subdivision",
+    "municipality",
+    "education_level",
+    "available_from",
+    "available_to",
+    "relocate_within_country",
+    "work_abroad",
+)
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    kind: str
+    issuing_country: str
+    number: str
+    expires_on: date | None = None
+
+
+@dataclass(frozen=True)
+class WorkerInput:
+    """Everything a registration asks, already validated by a form or an API serializer."""
+
+    given_names: str
+    first_surname: str
+    sex: str
+    birth_date: date
+    nationality: str
+    document: DocumentInput
+    second_surname: str = ""
+    phone: str = ""
+    residence_country: str = ""
+    subdivision: str = ""
+    municipality: str = ""
+    education_level: str = ""
+    available_from: date | None = None
+    available_to: date | None = None
+    relocate_within_country: bool = False
+    work_abroad: bool = False
+    occupations: list[tuple[str, int]] = field(default_factory=list)  # (ESCO id, years)
+    languages: list[tuple[str, str]] = field(default_factory=list)  # (ISO 639-1, CEFR level)
+    consents: list[str] = field(default_factory=list)  # ConsentPurpose values
 
 
 @transaction.atomic
@@ -18,4 +98,280 @@ def worker_profile_view(*, actor: Any, worker_id: Any) -> Worker:
     at whom, when and from where."""
     worker = worker_get(actor=actor, worker_id=worker_id)
     audit_record(verb=AuditVerb.PROFILE_VIEWED, actor=actor, obj=worker)
+    return worker
+
+
+def _audit_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def document_is_registered(*, kind: str, issuing_country: str, number: str) -> bool:
+    return IdentityDocument.objects.filter(
+        number_hash=IdentityDocument.hash_for(
+            kind=kind, issuing_country=issuing_country, number=number
+        )
+    ).exists()
+
+
+def jurisdiction_for_country(country: str) -> Jurisdiction | None:
+    """The authority that registers the residents of a country: the first one created for it
+    (Costa Rica's labour ministry before its migration directorate)."""
+    return (
+        Jurisdiction.objects.filter(country=country.upper(), is_active=True).order_by("pk").first()
+    )
+
+
+def _document_create(worker: Worker, document: DocumentInput) -> IdentityDocument:
+    return IdentityDocument.objects.create(
+        worker=worker,
+        kind=document.kind,
+        issuing_country=document.issuing_country.upper(),
+        number=document.number,
+        number_hash=IdentityDocument.hash_for(
+            kind=document.kind, issuing_country=document.issuing_country, number=document.number
+        ),
+        search_hash=IdentityDocument.search_hash_for(document.number),
+        expires_on=document.expires_on,
+    )
+
+
+@transaction.atomic
+def worker_register(
+    *,
+    data: WorkerInput,
+    jurisdiction: Jurisdiction,
+    channel: str,
+    actor: Any,
+    user: User | None = None,
+) -> Worker:
+    """Register one worker with their document, occupations, languages and consents: all of it
+    or nothing. Self-registration passes the worker's own account as `user`; an official at a desk
+    or a fair registers within a jurisdiction of theirs."""
+    scope = scope_for(actor, Perm.REGISTER_WORKERS)
+    if channel != RegistrationChannel.SELF and not (
+        scope.all or jurisdiction.pk in scope.jurisdiction_ids
+    ):
+        raise NotAllowed(_("You may not register workers here."), code="not_allowed")
+    if user is not None and Worker.objects.filter(user=user).exists():
+        raise Conflict(ALREADY_REGISTERED, code="already_registered")
+    worker = Worker.objects.create(
+        jurisdiction=jurisdiction,
+        user=user,
+        channel=channel,
+        registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+        second_surname=data.second_surname,
+        **{
+            name: getattr(data, name)
+            for name in (*IDENTITY_FIELDS, *PROFILE_FIELDS)
+            if name != "second_surname"
+        },
+    )
+    try:
+        with transaction.atomic():  # a savepoint, so the unique clash is a clean answer
+            _document_create(worker, data.document)
+    except IntegrityError:
+        raise ValidationFailed(
+            DOCUMENT_ALREADY_REGISTERED, code="document_already_registered", field="number"
+        ) from None
+    WorkerOccupation.objects.bulk_create(
+        WorkerOccupation(worker=worker, occupation_id=occupation, years_experience=years)
+        for occupation, years in dict(data.occupations).items()
+    )
+    WorkerLanguage.objects.bulk_create(
+        WorkerLanguage(worker=worker, language=language, level=level)
+        for language, level in dict(data.languages).items()
+    )
+    Consent.objects.bulk_create(Consent(worker=worker, purpose=p) for p in set(data.consents))
+    audit_record(
+        verb=AuditVerb.WORKER_REGISTERED,
+        actor=actor,
+        obj=worker,
+        after={
+            "registration_number": worker.registration_number,
+            "channel": channel,
+            "consents": sorted(set(data.consents)),
+        },
+    )
+    return worker
+
+
+def _worker_for_update(worker_id: int) -> Worker:
+    return Worker.objects.select_for_update().get(pk=worker_id)
+
+
+@transaction.atomic
+def worker_update(*, worker: Worker, version: int, changes: dict[str, Any], actor: Any) -> Worker:
+    """Correct a worker's record, by the worker or an official allowed to edit it.
+
+    `version` is the one the editor read; if the record moved on since, the change is refused
+    rather than silently overwriting someone else's. Identity changes are audited apart, with
+    their before and after values, so they can be reviewed (they are what fraud would change)."""
+    allowed = set(IDENTITY_FIELDS) | set(PROFILE_FIELDS)
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationFailed(
+            _("These fields cannot be changed here."), details={"fields": sorted(unknown)}
+        )
+    own = worker.user_id is not None and worker.user_id == getattr(actor, "pk", None)
+    if not own and not actor.can(Perm.EDIT_WORKERS):
+        raise NotAllowed(_("You may not change this record."), code="not_allowed")
+    locked = _worker_for_update(worker.pk)
+    if locked.version != version:
+        raise Conflict(WORKER_CHANGED_MEANWHILE, code="worker_changed_meanwhile")
+    changed = {k: v for k, v in changes.items() if getattr(locked, k) != v}
+    if not changed:
+        return locked
+    identity = {k for k in changed if k in IDENTITY_FIELDS}
+    before = {k: _audit_value(getattr(locked, k)) for k in changed}
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save(update_fields=[*changed, "version", "updated_at"])
+    for verb, names in (
+        (AuditVerb.WORKER_IDENTITY_CHANGED, identity),
+        (AuditVerb.WORKER_CHANGED, set(changed) - identity),
+    ):
+        if names:
+            audit_record(
+                verb=verb,
+                actor=actor,
+                obj=locked,
+                before={k: before[k] for k in sorted(names)},
+                after={k: _audit_value(changed[k]) for k in sorted(names)},
+            )
+    return locked
+
+
+@transaction.atomic
+def consent_give(*, worker: Worker, purpose: str, actor: Any) -> Consent:
+    consent = Consent.objects.filter(worker=worker, purpose=purpose, withdrawn_at__isnull=True)
+    existing = consent.first()
+    if existing:
+        return existing
+    created = Consent.objects.create(worker=worker, purpose=purpose)
+    audit_record(verb=AuditVerb.CONSENT_GIVEN, actor=actor, obj=worker, after={"purpose": purpose})
+    return created
+
+
+@transaction.atomic
+def consent_withdraw(*, worker: Worker, purpose: str, actor: Any) -> None:
+    """Withdrawal keeps the consent's row with its date: what was agreed, and until when."""
+    updated = Consent.objects.filter(
+        worker=worker, purpose=purpose, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
+    if updated:
+        audit_record(
+            verb=AuditVerb.CONSENT_WITHDRAWN, actor=actor, obj=worker, before={"purpose": purpose}
+        )
+
+
+@transaction.atomic
+def worker_own_data(*, actor: Any) -> dict[str, Any]:
+    """Everything Vínculo holds about the signed-in worker, as one JSON-ready document. Handing
+    out a whole personal record is audited like any export."""
+    worker = worker_own(actor=actor)
+    audit_record(verb=AuditVerb.WORKER_DATA_DOWNLOADED, actor=actor, obj=worker)
+    return worker_document(worker)
+
+
+def worker_document(worker: Worker) -> dict[str, Any]:
+    fields = ("registration_number", *IDENTITY_FIELDS, *PROFILE_FIELDS, "channel", "created_at")
+    return {
+        "worker": {name: _json(getattr(worker, name)) for name in fields},
+        "registered_by_authority": worker.jurisdiction.code,
+        "identity_documents": [
+            {
+                "kind": d.kind,
+                "issuing_country": d.issuing_country,
+                "number": d.number,
+                "expires_on": _json(d.expires_on),
+            }
+            for d in worker.documents.all()
+        ],
+        "occupations": [
+            {
+                "esco_id": str(o.occupation_id),
+                "isco": o.occupation.isco_group_id,
+                "label": o.occupation.label,
+                "years_experience": o.years_experience,
+            }
+            for o in worker.occupations.select_related("occupation")
+        ],
+        "languages": [{"language": x.language, "level": x.level} for x in worker.languages.all()],
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "given_at": _json(c.given_at),
+                "withdrawn_at": _json(c.withdrawn_at),
+            }
+            for c in worker.consents.all()
+        ],
+    }
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+# --- self-registration --------------------------------------------------------------------------
+
+REGISTRATION_STEPS = ("identity", "document", "residence", "work", "consents", "review")
+
+
+@transaction.atomic
+def worker_account_create(*, phone: str, password: str, language: str = "") -> User:
+    """The first step of self-registration: an account named by the worker's phone number, with
+    the worker role, and an empty draft to fill step by step."""
+    if User.objects.filter(username=phone).exists():
+        raise Conflict(PHONE_HAS_ACCOUNT, code="phone_has_account", field="phone")
+    user = User(username=phone, preferred_language=language)
+    user.set_password(password)
+    user.save()
+    Membership.objects.create(user=user, role=Role.WORKER)
+    RegistrationDraft.objects.create(user=user, step=REGISTRATION_STEPS[0])
+    return user
+
+
+def registration_draft(*, user: User) -> RegistrationDraft | None:
+    return RegistrationDraft.objects.filter(user=user).first()
+
+
+def draft_answers(draft: RegistrationDraft) -> dict[str, dict[str, Any]]:
+    return json.loads(draft.data or "{}")
+
+
+@transaction.atomic
+def registration_step_save(*, user: User, step: str, answers: dict[str, Any]) -> RegistrationDraft:
+    """Keep one step's answers (JSON-ready) and move the draft to the next step not yet done."""
+    draft = RegistrationDraft.objects.select_for_update().get(user=user)
+    data = draft_answers(draft)
+    data[step] = answers
+    draft.data = json.dumps(data)
+    draft.step = next((s for s in REGISTRATION_STEPS if s not in data), REGISTRATION_STEPS[-1])
+    draft.save(update_fields=["data", "step", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def registration_complete(*, user: User, data: WorkerInput) -> Worker:
+    """Turn the finished draft into a worker record, in the authority of the country the worker
+    lives in, and drop the draft."""
+    draft = RegistrationDraft.objects.select_for_update().filter(user=user).first()
+    if draft is None:
+        raise Conflict(ALREADY_REGISTERED, code="already_registered")
+    jurisdiction = jurisdiction_for_country(data.residence_country or data.nationality)
+    if jurisdiction is None:
+        raise ValidationFailed(
+            NO_AUTHORITY_FOR_COUNTRY, code="no_authority_for_country", field="residence_country"
+        )
+    worker = worker_register(
+        data=data,
+        jurisdiction=jurisdiction,
+        channel=RegistrationChannel.SELF,
+        actor=user,
+        user=user,
+    )
+    draft.delete()
     return worker

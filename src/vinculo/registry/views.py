@@ -1,15 +1,42 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
-from vinculo.core.access import user_can
+from vinculo.core.access import scope_for, user_can
+from vinculo.core.errors import DomainError
+from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
-from vinculo.registry.forms import WorkerFilterForm
-from vinculo.registry.selectors import worker_list, worker_own
-from vinculo.registry.services import worker_profile_view
+from vinculo.reference.countries import subdivision_list
+from vinculo.reference.models import Occupation
+from vinculo.registry import domain, services
+from vinculo.registry.forms import (
+    STEP_FORMS,
+    STEP_TITLES,
+    AccountForm,
+    DeskForm,
+    WorkerEditForm,
+    WorkerFilterForm,
+    worker_input,
+)
+from vinculo.registry.models import ConsentPurpose, Worker
+from vinculo.registry.selectors import worker_get, worker_list, worker_own, worker_public_get
+
+STEPS = services.REGISTRATION_STEPS
 
 
 @login_required
@@ -24,20 +51,308 @@ def worker_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/worker_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_register": user_can(request.user, Perm.REGISTER_WORKERS),
+        },
     )
 
 
 @login_required
 def worker_detail_view(request: HttpRequest, worker_id: int) -> HttpResponse:
-    worker = worker_profile_view(actor=request.user, worker_id=worker_id)
-    return render(request, "registry/worker_detail.html", {"worker": worker, "own": False})
+    worker = services.worker_profile_view(actor=request.user, worker_id=worker_id)
+    return render(
+        request,
+        "registry/worker_detail.html",
+        {
+            "worker": worker,
+            "own": False,
+            "can_edit": user_can(request.user, Perm.EDIT_WORKERS),
+        },
+    )
 
 
 @login_required
 def me_view(request: HttpRequest) -> HttpResponse:
+    if services.registration_draft(user=request.user):
+        return redirect("registry:register")
+    worker = worker_own(actor=request.user)
     return render(
         request,
         "registry/worker_detail.html",
-        {"worker": worker_own(actor=request.user), "own": True},
+        {"worker": worker, "own": True, "consents": _consent_rows(worker), "can_edit": True},
+    )
+
+
+def _consent_rows(worker: Worker) -> list[dict[str, Any]]:
+    given = {c.purpose: c for c in worker.consents.all() if c.active}
+    return [{"purpose": p, "consent": given.get(p.value)} for p in ConsentPurpose]
+
+
+# --- self-registration --------------------------------------------------------------------------
+
+
+def register_view(request: HttpRequest) -> HttpResponse:
+    """Step 0: an account named by the phone number. Signed in, it sends the worker on to the
+    step where they stopped, so a dropped connection costs nothing."""
+    if request.user.is_authenticated:
+        draft = services.registration_draft(user=request.user)
+        if draft is not None:
+            return redirect("registry:register_step", step=draft.step)
+        if Worker.objects.filter(user=request.user).exists():
+            return redirect("registry:me")
+        raise Http404
+    form = AccountForm(request.POST or None, initial={"country": "HN"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.worker_account_create(
+                phone=form.cleaned_data["phone"],
+                password=form.cleaned_data["password"],
+                language=(get_language() or "es")[:2],
+            )
+        except DomainError as error:
+            form.add_error(error.field, str(error.message))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("registry:register_step", step=STEPS[0])
+    return render(request, "registry/register_account.html", {"form": form})
+
+
+@login_required
+def register_step_view(request: HttpRequest, step: str) -> HttpResponse:
+    draft = services.registration_draft(user=request.user)
+    if draft is None or step not in STEPS:
+        raise Http404
+    answers = services.draft_answers(draft)
+    done = [s for s in STEPS[:-1] if s in answers]
+    # A step can be reopened once the ones before it are done; never skipped ahead.
+    if STEPS.index(step) > len(done):
+        return redirect("registry:register_step", step=draft.step)
+    if step == "review":
+        return _register_review(request, answers)
+    form_class = STEP_FORMS[step]
+    initial = answers.get(step, {})
+    if step == "residence" and not initial:
+        initial = {"residence_country": answers.get("identity", {}).get("nationality", "")}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        draft = services.registration_step_save(
+            user=request.user, step=step, answers=form.answers()
+        )
+        following = STEPS[STEPS.index(step) + 1]
+        return redirect("registry:register_step", step=following)
+    return render(
+        request,
+        "registry/register_step.html",
+        {
+            "form": form,
+            "step": step,
+            "title": STEP_TITLES[step],
+            "number": STEPS.index(step) + 1,
+            "total": len(STEPS),
+            "previous": STEPS[STEPS.index(step) - 1] if STEPS.index(step) else None,
+        },
+    )
+
+
+def _register_review(request: HttpRequest, answers: dict[str, Any]) -> HttpResponse:
+    data = worker_input(answers, phone=request.user.username)
+    error = None
+    if request.method == "POST":
+        try:
+            services.registration_complete(user=request.user, data=data)
+        except DomainError as problem:
+            error = problem.message
+        else:
+            messages.success(request, _("You are registered. Keep your card: it has your number."))
+            return redirect("registry:my_card")
+    occupations = Occupation.objects.in_bulk([o for o, _years in data.occupations])
+    return render(
+        request,
+        "registry/register_review.html",
+        {
+            "data": data,
+            "occupations": [(occupations.get(o), y) for o, y in data.occupations],
+            "consents": [ConsentPurpose(p).label for p in data.consents],
+            "error": error,
+            "step": "review",
+            "title": STEP_TITLES["review"],
+            "number": len(STEPS),
+            "total": len(STEPS),
+            "previous": STEPS[-2],
+        },
+    )
+
+
+def subdivision_options_view(request: HttpRequest) -> HttpResponse:
+    """The <option>s of the departments or states of a country, for the residence step."""
+    country = request.GET.get(request.GET.get("field", "residence_country"), "")
+    return render(
+        request,
+        "registry/partials/subdivision_options.html",
+        {"subdivisions": subdivision_list(country) if len(country) == 2 else []},
+    )
+
+
+# --- registration by an official -----------------------------------------------------------------
+
+
+@login_required
+def register_worker_view(request: HttpRequest) -> HttpResponse:
+    """At a desk or a job fair: the same steps as self-registration, on one page."""
+    scope = scope_for(request.user, Perm.REGISTER_WORKERS)
+    if scope.empty:
+        raise Http404
+    jurisdictions = scope.apply(Jurisdiction.objects.filter(is_active=True), field="pk")
+    data = request.POST or None
+    forms = {step: form_class(data, prefix=step) for step, form_class in STEP_FORMS.items()}
+    desk = DeskForm(data, prefix="desk", jurisdictions=jurisdictions)
+    if request.method == "POST" and desk.is_valid() and all(f.is_valid() for f in forms.values()):
+        answers = {step: form.answers() for step, form in forms.items()}
+        phone = desk.cleaned_data["phone"]
+        country = answers["residence"]["residence_country"]
+        try:
+            phone = domain.phone_normalise(phone, country) if phone else ""
+        except domain.FieldInvalid as error:
+            desk.add_error("phone", error.message)
+        else:
+            try:
+                worker = services.worker_register(
+                    data=worker_input(answers, phone=phone),
+                    jurisdiction=desk.cleaned_data["jurisdiction"],
+                    channel=desk.cleaned_data["channel"],
+                    actor=request.user,
+                )
+            except DomainError as error:
+                forms["document"].add_error(
+                    error.field if error.field in forms["document"].fields else None,
+                    str(error.message),
+                )
+            else:
+                messages.success(request, _("Registered. Print or show the card below."))
+                return redirect("registry:worker_card", worker_id=worker.pk)
+    return render(
+        request,
+        "registry/register_desk.html",
+        {"forms": [(STEP_TITLES[s], f) for s, f in forms.items()], "desk": desk},
+    )
+
+
+# --- corrections, consents, own data --------------------------------------------------------------
+
+
+def _edit(request: HttpRequest, worker: Worker, back: str) -> HttpResponse:
+    initial = {name: getattr(worker, name) for name in WorkerEditForm.base_fields}
+    form = WorkerEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.worker_update(
+                worker=worker,
+                version=form.cleaned_data["version"],
+                changes=form.changes(),
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    return render(
+        request, "registry/worker_edit.html", {"form": form, "worker": worker, "back": back}
+    )
+
+
+@login_required
+def worker_edit_view(request: HttpRequest, worker_id: int) -> HttpResponse:
+    if not user_can(request.user, Perm.EDIT_WORKERS):
+        raise Http404
+    worker = worker_get(actor=request.user, worker_id=worker_id)
+    return _edit(request, worker, reverse("registry:worker_detail", args=[worker.pk]))
+
+
+@login_required
+def me_edit_view(request: HttpRequest) -> HttpResponse:
+    return _edit(request, worker_own(actor=request.user), reverse("registry:me"))
+
+
+@login_required
+@require_POST
+def me_consent_view(request: HttpRequest) -> HttpResponse:
+    worker = worker_own(actor=request.user)
+    purpose = request.POST.get("purpose", "")
+    if purpose not in ConsentPurpose.values:
+        raise Http404
+    if request.POST.get("action") == "withdraw":
+        services.consent_withdraw(worker=worker, purpose=purpose, actor=request.user)
+        messages.success(request, _("Consent withdrawn."))
+    else:
+        services.consent_give(worker=worker, purpose=purpose, actor=request.user)
+        messages.success(request, _("Consent given."))
+    return redirect("registry:me")
+
+
+@login_required
+@require_POST
+def me_data_view(request: HttpRequest) -> HttpResponse:
+    document = services.worker_own_data(actor=request.user)
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    number = document["worker"]["registration_number"]
+    response["Content-Disposition"] = f'attachment; filename="vinculo-{number}.json"'
+    return response
+
+
+# --- the card and the public status page ---------------------------------------------------------
+
+
+def _card(request: HttpRequest, worker: Worker) -> HttpResponse:
+    status_url = request.build_absolute_uri(
+        reverse("registry:worker_status", args=[worker.registration_number])
+    )
+    qr = segno.make(status_url, error="m")
+    return render(
+        request,
+        "registry/worker_card.html",
+        {
+            "worker": worker,
+            "status_url": status_url,
+            "qr_svg": qr.svg_inline(scale=4, dark="#000", light="#fff", omitsize=True),
+        },
+    )
+
+
+@login_required
+def my_card_view(request: HttpRequest) -> HttpResponse:
+    return _card(request, worker_own(actor=request.user))
+
+
+@login_required
+def worker_card_view(request: HttpRequest, worker_id: int) -> HttpResponse:
+    return _card(request, worker_get(actor=request.user, worker_id=worker_id))
+
+
+@ratelimit(key="ip", rate="60/m", block=False)
+def worker_status_view(request: HttpRequest, number: str) -> HttpResponse:
+    """What anyone holding the card may learn: that the number is a live registration, with
+    the initials of its holder and the authority. Nothing more personal."""
+    if getattr(request, "limited", False):
+        return render(
+            request,
+            "web/error.html",
+            {
+                "status": 429,
+                "title": _("Too many requests"),
+                "message": _("Wait a minute and try again."),
+            },
+            status=429,
+        )
+    worker = worker_public_get(registration_number=number)
+    return render(
+        request,
+        "registry/worker_status.html",
+        {"worker": worker, "checked_at": timezone.now()},
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from vinculo.reference.countries import country_name as _country_name
+from vinculo.reference.countries import language_name as _language_name
 
 register = template.Library()
 
@@ -11,6 +12,12 @@ register = template.Library()
 def country_name(code: str) -> str:
     """ "HN" → "Honduras" in the current language."""
     return _country_name(code) if code else ""
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """ "es" → "español" in the current language."""
+    return _language_name(code) if code else ""
 
 
 @register.filter

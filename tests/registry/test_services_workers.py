@@ -1,0 +1,179 @@
+"""Corrections, consents and a worker's own data: audited, scoped, and safe against two editors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from tests.factories import IdentityDocumentFactory, WorkerFactory
+from vinculo.core.errors import Conflict, NotAllowed
+from vinculo.core.models import AuditEvent
+from vinculo.registry.models import Consent, ConsentPurpose, Worker
+from vinculo.registry.services import (
+    consent_give,
+    consent_withdraw,
+    worker_own_data,
+    worker_update,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_identity_change_is_audited_with_before_and_after(world):
+    worker = WorkerFactory(jurisdiction=world.hn)
+    official = world.users["official"]
+    worker_update(
+        worker=worker,
+        version=1,
+        changes={
+            "first_surname": "Hernandez",
+            "birth_date": date(1994, 5, 21),
+            "municipality": "Omoa",
+        },
+        actor=official,
+    )
+    worker.refresh_from_db()
+    assert (worker.first_surname, worker.version) == ("Hernandez", 2)
+    identity = AuditEvent.objects.get(verb="worker.identity_changed")
+    assert identity.before == {"birth_date": "1994-05-12", "first_surname": "Hernández"}
+    assert identity.after == {"birth_date": "1994-05-21", "first_surname": "Hernandez"}
+    assert identity.actor == official and identity.jurisdiction_id == world.hn.pk
+    other = AuditEvent.objects.get(verb="worker.changed")
+    assert other.before == {"municipality": "Choloma"} and other.after == {"municipality": "Omoa"}
+
+
+def test_a_stale_edit_is_refused_and_changes_nothing(world):
+    worker = WorkerFactory(jurisdiction=world.hn)
+    worker_update(
+        worker=worker, version=1, changes={"municipality": "Omoa"}, actor=world.users["official"]
+    )
+    with pytest.raises(Conflict) as refused:
+        worker_update(
+            worker=worker, version=1, changes={"municipality": "Tela"}, actor=world.users["admin"]
+        )
+    assert refused.value.code == "worker_changed_meanwhile"
+    worker.refresh_from_db()
+    assert worker.municipality == "Omoa"
+
+
+def test_only_the_worker_or_an_editor_may_change_a_record(world):
+    worker = WorkerFactory(jurisdiction=world.hn)
+    with pytest.raises(NotAllowed):
+        worker_update(
+            worker=worker,
+            version=1,
+            changes={"municipality": "Tela"},
+            actor=world.users["caseworker"],
+        )
+    own = Worker.objects.get(user=world.users["worker"])
+    worker_update(
+        worker=own,
+        version=own.version,
+        changes={"municipality": "Tela"},
+        actor=world.users["worker"],
+    )
+    assert AuditEvent.objects.filter(verb="worker.changed", actor=world.users["worker"]).exists()
+
+
+def test_edit_pages_are_scoped(client, world):
+    worker = WorkerFactory(jurisdiction=world.hn)
+    url = reverse("registry:worker_edit", args=[worker.pk])
+    for user, status in (
+        (world.outsider, 404),
+        (world.users["caseworker"], 404),
+        (world.users["official"], 200),
+    ):
+        client.force_login(user)
+        assert client.get(url).status_code == status
+
+
+def test_a_concurrent_edit_is_shown_to_the_second_editor(client, world):
+    worker = WorkerFactory(jurisdiction=world.hn)
+    client.force_login(world.users["official"])
+    url = reverse("registry:worker_edit", args=[worker.pk])
+    form = {
+        "version": 1,
+        "given_names": "María José",
+        "first_surname": "Hernández",
+        "second_surname": "López",
+        "sex": "F",
+        "birth_date": "1994-05-12",
+        "nationality": "HN",
+        "phone": "9456 1234",
+        "residence_country": "HN",
+        "subdivision": "hn-cr",
+        "municipality": "Omoa",
+    }
+    assert client.post(url, form)["Location"] == reverse("registry:worker_detail", args=[worker.pk])
+    worker.refresh_from_db()
+    assert (worker.municipality, worker.subdivision, worker.phone) == (
+        "Omoa",
+        "HN-CR",
+        "+50494561234",
+    )
+    page = client.post(
+        url, form | {"municipality": "Tela"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Someone else changed this record while you were editing it." in page
+    worker.refresh_from_db()
+    assert worker.municipality == "Omoa"
+
+
+def test_consents_are_withdrawn_and_given_again_with_their_history(world):
+    worker = Worker.objects.get(user=world.users["worker"])
+    actor = world.users["worker"]
+    consent_give(worker=worker, purpose=ConsentPurpose.MATCHING, actor=actor)
+    consent_give(worker=worker, purpose=ConsentPurpose.MATCHING, actor=actor)  # idempotent
+    consent_withdraw(worker=worker, purpose=ConsentPurpose.MATCHING, actor=actor)
+    consent_give(worker=worker, purpose=ConsentPurpose.MATCHING, actor=actor)
+    rows = list(Consent.objects.filter(worker=worker).order_by("given_at", "pk"))
+    assert [c.active for c in rows] == [False, True]
+    assert list(
+        AuditEvent.objects.filter(object_id=str(worker.pk))
+        .order_by("pk")
+        .values_list("verb", flat=True)
+    ) == ["consent.given", "consent.withdrawn", "consent.given"]
+
+
+def test_the_worker_withdraws_a_consent_from_their_profile(client, world):
+    worker = Worker.objects.get(user=world.users["worker"])
+    Consent.objects.create(worker=worker, purpose=ConsentPurpose.MATCHING)
+    client.force_login(world.users["worker"])
+    page = client.get(reverse("registry:me"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Withdraw" in page
+    client.post(reverse("registry:me_consent"), {"purpose": "matching", "action": "withdraw"})
+    assert not Consent.objects.get(worker=worker).active
+
+
+def test_the_worker_downloads_all_their_data_and_it_is_audited(client, world):
+    worker = Worker.objects.get(user=world.users["worker"])
+    IdentityDocumentFactory(worker=worker, number="0501-1994-00077")
+    client.force_login(world.users["worker"])
+    response = client.post(reverse("registry:me_data"))
+    assert response["Content-Disposition"].endswith(f'vinculo-{worker.registration_number}.json"')
+    data = json.loads(response.content)
+    assert data["worker"]["given_names"] == "María José"
+    assert data["identity_documents"][0]["number"] == "0501-1994-00077"
+    assert AuditEvent.objects.filter(
+        verb="worker.data_downloaded", actor=world.users["worker"]
+    ).exists()
+    assert client.get(reverse("registry:me_data")).status_code == 405  # a download is a POST
+
+
+def test_own_data_is_only_ones_own(world):
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        worker_own_data(actor=world.users["official"])
+
+
+def test_document_numbers_are_not_readable_in_the_database(world):
+    IdentityDocumentFactory(worker=WorkerFactory(jurisdiction=world.hn), number="0801-1990-99999")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT number, number_hash, search_hash FROM registry_identitydocument")
+        rows = cursor.fetchall()
+    assert rows and all("99999" not in value for row in rows for value in row)
