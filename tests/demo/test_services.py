@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from vinculo.core.models import Jurisdiction, User
+from vinculo.core.models import Jurisdiction, Organisation, User
 from vinculo.demo import catalogue
 from vinculo.demo.services import demo_load
 from vinculo.reference.services import reference_load
-from vinculo.registry.models import AgencyLicence, IdentityDocument, Worker
+from vinculo.registry.models import AgencyLicence, IdentityDocument, Worker, WorkerLanguage
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,16 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers():
     assert {m.role for u in User.objects.all() for m in u.memberships.all()} == roles
     own = Worker.objects.get(user__username="trabajador")
     assert own.full_name == "María José Hernández López"
-    assert set(AgencyLicence.objects.values_list("state", flat=True)) == {"valid", "suspended"}
+    assert set(AgencyLicence.objects.values_list("state", flat=True)) == {
+        "applied",
+        "valid",
+        "suspended",
+    }
+    suspended = AgencyLicence.objects.get(state="suspended")
+    assert suspended.events.filter(to_state="suspended").exclude(reason="").exists()
+    assert set(Organisation.objects.exclude(verification_note="").values_list("name", flat=True))
+    assert Worker.objects.filter(consents__purpose="matching").exists()
+    assert WorkerLanguage.objects.filter(level="native").exists()
     venezuelans = Worker.objects.filter(nationality="VE")
     assert venezuelans.exists() and {w.jurisdiction.code for w in venezuelans} == {"MX-STPS"}
     assert Jurisdiction.objects.filter(code="CR-DGME").exists()

@@ -416,3 +416,44 @@ def test_the_copy_path_writes_what_bulk_create_would(world, occupations):
     assert "0501" not in stored  # encrypted at rest
     assert worker.documents.get().number == "0501-1994-04417"
     assert worker.consents.get().given_at is not None
+
+
+def test_a_large_file_is_checked_in_a_helper_process_with_the_same_outcome(
+    world, occupations, monkeypatch
+):
+    """The helper process is real (spawned, not mocked): forcing it on a small file must give
+    exactly the rows, errors and counts of checking in this process."""
+    rows = _people_rows(25)
+    rows[3] = [*rows[3]]
+    rows[3][HEADER.index("birth_date")] = "2030-01-01"
+    rows[9] = [*rows[9]]
+    rows[9][HEADER.index("sex")] = "Q"
+    content = csv_bytes(HEADER, rows)
+    monkeypatch.setattr(services, "BATCH_SIZE", 4)
+    outcomes = []
+    for threshold in (10**12, 0):  # in this process, then in a helper process
+        monkeypatch.setattr(services, "PARALLEL_MIN_BYTES", threshold)
+        Worker.objects.filter(channel=RegistrationChannel.IMPORT).delete()
+        run = services.import_request(
+            kind="workers", upload=upload(content), actor=world.users["official"]
+        )
+        run = services.import_process(import_id=str(run.pk))
+        outcomes.append(
+            (
+                run.status,
+                run.rows_created,
+                run.rows_failed,
+                _errors(run),
+                sorted(
+                    Worker.objects.filter(channel=RegistrationChannel.IMPORT).values_list(
+                        "given_names", "first_surname", "phone"
+                    )
+                ),
+            )
+        )
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1:3] == (23, 2)
+    assert {(row, column) for row, column, _code in outcomes[0][3]} == {
+        (5, "birth_date"),
+        (11, "sex"),
+    }

@@ -232,10 +232,18 @@ LICENCES = [
         ["agriculture", "manufacturing"],
     ),
     ("agency-bad", "HN-STSS-AG-2022-0009", "suspended", ["MX", "CA"], ["agriculture"]),
+    # An application waiting for an official: the Grant button in the tour.
+    ("agency-ok", "HN-STSS-AG-2026-0044", "applied", ["ES"], ["agriculture", "food_processing"]),
 ]
 
-# Employers start verified, except this one, left for an official to verify in the tour.
+# Employers start verified, except one left for an official to verify in the tour, and one
+# rejected with the official's reason.
 PENDING_VERIFICATION = {"Electrónica Pacífico Norte S. de R.L. de C.V."}
+REJECTED_VERIFICATION = {
+    "Ensambles Fronterizos S.A. de C.V.": (
+        "El RFC no coincide con el registro del SAT; presente la constancia de situación fiscal."
+    )
+}
 
 # licence number → its history: (from, to, reason, date)
 LICENCE_HISTORY = {

@@ -80,12 +80,19 @@ def _organisations(jurisdictions: dict[str, Jurisdiction]) -> dict[str, Organisa
         )
     for organisation in found.values():
         if organisation.kind in (OrganisationKind.EMPLOYER, OrganisationKind.EMPLOYER_ASSOCIATION):
-            verified = organisation.name not in catalogue.PENDING_VERIFICATION
-            organisation.verification_state = (
-                VerificationState.VERIFIED if verified else VerificationState.PENDING
+            note = catalogue.REJECTED_VERIFICATION.get(organisation.name, "")
+            if organisation.name in catalogue.PENDING_VERIFICATION:
+                state = VerificationState.PENDING
+            else:
+                state = VerificationState.REJECTED if note else VerificationState.VERIFIED
+            organisation.verification_state = state
+            organisation.verification_note = note
+            organisation.verified_at = (
+                None if state == VerificationState.PENDING else datetime(2026, 2, 2, 15, tzinfo=UTC)
             )
-            organisation.verified_at = datetime(2026, 2, 2, 15, tzinfo=UTC) if verified else None
-            organisation.save(update_fields=["verification_state", "verified_at"])
+            organisation.save(
+                update_fields=["verification_state", "verification_note", "verified_at"]
+            )
             Establishment.objects.get_or_create(
                 organisation=organisation,
                 name=organisation.city or organisation.name,
@@ -100,8 +107,8 @@ def _organisations(jurisdictions: dict[str, Jurisdiction]) -> dict[str, Organisa
                 "state": state,
                 "destination_countries": countries,
                 "sectors": sectors,
-                "valid_from": date(2024, 1, 15),
-                "valid_to": date(2027, 1, 14),
+                "valid_from": None if state == "applied" else date(2024, 1, 15),
+                "valid_to": None if state == "applied" else date(2027, 1, 14),
             },
         )
         if not licence.events.exists():

@@ -462,3 +462,40 @@ ROW_PARSERS: dict[str, Callable[..., tuple[Any, list[tuple[str, str, dict]]]]] =
     Kind.EMPLOYERS: employer_row_parse,
     Kind.AGENCIES: agency_row_parse,
 }
+
+
+# --- parsing rows in batches, in this process or in a helper process ---------------------------
+
+Parsed = tuple[int, Any, list[tuple[str, str, dict]]]  # (row number, record or None, errors)
+_worker_state: dict[str, Any] = {}
+
+
+def rows_parse(
+    kind: str, names: list[str], chunk: list[tuple[int, list]], context: Mapping[str, Any]
+) -> tuple[list[Parsed], int]:
+    """Check one batch of rows: each row's record (None when it has errors) and its errors, and
+    how many rows were blank (skipped, not errors)."""
+    parse = ROW_PARSERS[kind]
+    parsed: list[Parsed] = []
+    blank = 0
+    for number, values in chunk:
+        cells = dict(zip(names, values, strict=False))
+        if not any(str(v).strip() for v in cells.values()):
+            blank += 1
+            continue
+        record, errors = parse(cells, **context)
+        parsed.append((number, record, errors))
+    return parsed, blank
+
+
+def rows_parse_init(kind: str, names: list[str], context: Mapping[str, Any]) -> None:
+    """Set up a helper process once, so each batch sent to it carries only its rows."""
+    import django
+
+    django.setup()
+    _worker_state.update(kind=kind, names=names, context=context)
+
+
+def rows_parse_sent(chunk: list[tuple[int, list]]) -> tuple[list[Parsed], int]:
+    state = _worker_state
+    return rows_parse(state["kind"], state["names"], chunk, state["context"])
