@@ -67,3 +67,11 @@ def test_up_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
     ):
         assert username in up.output
     assert (tmp_path / "vinculo.sqlite3").exists() and (tmp_path / "secret_key").exists()
+    # Document numbers are encrypted in the database file itself (and its write-ahead log): the
+    # demo worker's passport and national ID appear nowhere in the bytes.
+    stored = b"".join(
+        path.read_bytes() for path in tmp_path.glob("vinculo.sqlite3*") if path.is_file()
+    )
+    assert b"Hern" in stored  # the file does hold the demo's people...
+    for number in (b"E4417021", b"0501-1994-04417", b"0501199404417"):
+        assert number not in stored  # ...but not their document numbers

@@ -55,7 +55,15 @@ def test_public_pages_pass_the_accessibility_scan(live_server, phone_es):
 
 @pytest.mark.parametrize(
     "role",
-    ["worker", "employer_staff", "agency_staff", "caseworker", "auditor", "regional_coordinator"],
+    [
+        "worker",
+        "employer_staff",
+        "agency_staff",
+        "official",
+        "caseworker",
+        "auditor",
+        "regional_coordinator",
+    ],
 )
 def test_every_role_reaches_its_pages_by_keyboard_without_serious_violations(
     live_server, world, phone_es, role
