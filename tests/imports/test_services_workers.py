@@ -361,6 +361,30 @@ def test_a_crashed_batch_leaves_no_half_written_rows_and_a_retry_finishes(
     assert IdentityDocument.objects.count() == 7
 
 
+def test_a_registration_number_drawn_twice_is_drawn_again_not_written_twice(
+    world, occupations, monkeypatch, django_capture_on_commit_callbacks
+):
+    taken = WorkerFactory(jurisdiction=world.hn).registration_number
+    real = services.registration_number_new
+    draws = iter([taken, taken])  # the batch's first two rows draw a number already given
+
+    monkeypatch.setattr(services, "registration_number_new", lambda: next(draws, None) or real())
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.import_request(
+            kind="workers",
+            upload=upload(csv_bytes(HEADER, _people_rows(3))),
+            actor=world.users["official"],
+        )
+    run.refresh_from_db()
+    assert run.status == ImportStatus.DONE and run.rows_created == 3
+    numbers = list(
+        Worker.objects.filter(channel=RegistrationChannel.IMPORT).values_list(
+            "registration_number", flat=True
+        )
+    )
+    assert len(set(numbers)) == 3 and taken not in numbers
+
+
 def test_copy_on_postgresql_and_bulk_insert_elsewhere(world, occupations, monkeypatch):
     used = []
     for name in ("workers_copy", "workers_insert"):
@@ -431,6 +455,7 @@ def test_a_large_file_is_checked_in_a_helper_process_with_the_same_outcome(
     content = csv_bytes(HEADER, rows)
     monkeypatch.setattr(services, "BATCH_SIZE", 4)
     outcomes = []
+    cache_before = _sqlite_cache_size()
     for threshold in (10**12, 0):  # in this process, then in a helper process
         monkeypatch.setattr(services, "PARALLEL_MIN_BYTES", threshold)
         Worker.objects.filter(channel=RegistrationChannel.IMPORT).delete()
@@ -457,3 +482,22 @@ def test_a_large_file_is_checked_in_a_helper_process_with_the_same_outcome(
         (5, "birth_date"),
         (11, "sex"),
     }
+    # The helper sealed each document number: stored encrypted, read back in clear, found by
+    # its hash.
+    first = rows[0]
+    number = first[HEADER.index("document_number")]
+    document = IdentityDocument.objects.get(search_hash=IdentityDocument.search_hash_for(number))
+    assert (
+        document.number == number
+        and document.worker.given_names == first[HEADER.index("given_names")]
+    )
+    # The larger page cache for a large file on SQLite is given back afterwards.
+    assert _sqlite_cache_size() == cache_before
+
+
+def _sqlite_cache_size() -> int | None:
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return cursor.fetchone()[0]

@@ -464,10 +464,9 @@ ROW_PARSERS: dict[str, Callable[..., tuple[Any, list[tuple[str, str, dict]]]]] =
 }
 
 
-# --- parsing rows in batches, in this process or in a helper process ---------------------------
+# --- parsing rows in batches -------------------------------------------------------------------
 
 Parsed = tuple[int, Any, list[tuple[str, str, dict]]]  # (row number, record or None, errors)
-_worker_state: dict[str, Any] = {}
 
 
 def rows_parse(
@@ -486,16 +485,3 @@ def rows_parse(
         record, errors = parse(cells, **context)
         parsed.append((number, record, errors))
     return parsed, blank
-
-
-def rows_parse_init(kind: str, names: list[str], context: Mapping[str, Any]) -> None:
-    """Set up a helper process once, so each batch sent to it carries only its rows."""
-    import django
-
-    django.setup()
-    _worker_state.update(kind=kind, names=names, context=context)
-
-
-def rows_parse_sent(chunk: list[tuple[int, list]]) -> tuple[list[Parsed], int]:
-    state = _worker_state
-    return rows_parse(state["kind"], state["names"], chunk, state["context"])

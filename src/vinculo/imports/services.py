@@ -17,7 +17,8 @@ import secrets
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -29,23 +30,20 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.access import scope_for
 from vinculo.core.audit import AuditVerb
-from vinculo.core.crypto import EncryptedTextField
+from vinculo.core.crypto import EncryptedTextField, seal
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import Jurisdiction, Organisation, OrganisationKind, User
 from vinculo.core.permissions import Perm
 from vinculo.core.services import audit_record
-from vinculo.imports import readers
+from vinculo.imports import helper, readers
 from vinculo.imports.domain import (
     AgencyRecord,
     EmployerRecord,
     Kind,
-    Parsed,
     WorkerRecord,
     error_message,
     header_check,
     rows_parse,
-    rows_parse_init,
-    rows_parse_sent,
 )
 from vinculo.imports.models import Import, ImportKey, ImportKind, ImportRowError, ImportStatus
 from vinculo.imports.selectors import import_jurisdictions
@@ -68,10 +66,12 @@ from vinculo.registry.models import (
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
-# Files from this size on (about 2,500 worker rows) are checked in a helper process; below it,
-# starting one costs more than it saves.
+# Files from this size on (about 2,500 worker rows) are checked in helper processes; below it,
+# starting them costs more than it saves.
 PARALLEL_MIN_BYTES = 512 * 1024
-PARALLEL_AHEAD = 2
+PARALLEL_HELPERS = 1  # on two cores a second helper only competes with the writer (measured)
+PARALLEL_AHEAD = 3
+IMPORT_CACHE_KIB = 128 * 1024  # SQLite's page cache while a large file is written
 MAX_FILE_BYTES = 2 * 1024**3  # 2 GiB: far more than memory, streamed all the same
 
 NOT_ALLOWED = _("You may not import registry files.")
@@ -200,13 +200,15 @@ def import_retry(*, run: Import, actor: User) -> Import:
 
 @dataclass
 class Item:
-    """One parsed row of a batch: its number, its record (None if bad), its problems and the
-    natural keys it is identified by, as (label, key)."""
+    """One parsed row of a batch: its number, its record (None if bad), its problems, the
+    natural keys it is identified by, as (label, key), and column values worked out beside them
+    (a worker's sealed document number)."""
 
     row: int
     record: Any
     errors: list[tuple[str, str, dict]]
-    keys: list[tuple[str, str]]
+    keys: list[tuple[str, str]] = field(default_factory=list)
+    prepared: dict[str, Any] = field(default_factory=dict)
 
 
 def occupation_reference() -> OccupationReference:
@@ -287,13 +289,29 @@ def _process(run: Import) -> str:
             return ImportStatus.FAILED
         chunks = _chunks(rows, BATCH_SIZE)
         parallel = os.path.getsize(path) >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) > 1
-        for parsed, blank in _parsed(run.kind, names, chunks, writer.context, parallel):
-            batch = [
-                Item(number, record, errors, writer.keys(record) if record is not None else [])
-                for number, record, errors in parsed
-            ]
-            batch_write(run, writer, batch, blank)
+        with _sqlite_page_cache(IMPORT_CACHE_KIB if parallel else 0):
+            checked = _checked(run.kind, names, chunks, writer.context, writer.shared, parallel)
+            for batch, blank in checked:
+                batch_write(run, writer, batch, blank)
     return ImportStatus.DONE
+
+
+@contextmanager
+def _sqlite_page_cache(kib: int) -> Iterator[None]:
+    """A larger SQLite page cache while a large file is written: the unique indexes on document
+    hashes and registration numbers take their keys in random order, and with SQLite's 2 MB
+    default most of those inserts would read pages back from the file."""
+    if not kib or connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        before = cursor.execute("PRAGMA cache_size").fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[int, list]]]:
@@ -307,31 +325,53 @@ def _chunks(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[tuple[
         yield chunk
 
 
-def _parsed(
+def rows_check(
+    kind: str,
+    names: list[str],
+    chunk: list[tuple[int, list]],
+    context: dict[str, Any],
+    shared: dict[str, Any],
+) -> tuple[list[Item], int]:
+    """One batch of rows checked, each valid row with its keys and prepared values, and how many
+    rows were blank. Needs no database, so it runs in a helper process as well as here."""
+    parsed, blank = rows_parse(kind, names, chunk, context)
+    writer = WRITERS[kind]
+    items = [
+        Item(number, record, errors, writer.keys(record) if record is not None else [])
+        for number, record, errors in parsed
+    ]
+    writer.prepare([item for item in items if item.record is not None], shared)
+    return items, blank
+
+
+def _checked(
     kind: str,
     names: list[str],
     chunks: Iterator[list[tuple[int, list]]],
     context: dict[str, Any],
+    shared: dict[str, Any],
     parallel: bool,
-) -> Iterator[tuple[list[Parsed], int]]:
-    """Checked batches, in file order. A large file is checked in a helper process while this
-    one writes the batch before: checking a row costs about as much as writing it, so the two
-    cores of a small server share the work. At most PARALLEL_AHEAD batches wait in between, so
-    memory stays bounded whatever the file's size."""
+) -> Iterator[tuple[list[Item], int]]:
+    """Checked and prepared batches, in file order. A large file's batches are checked and
+    prepared in a helper process while this one writes the batch before: checking a row and
+    preparing its values (hashing and encrypting the document number, converting dates) costs
+    about as much as writing it, so the two cores of a small server share the work and this
+    process only writes. At most PARALLEL_AHEAD batches wait in between, so memory stays bounded
+    whatever the file's size."""
     if not parallel:
         for chunk in chunks:
-            yield rows_parse(kind, names, chunk, context)
+            yield rows_check(kind, names, chunk, context, shared)
         return
     spawn = multiprocessing.get_context("spawn")  # no fork: the parent holds database connections
     with ProcessPoolExecutor(
-        max_workers=1,
+        max_workers=PARALLEL_HELPERS,
         mp_context=spawn,
-        initializer=rows_parse_init,
-        initargs=(kind, names, context),
+        initializer=helper.init,
+        initargs=(kind, names, context, shared),
     ) as pool:
         pending: deque = deque()
         for chunk in chunks:
-            pending.append(pool.submit(rows_parse_sent, chunk))
+            pending.append(pool.submit(helper.check, chunk))
             if len(pending) > PARALLEL_AHEAD:
                 yield pending.popleft().result()
         while pending:
@@ -341,7 +381,8 @@ def _parsed(
 def batch_write(run: Import, writer: Writer, batch: list[Item], blank: int = 0) -> None:
     """Write one batch, whole or not at all. If another import committed the same keys while this
     batch was being checked, the unique constraints refuse it: check again and write once more,
-    and the other import's rows are then "already registered"."""
+    and the other import's rows are then "already registered". (So would a registration number
+    drawn twice, one chance in about 10^15 a row: the second try draws new ones.)"""
     if not batch and not blank:
         return
     for attempt in (1, 2):
@@ -352,6 +393,7 @@ def batch_write(run: Import, writer: Writer, batch: list[Item], blank: int = 0) 
         except IntegrityError:
             if attempt == 2:
                 raise
+            writer.prepare([item for item in batch if item.record is not None], writer.shared)
 
 
 def _batch_write(run: Import, writer: Writer, batch: list[Item], blank: int) -> None:
@@ -445,10 +487,17 @@ class Writer:
     def __init__(self, run: Import) -> None:
         self.run = run
         self.now = timezone.now()
-        self.context: dict[str, Any] = {}
+        self.context: dict[str, Any] = {}  # what the row checks need (domain.rows_parse)
+        self.shared: dict[str, Any] = {}  # what `prepare` needs: values all rows of a run share
 
-    def keys(self, record: Any) -> list[tuple[str, str]]:
+    @classmethod
+    def keys(cls, record: Any) -> list[tuple[str, str]]:
         raise NotImplementedError
+
+    @classmethod
+    def prepare(cls, items: list[Item], shared: dict[str, Any]) -> None:
+        """Set `prepared` on a batch's valid items: whatever can be worked out without the
+        database, in the helper process when there is one."""
 
     def existing(self, items: list[Item]) -> set[str]:
         raise NotImplementedError
@@ -469,8 +518,14 @@ class WorkerWriter(Writer):
     def __init__(self, run: Import) -> None:
         super().__init__(run)
         self.context = {"today": timezone.localdate(), "occupations": occupation_reference()}
+        self.shared = {
+            "now": self.now,
+            "jurisdiction_id": run.jurisdiction_id,
+            "registered_by_id": run.requested_by_id,
+        }
 
-    def keys(self, record: WorkerRecord) -> list[tuple[str, str]]:
+    @classmethod
+    def keys(cls, record: WorkerRecord) -> list[tuple[str, str]]:
         return [
             (
                 "document",
@@ -490,16 +545,26 @@ class WorkerWriter(Writer):
             )
         )
 
-    def rows_build(self, items: list[Item]) -> list[Built]:
-        """Each worker with what belongs to it (document, occupations, languages, consent): the
-        unit that is written whole or not at all. Column values by attname, no model instances:
-        building 6,000 of them per batch cost more than validating the rows."""
+    def create(self, items: list[Item]) -> None:
+        if not items:
+            return
+        if connection.vendor == "postgresql":
+            workers_copy(items)
+        else:
+            workers_insert(items)
+
+    @classmethod
+    def prepare(cls, items: list[Item], shared: dict[str, Any]) -> None:
+        """Each worker's row and its children's (document, occupations, languages, consent), the
+        unit written whole or not at all, ready for the database but for their ids: values by
+        column, converted as the database takes them, the document number hashed and sealed.
+        No model instances: building 6,000 of them per batch cost more than checking the rows."""
+        tables = {model: _Table(model) for model in WORKER_MODELS}
         now, jurisdiction_id, actor_id = (
-            self.now,
-            self.run.jurisdiction_id,
-            self.run.requested_by_id,
+            shared["now"],
+            shared["jurisdiction_id"],
+            shared["registered_by_id"],
         )
-        built = []
         for item in items:
             r: WorkerRecord = item.record
             worker = {
@@ -533,7 +598,7 @@ class WorkerWriter(Writer):
                     {
                         "kind": r.document_kind,
                         "issuing_country": r.document_country,
-                        "number": r.document_number,
+                        "number": seal(r.document_number),
                         "number_hash": item.keys[0][1],
                         "search_hash": IdentityDocument.search_hash_for(r.document_number),
                         "expires_on": r.document_expiry,
@@ -560,17 +625,10 @@ class WorkerWriter(Writer):
                         },
                     )
                 )
-            built.append((worker, children))
-        return built
-
-    def create(self, items: list[Item]) -> None:
-        if not items:
-            return
-        built = self.rows_build(items)
-        if connection.vendor == "postgresql":
-            workers_copy(built)
-        else:
-            workers_insert(built)
+            item.prepared = {
+                "worker": tables[Worker].row(worker),
+                "children": [(model, tables[model].row(values)) for model, values in children],
+            }
 
 
 def registration_number_new() -> str:
@@ -581,8 +639,8 @@ def registration_number_new() -> str:
     return f"VN-{body[:5]}-{body[5:]}"
 
 
-Built = tuple[dict, list[tuple[type[Model], dict]]]
 CHILD_MODELS = (IdentityDocument, WorkerOccupation, WorkerLanguage, Consent)
+WORKER_MODELS = (Worker, *CHILD_MODELS)
 _PLAIN_TYPES = frozenset(
     {
         "AutoField",
@@ -623,22 +681,31 @@ def _converter(field: Any) -> Any:
     return convert
 
 
-def _table_rows(model: type[Model], rows: list[dict]) -> tuple[list[str], list[tuple]]:
-    fields = list(model._meta.concrete_fields)
-    # Every row of a table has the same keys (built by rows_build), so the first row says which
-    # columns take their default.
-    columns = [(f.attname, _converter(f), f.attname in rows[0], f.get_default()) for f in fields]
-    prepared = [
-        tuple(
-            (convert(values[name]) if convert else values[name]) if given else default
-            for name, convert, given, default in columns
-        )
-        for values in rows
-    ]
-    return [f.column for f in fields], prepared
+class _Table:
+    """How rows of one model go to the database: its columns in order, and a row of values from
+    a dict by attname (a missing one takes the field's default), each converted as the database
+    takes it."""
+
+    def __init__(self, model: type[Model]) -> None:
+        fields = list(model._meta.concrete_fields)
+        self.model = model
+        self.columns = [f.column for f in fields]
+        self.fields = [(f.attname, f) for f in fields]
+        self.converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
+        attnames = [f.attname for f in fields]
+        self.pk = attnames.index(model._meta.pk.attname)
+        self.parent = attnames.index("worker_id") if "worker_id" in attnames else None
+
+    def row(self, values: dict[str, Any]) -> list:
+        row = [values[name] if name in values else f.get_default() for name, f in self.fields]
+        for i, convert in self.converters:
+            row[i] = convert(row[i])
+        return row
 
 
 def _ids(cursor: Any, model: type[Model], count: int) -> list[int]:
+    if not count:
+        return []
     table, pk = model._meta.db_table, model._meta.pk.column
     if connection.vendor == "postgresql":
         cursor.execute(
@@ -661,53 +728,53 @@ def _ids(cursor: Any, model: type[Model], count: int) -> list[int]:
     return list(range(start + 1, start + 1 + count))
 
 
-def _workers_prepare(cursor: Any, built: list[Built]) -> dict[type[Model], list[dict]]:
-    """Ids taken up front, so parents and children are linked before anything is sent."""
-    tables: dict[type[Model], list[dict]] = {Worker: []}
-    for (worker, children), pk in zip(built, _ids(cursor, Worker, len(built)), strict=True):
-        worker["id"] = pk
-        tables[Worker].append(worker)
-        for model, child in children:
-            child["worker_id"] = pk
-            tables.setdefault(model, []).append(child)
+def _workers_tables(cursor: Any, items: list[Item]) -> list[tuple[_Table, list[list]]]:
+    """The prepared rows of a batch's workers, by table, with ids taken up front so parents and
+    children are linked before anything is sent."""
+    tables = {model: _Table(model) for model in WORKER_MODELS}
+    rows: dict[type[Model], list[list]] = {model: [] for model in WORKER_MODELS}
+    worker_pk = tables[Worker].pk
+    for item, pk in zip(items, _ids(cursor, Worker, len(items)), strict=True):
+        worker = item.prepared["worker"]
+        worker[worker_pk] = pk
+        rows[Worker].append(worker)
+        for model, child in item.prepared["children"]:
+            child[tables[model].parent] = pk
+            rows[model].append(child)
     for model in CHILD_MODELS:
-        rows = tables.get(model, [])
-        for child, pk in zip(rows, _ids(cursor, model, len(rows)) if rows else [], strict=True):
-            child["id"] = pk
-    return tables
+        children, child_pk = rows[model], tables[model].pk
+        for child, pk in zip(children, _ids(cursor, model, len(children)), strict=True):
+            child[child_pk] = pk
+    return [(tables[model], rows[model]) for model in WORKER_MODELS if rows[model]]
 
 
-def workers_insert(built: list[Built]) -> None:
+def workers_insert(items: list[Item]) -> None:
     """SQLite: one multi-row INSERT (executemany) per table per batch."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for model, rows in _workers_prepare(cursor, built).items():
-            if not rows:
-                continue
-            columns, values = _table_rows(model, rows)
+        for table, rows in _workers_tables(cursor, items):
             cursor.executemany(
-                f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 (names from models)
-                f"({', '.join(quote(c) for c in columns)}) "
-                f"VALUES ({', '.join(['%s'] * len(columns))})",
-                values,
+                f"INSERT INTO {quote(table.model._meta.db_table)} "  # noqa: S608 (model names)
+                f"({', '.join(quote(c) for c in table.columns)}) "
+                f"VALUES ({', '.join(['%s'] * len(table.columns))})",
+                rows,
             )
 
 
-def workers_copy(built: list[Built]) -> None:
+def workers_copy(items: list[Item]) -> None:
     """PostgreSQL: one COPY ... FROM STDIN per table per batch, several times faster than
     INSERT; ids come from the tables' own sequences, so later ordinary inserts follow on."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for model, rows in _workers_prepare(cursor, built).items():
-            if not rows:
-                continue
-            columns, values = _table_rows(model, rows)
+        for table, rows in _workers_tables(cursor, items):
             sql = (
-                f"COPY {quote(model._meta.db_table)} "
-                f"({', '.join(quote(c) for c in columns)}) FROM STDIN"
+                f"COPY {quote(table.model._meta.db_table)} "
+                f"({', '.join(quote(c) for c in table.columns)}) FROM STDIN"
             )
-            with cursor.cursor.copy(sql) as copy:
-                for row in values:
+            # The driver's own cursor, so its errors are turned into Django's here (a unique
+            # key taken meanwhile must reach batch_write as an IntegrityError).
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+                for row in rows:
                     copy.write_row(row)
 
 
@@ -719,7 +786,8 @@ class OrganisationWriter(Writer):
     kind = OrganisationKind.EMPLOYER
     key_columns = {"tax_id": "tax_id", "licence": "licence_number"}
 
-    def keys(self, record: EmployerRecord | AgencyRecord) -> list[tuple[str, str]]:
+    @classmethod
+    def keys(cls, record: EmployerRecord | AgencyRecord) -> list[tuple[str, str]]:
         return [("tax_id", _tax_key(record.country, record.tax_id))]
 
     def existing(self, items: list[Item]) -> set[str]:
@@ -767,7 +835,8 @@ class EmployerWriter(OrganisationWriter):
 class AgencyWriter(OrganisationWriter):
     kind = OrganisationKind.RECRUITMENT_AGENCY
 
-    def keys(self, record: AgencyRecord) -> list[tuple[str, str]]:
+    @classmethod
+    def keys(cls, record: AgencyRecord) -> list[tuple[str, str]]:
         return [*super().keys(record), ("licence", f"lic:{record.licence_number}")]
 
     def existing(self, items: list[Item]) -> set[str]:
