@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 from rest_framework.test import APIClient
@@ -19,6 +21,17 @@ from vinculo.core.models import OrganisationKind, User
 from vinculo.core.permissions import Role
 
 TRANSACTIONAL = ("transactional_db", "live_server")
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_windows_stand_still(monkeypatch: pytest.MonkeyPatch):
+    """django-ratelimit counts requests in fixed windows of the clock: a test whose requests
+    cross a window's end (a slow CI machine, near a full minute) would see its count start again.
+    In tests its clock stands still; the tests clear the cache between counts."""
+    import django_ratelimit.core
+
+    frozen = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
 
 
 @pytest.fixture(autouse=True)
