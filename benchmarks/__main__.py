@@ -3,9 +3,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import imports, search
+from benchmarks import imports, linkage, search
 
-JOBS = {"search": search.main, "import": imports.main}
+JOBS = {"search": search.main, "import": imports.main, "linkage": linkage.main}
 
 
 def main() -> int:

@@ -6,6 +6,8 @@ vinculo check                        system checks, policy packs, database, task
 vinculo worker                       the background task worker for the configured backend
 vinculo manage ARGS...               any Django management command
 vinculo bench JOB [--size S|M|L]     a benchmark (from a source checkout: benchmarks/)
+vinculo dedup FILE.csv [--link OTHER.csv] --id-column COL --field ROLE=COLUMN ... --out DIR
+                                     find the same person twice in any CSV file, or across two
 """
 
 from __future__ import annotations
@@ -275,6 +277,57 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return JOBS[args.job](size=args.size, seed=args.seed)
 
 
+def cmd_dedup(args: argparse.Namespace) -> int:
+    """Record linkage on any CSV file: pairs.csv and clusters.csv in --out."""
+    from pathlib import Path
+
+    _django()
+    from vinculo.linkage import engine
+
+    fields: dict[str, str] = {}
+    for spec in args.field:
+        role, _, column = spec.partition("=")
+        if role not in engine.ROLES or not column:
+            _say(f"--field {spec!r}: write ROLE=COLUMN, ROLE one of {', '.join(engine.ROLES)}")
+            return 2
+        fields[role] = column
+    if not {"given_name", "family_name", "full_name"} & fields.keys():
+        _say("Name at least one of given_name, family_name or full_name with --field.")
+        return 2
+    paths = [Path(args.file)] + ([Path(args.link)] if args.link else [])
+    for path in paths:
+        if not path.is_file():
+            _say(f"No such file: {path}")
+            return 2
+    sources = [
+        engine.Source(path, args.id_column, fields, name=name)
+        for path, name in zip(paths, ("a", "b"), strict=False)
+    ]
+    read = _progress("reading ")
+    started = {"at": time.monotonic()}
+    steps = {"train": "training the model", "score": "scoring pairs", "cluster": "clustering"}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "read":
+            read(done, total)
+        elif done == 0:
+            started["at"] = time.monotonic()
+            print(f"  {steps[stage]}…", end="", flush=True)
+        elif done >= total:
+            _say(f" done in {time.monotonic() - started['at']:.1f} s")
+
+    try:
+        result = engine.run(sources, Path(args.out), threshold=args.threshold, progress=progress)
+    except ValueError as error:
+        _say(str(error))
+        return 2
+    _say(
+        f"{result.records:,} records, {result.pairs:,} pairs at probability >= {args.threshold}, "
+        f"{result.clusters:,} people.\n  {result.pairs_path}\n  {result.clusters_path}"
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="vinculo", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -305,10 +358,29 @@ def parser() -> argparse.ArgumentParser:
     worker.set_defaults(run=cmd_worker)
 
     bench = commands.add_parser("bench", help="run a benchmark (source checkout only)")
-    bench.add_argument("job", help="search, import")
+    bench.add_argument("job", help="search, import, linkage")
     bench.add_argument("--size", choices=["S", "M", "L"], default="S")
     bench.add_argument("--seed", type=int, default=2026)
     bench.set_defaults(run=cmd_bench)
+
+    dedup = commands.add_parser(
+        "dedup", help="find the same person twice in any CSV file (or across two files)"
+    )
+    dedup.add_argument("file", help="a CSV file with a header row (UTF-8)")
+    dedup.add_argument("--link", metavar="OTHER.csv", help="link FILE to this file instead")
+    dedup.add_argument("--id-column", required=True, help="the column that identifies a row")
+    dedup.add_argument(
+        "--field",
+        action="append",
+        required=True,
+        metavar="ROLE=COLUMN",
+        help="which column plays which role; roles: given_name, family_name, "
+        "second_family_name, full_name, birth_date, sex, document_number, phone, address, "
+        "locality, postcode",
+    )
+    dedup.add_argument("--out", required=True, metavar="DIR", help="where pairs.csv goes")
+    dedup.add_argument("--threshold", type=float, default=0.9, help="match probability (0.9)")
+    dedup.set_defaults(run=cmd_dedup)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,0 +1,458 @@
+"""Batch record linkage with Splink on embedded DuckDB: prepare records, train, score, cluster.
+
+Records come in with roles (given_name, family_name, ...) whatever their file called them; each
+is turned into the keys of `linkage.domain` in Python, and the Fellegi-Sunter model compares
+those keys. For national scale the same settings run on Spark (`splink.SparkAPI`, see
+docs/linkage.md): only the database API changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from vinculo.linkage.domain import (
+    birth_date_variants,
+    document_key,
+    name_tokens,
+    phone_key,
+    phonetic,
+)
+
+ROLES = (
+    "given_name",
+    "family_name",
+    "second_family_name",
+    "full_name",
+    "birth_date",
+    "sex",
+    "document_number",
+    "phone",
+    "address",
+    "locality",
+    "postcode",
+)
+# Columns of a prepared record, in order.
+PREPARED = (
+    "unique_id",
+    "source_dataset",
+    "gn",
+    "gn1",
+    "gn_ph",
+    "gn1_ph",
+    "fn",
+    "fn_ph",
+    "sn",
+    "sn_ph",
+    "sp_lo",
+    "sp_hi",
+    "dob",
+    "dob_year",
+    "dob_swapped",
+    "sex",
+    "doc",
+    "phone",
+    "addr",
+    "loc",
+    "postcode",
+)
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+_DATE_FORMS = (
+    re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
+    re.compile(r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})"),
+    re.compile(r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{2})$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+)
+
+
+def date_parse(text: str) -> date | None:
+    """A date in the forms registries write: 1994-05-12, 12/05/1994, 12-05-1994, 12.05.1994,
+    12/05/94, 19940512. Day before month, as in the region; a first number over 12 is a day
+    anyway, and a second one over 12 means the writer put the month first (05/25/1994)."""
+    text = (text or "").strip()
+    for form in _DATE_FORMS:
+        match = form.match(text)
+        if not match:
+            continue
+        y, m, d = (int(match.group(k)) for k in ("y", "m", "d"))
+        if y < 100:
+            y += 1900 if y > 30 else 2000
+        if m > 12 >= d:
+            m, d = d, m
+        try:
+            return date(y, m, d)
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file and how its columns map to roles."""
+
+    path: Path
+    id_column: str
+    fields: dict[str, str]  # role -> column
+    name: str = "a"
+
+
+def _names(role_values: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
+    given = name_tokens(role_values.get("given_name", ""))
+    first = name_tokens(role_values.get("family_name", ""))
+    second = name_tokens(role_values.get("second_family_name", ""))
+    full = role_values.get("full_name", "")
+    if full and not (given or first):
+        tokens = name_tokens(full)
+        if len(tokens) >= 3:
+            given, first, second = tokens[:-2], [tokens[-2]], [tokens[-1]]
+        elif len(tokens) == 2:
+            given, first = tokens[:1], tokens[1:]
+        else:
+            given = tokens
+    return given, first, second
+
+
+def prepare(unique_id: str, source: str, role_values: dict[str, str]) -> tuple:
+    """One record's comparison keys, in PREPARED order (None where a value is missing)."""
+    given, first, second = _names(role_values)
+
+    def joined(tokens: list[str]) -> str | None:
+        return " ".join(tokens) or None
+
+    def sound(tokens: list[str]) -> str | None:
+        return " ".join(phonetic(t) for t in tokens) or None
+
+    fn_ph, sn_ph = sound(first), sound(second)
+    pair = sorted(p for p in (fn_ph, sn_ph) if p)
+    birth = date_parse(role_values.get("birth_date", ""))
+    swapped = [v for v in birth_date_variants(birth) if v != birth]
+    sex = (role_values.get("sex") or "").strip().upper()[:1] or None
+    return (
+        unique_id,
+        source,
+        joined(given),
+        given[0] if given else None,
+        sound(given),
+        phonetic(given[0]) if given else None,
+        joined(first),
+        fn_ph,
+        joined(second),
+        sn_ph,
+        pair[0] if pair else None,
+        pair[1] if len(pair) > 1 else None,
+        birth.isoformat() if birth else None,
+        birth.year if birth else None,
+        swapped[0].isoformat() if swapped else None,
+        sex,
+        document_key(role_values.get("document_number", "")) or None,
+        phone_key(role_values.get("phone", "")) or None,
+        " ".join(name_tokens(role_values.get("address", ""))) or None,
+        " ".join(name_tokens(role_values.get("locality", ""))) or None,
+        re.sub(r"\s+", "", role_values.get("postcode", "")).upper() or None,
+    )
+
+
+def read(source: Source) -> Iterator[tuple]:
+    with source.path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [
+            c
+            for c in [source.id_column, *source.fields.values()]
+            if c not in (reader.fieldnames or [])
+        ]
+        if missing:
+            raise ValueError(f"{source.path.name}: no column {', '.join(missing)}")
+        for row in reader:
+            values = {role: row.get(column) or "" for role, column in source.fields.items()}
+            yield prepare(row[source.id_column], source.name, values)
+
+
+# --- the model -----------------------------------------------------------------------------------
+
+
+def _level(sql: str, label: str, *, null: bool = False) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, "is_null_level": null}
+
+
+def _else() -> dict[str, Any]:
+    return _level("ELSE", "all other")
+
+
+def comparisons(present: set[str] | None = None) -> list[dict[str, Any]]:
+    """How two records are compared, field by field, from strongest agreement to none. Names
+    are compared by their folded text, then by their Spanish sound key, then by Jaro-Winkler;
+    surnames in either order; dates of birth with day and month swapped."""
+    jw = "jaro_winkler_similarity"
+    present = set(PREPARED) if present is None else present
+    every = [
+        {
+            "output_column_name": "given_name",
+            "comparison_levels": [
+                _level('"gn_l" IS NULL OR "gn_r" IS NULL', "null", null=True),
+                _level('"gn_l" = "gn_r"', "exact"),
+                _level('"gn_ph_l" = "gn_ph_r"', "sounds the same"),
+                _level(f'{jw}("gn_l", "gn_r") >= 0.92', "Jaro-Winkler >= 0.92"),
+                _level('"gn1_ph_l" = "gn1_ph_r"', "first name sounds the same"),
+                _level(f'{jw}("gn_l", "gn_r") >= 0.80', "Jaro-Winkler >= 0.80"),
+                _else(),
+            ],
+        },
+        {
+            "output_column_name": "surnames",
+            "comparison_levels": [
+                _level('"fn_l" IS NULL OR "fn_r" IS NULL', "null", null=True),
+                _level('"fn_l" = "fn_r" AND "sn_l" = "sn_r"', "both exact"),
+                _level('"sp_lo_l" = "sp_lo_r" AND "sp_hi_l" = "sp_hi_r"', "both sound the same"),
+                _level(
+                    '"fn_ph_l" = "fn_ph_r" AND ("sn_l" IS NULL OR "sn_r" IS NULL)',
+                    "first sounds the same, a second missing",
+                ),
+                _level(
+                    f'{jw}("fn_l", "fn_r") >= 0.9 AND {jw}(coalesce("sn_l", \'\'), '
+                    "coalesce(\"sn_r\", '')) >= 0.9",
+                    "both close",
+                ),
+                _level(
+                    '"fn_ph_l" IN ("sp_lo_r", "sp_hi_r") OR "sn_ph_l" IN ("sp_lo_r", "sp_hi_r")',
+                    "one surname sounds the same",
+                ),
+                _else(),
+            ],
+        },
+        {
+            "output_column_name": "birth_date",
+            "comparison_levels": [
+                _level('"dob_l" IS NULL OR "dob_r" IS NULL', "null", null=True),
+                _level('"dob_l" = "dob_r"', "exact"),
+                _level('"dob_l" = "dob_swapped_r"', "day and month swapped"),
+                _level(
+                    'abs(date_diff(\'day\', CAST("dob_l" AS DATE), CAST("dob_r" AS DATE))) <= 1',
+                    "a day apart",
+                ),
+                _level(
+                    'substr("dob_l", 6) = substr("dob_r", 6) AND '
+                    'abs("dob_year_l" - "dob_year_r") <= 10',
+                    "same day and month, year mistyped",
+                ),
+                _level('"dob_year_l" = "dob_year_r"', "same year"),
+                _else(),
+            ],
+        },
+        _exact("document", "doc", fuzzy=True),
+        _exact("phone", "phone"),
+        _exact("sex", "sex"),
+        _exact("locality", "loc"),
+        _exact("address", "addr"),
+        _exact("postcode", "postcode"),
+    ]
+    return [c for c in every if _main_column(c) in present]
+
+
+def _main_column(comparison: dict[str, Any]) -> str:
+    """The prepared column a comparison is about: the one its first (null) level tests."""
+    return _COLUMN.findall(comparison["comparison_levels"][0]["sql_condition"])[0][: -len("_l")]
+
+
+def _exact(name: str, column: str, *, fuzzy: bool = False) -> dict[str, Any]:
+    levels = [
+        _level(f'"{column}_l" IS NULL OR "{column}_r" IS NULL', "null", null=True),
+        _level(f'"{column}_l" = "{column}_r"', "exact"),
+    ]
+    if fuzzy:
+        levels.append(_level(f'damerau_levenshtein("{column}_l", "{column}_r") <= 1', "one typo"))
+    return {"output_column_name": name, "comparison_levels": [*levels, _else()]}
+
+
+# Compound blocking rules: a common surname (Hernández is 4% of Honduras) never forms a block on
+# its own, only with a date of birth, a given name or a place.
+BLOCKING_RULES = [
+    'l."doc" = r."doc"',
+    'l."phone" = r."phone"',
+    'l."sp_lo" = r."sp_lo" AND l."sp_hi" = r."sp_hi" AND l."dob_year" = r."dob_year"',
+    'l."fn_ph" = r."fn_ph" AND l."dob" = r."dob"',
+    'l."gn1_ph" = r."gn1_ph" AND l."dob" = r."dob"',
+    'l."gn1_ph" = r."gn1_ph" AND l."dob" = r."dob_swapped"',
+    'l."gn1_ph" = r."gn1_ph" AND l."sp_lo" = r."sp_lo" AND l."sp_hi" = r."sp_hi"',
+    'l."gn1_ph" = r."gn1_ph" AND l."fn_ph" = r."fn_ph" AND l."loc" = r."loc"',
+    'l."gn1_ph" = r."gn1_ph" AND (l."fn_ph" = r."sn_ph" OR l."sn_ph" = r."fn_ph")'
+    ' AND l."dob_year" = r."dob_year"',
+]
+# Rules whose pairs are almost always the same person: used to estimate how many pairs match.
+DETERMINISTIC_RULES = [
+    'l."doc" = r."doc" AND l."dob" = r."dob"',
+    'l."gn" = r."gn" AND l."fn" = r."fn" AND l."sn" = r."sn" AND l."dob" = r."dob"',
+]
+# EM sessions: each blocks on fields it then cannot train, so between them every field is
+# trained. Those whose columns a file lacks are skipped, and so is one that finds no pairs.
+TRAINING_BLOCKS = [
+    'l."doc" = r."doc"',
+    'l."dob" = r."dob" AND l."gn1_ph" = r."gn1_ph"',
+    'l."phone" = r."phone"',
+    'l."sp_lo" = r."sp_lo" AND l."gn1_ph" = r."gn1_ph"',
+]
+_COLUMN = re.compile(r'"(\w+)"')
+
+
+def _usable(rules: list[str], present: set[str]) -> list[str]:
+    """The rules whose every column has values in the input."""
+    return [rule for rule in rules if set(_COLUMN.findall(rule)) <= present]
+
+
+def _present(con: Any, tables: list[str]) -> set[str]:
+    """Prepared columns with at least one value in every input (a file without phones makes
+    the phone comparison and its rules pointless)."""
+    present = set(PREPARED)
+    for table in tables:
+        counts = con.table(table).aggregate(", ".join(f"count({c})" for c in PREPARED))
+        present &= {c for c, n in zip(PREPARED, counts.fetchall()[0], strict=True) if n}
+    return present
+
+
+def settings(link: bool, present: set[str] | None = None) -> dict[str, Any]:
+    present = set(PREPARED) if present is None else present
+    return {
+        "link_type": "link_only" if link else "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "source_dataset_column_name": "source_dataset",
+        "comparisons": comparisons(present),
+        "blocking_rules_to_generate_predictions": _usable(BLOCKING_RULES, present),
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+    }
+
+
+def _train(linker: Any, present: set[str]) -> None:
+    from splink.internals.exceptions import EMTrainingException
+
+    deterministic = _usable(DETERMINISTIC_RULES, present)
+    if deterministic:
+        linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=2026)
+    for rule in _usable(TRAINING_BLOCKS, present):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except EMTrainingException:
+            continue  # no pairs share this block in this file: the others train the model
+
+
+@dataclass
+class Result:
+    records: int
+    pairs: int
+    clusters: int
+    pairs_path: Path
+    clusters_path: Path
+
+
+def _load(con: Any, name: str, rows: Iterable[tuple], progress: Callable[[int], None]) -> int:
+    """Prepared records into a DuckDB table, 50,000 at a time through Arrow."""
+    import pyarrow as pa
+
+    types = {
+        c: (pa.int32(), "INTEGER") if c == "dob_year" else (pa.string(), "VARCHAR")
+        for c in PREPARED
+    }
+    schema = pa.schema([(c, types[c][0]) for c in PREPARED])
+    con.execute(f"CREATE TABLE {name} ({', '.join(f'{c} {types[c][1]}' for c in PREPARED)})")
+    done, chunk = 0, []
+
+    def flush() -> None:
+        columns = [
+            pa.array(values, type=schema.field(i).type)
+            for i, values in enumerate(zip(*chunk, strict=True))
+        ]
+        con.register("prepared_chunk", pa.table(columns, schema=schema))
+        con.execute(f"INSERT INTO {name} SELECT * FROM prepared_chunk")  # noqa: S608 (our name)
+        con.unregister("prepared_chunk")
+
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= 50_000:
+            flush()
+            done += len(chunk)
+            chunk = []
+            progress(done)
+    if chunk:
+        flush()
+        done += len(chunk)
+    progress(done)
+    return done
+
+
+def _count_rows(path: Path) -> int:
+    with path.open("rb") as handle:
+        return max(
+            0, sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1
+        )
+
+
+def run(
+    sources: list[Source],
+    out_dir: Path,
+    *,
+    threshold: float = 0.9,
+    progress: Progress | None = None,
+    memory_limit: str = "6GB",
+    con: Any = None,
+) -> Result:
+    """Link or deduplicate `sources` and write DIR/pairs.csv (id_a,id_b,probability, one row per
+    proposed pair at or above `threshold`) and DIR/clusters.csv (cluster_id,id). The records
+    are left in tables records_0 (and records_1) of `con` when one is given."""
+    import duckdb
+    from splink import DuckDBAPI, Linker
+
+    report = progress or (lambda stage, done, total: None)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    own = con is None
+    con = duckdb.connect() if own else con
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")  # our own progress goes to `progress`
+    total = sum(_count_rows(s.path) for s in sources)
+    tables, count = [], 0
+    for i, source in enumerate(sources):
+        tables.append(f"records_{i}")
+        count += _load(
+            con, tables[-1], read(source), lambda d, c=count: report("read", c + d, total)
+        )
+    db_api = DuckDBAPI(con)
+    frames = [db_api.register(t, table_name=f"input_{t}") for t in tables]
+    present = _present(con, tables)
+    linker = Linker(frames, settings(len(frames) > 1, present), log_level="WARNING")
+    report("train", 0, 1)
+    _train(linker, present)
+    report("train", 1, 1)
+    report("score", 0, 1)
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    report("score", 1, 1)
+    pairs_path, clusters_path = out_dir / "pairs.csv", out_dir / "clusters.csv"
+    found = (
+        con.table(predictions.physical_name)
+        .project(
+            "unique_id_l AS id_a, unique_id_r AS id_b, round(match_probability, 4) AS probability"
+        )
+        .order("probability DESC, id_a, id_b")
+    )
+    found.write_csv(str(pairs_path), header=True)
+    pairs = found.count("*").fetchall()[0][0]
+    report("cluster", 0, 1)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    )
+    grouped = (
+        con.table(clusters.physical_name)
+        .project("cluster_id, unique_id AS id")
+        .order("cluster_id, id")
+    )
+    grouped.write_csv(str(clusters_path), header=True)
+    cluster_count = grouped.aggregate("count(DISTINCT cluster_id)").fetchall()[0][0]
+    report("cluster", 1, 1)
+    if own:
+        con.close()
+    return Result(count, pairs, cluster_count, pairs_path, clusters_path)
