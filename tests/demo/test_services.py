@@ -20,6 +20,9 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers():
     assert {m.role for u in User.objects.all() for m in u.memberships.all()} == roles
     own = Worker.objects.get(user__username="trabajador")
     assert own.full_name == "María José Hernández López"
+    # Every demo worker can be found by the check at registration.
+    assert not Worker.objects.filter(key_given="").exists()
+    assert own.key_pair_lo == "ernandes" and own.key_pair_hi == "lopes"
     assert set(AgencyLicence.objects.values_list("state", flat=True)) == {
         "applied",
         "valid",

@@ -415,6 +415,8 @@ def test_copy_on_postgresql_and_bulk_insert_elsewhere(world, occupations, monkey
             kind=document.kind, issuing_country=document.issuing_country, number=document.number
         )
         assert worker.version == 1 and worker.created_at is not None
+        # The keys the check at registration looks people up by are written too.
+        assert worker.key_surname1 and worker.key_given and worker.key_pair_hi
     # The sequences moved past the ids taken for COPY: ordinary inserts still work.
     later = WorkerFactory(jurisdiction=world.hn)
     assert later.pk > imported[-1].pk

@@ -173,7 +173,9 @@ def curp(
         + _first_internal(first, False)
         + _first_internal(second, False)
         + _first_internal(given_word, False)
-        + ("0" if birth.year < 2000 else "A")
+        # The homoclave tells namesakes born the same day in the same state apart: a digit
+        # before 2000, a letter since. Drawn, so the generator never runs out of numbers.
+        + rng.choice("0123456789" if birth.year < 2000 else "ABCDEFGHIJKLMNPQRSTUVWXYZ")
     )
     return body + str(curp_check_digit(body))
 

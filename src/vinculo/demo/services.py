@@ -200,25 +200,28 @@ def _write_people(
     rng: random.Random,
 ) -> list[Worker]:
     jurisdiction_of = catalogue.JURISDICTION_OF_COUNTRY
+    unsaved = [
+        Worker(
+            registration_number=p.registration_number,
+            jurisdiction=jurisdictions[jurisdiction_of[p.registered_in]],
+            given_names=p.given_names,
+            first_surname=p.first_surname,
+            second_surname=p.second_surname,
+            sex=p.sex,
+            birth_date=p.birth_date,
+            nationality=p.nationality,
+            phone=p.phone,
+            subdivision=p.subdivision,
+            municipality=p.municipality,
+            residence_country=p.registered_in,
+            **_profile(rng),
+        )
+        for p in people
+    ]
+    for worker in unsaved:  # bulk_create does not call save(), which keeps them
+        worker.match_keys_refresh()
     workers = Worker.objects.bulk_create(
-        [
-            Worker(
-                registration_number=p.registration_number,
-                jurisdiction=jurisdictions[jurisdiction_of[p.registered_in]],
-                given_names=p.given_names,
-                first_surname=p.first_surname,
-                second_surname=p.second_surname,
-                sex=p.sex,
-                birth_date=p.birth_date,
-                nationality=p.nationality,
-                phone=p.phone,
-                subdivision=p.subdivision,
-                municipality=p.municipality,
-                residence_country=p.registered_in,
-                **_profile(rng),
-            )
-            for p in people
-        ],
+        unsaved,
         batch_size=BATCH,
     )
     documents, skills, languages, consents = [], [], [], []

@@ -47,6 +47,7 @@ from vinculo.imports.domain import (
 )
 from vinculo.imports.models import Import, ImportKey, ImportKind, ImportRowError, ImportStatus
 from vinculo.imports.selectors import import_jurisdictions
+from vinculo.linkage.domain import match_keys
 from vinculo.reference.models import Occupation
 from vinculo.registry.domain import OccupationReference, isco_representative_pick
 from vinculo.registry.models import (
@@ -591,6 +592,13 @@ class WorkerWriter(Writer):
                 "version": 1,
                 "created_at": now,
                 "updated_at": now,
+                **match_keys(
+                    given_names=r.given_names,
+                    first_surname=r.first_surname,
+                    second_surname=r.second_surname,
+                    birth_date=r.birth_date,
+                    phone=r.phone,
+                ),
             }
             children: list[tuple[type[Model], dict]] = [
                 (

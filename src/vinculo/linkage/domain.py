@@ -16,7 +16,9 @@ What the keys forgive, and why:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from vinculo.core.crypto import normalise_document_number
 from vinculo.registry.domain import fold
@@ -122,3 +124,191 @@ def phone_key(phone: str) -> str:
 
 def document_key(number: str) -> str:
     return normalise_document_number(number or "")
+
+
+# --- the keys a worker is found by, kept on the worker's row --------------------------------------
+
+MATCH_SOURCES = ("given_names", "first_surname", "second_surname", "birth_date", "phone")
+MATCH_KEY_FIELDS = (
+    "key_given",
+    "key_surname1",
+    "key_surname2",
+    "key_pair_lo",
+    "key_pair_hi",
+    "key_birth_swapped",
+    "key_phone",
+)
+
+
+def match_keys(
+    *,
+    given_names: str,
+    first_surname: str,
+    second_surname: str,
+    birth_date: date | None,
+    phone: str,
+) -> dict[str, Any]:
+    """The values of Worker.key_*: what the check at registration looks a person up by."""
+    given = name_tokens(given_names)
+    first, second = phonetic_key(first_surname), phonetic_key(second_surname)
+    low, high = sorted((first, second))
+    swapped = [v for v in birth_date_variants(birth_date) if v != birth_date]
+    return {
+        "key_given": phonetic(given[0]) if given else "",
+        "key_surname1": first,
+        "key_surname2": second,
+        "key_pair_lo": low,
+        "key_pair_hi": high,
+        "key_birth_swapped": swapped[0] if swapped else None,
+        "key_phone": phone_key(phone),
+    }
+
+
+# --- scoring a pair of people, with the evidence ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    """What two registrations are compared on."""
+
+    given_names: str
+    first_surname: str
+    second_surname: str
+    birth_date: date | None
+    phone: str = ""
+    documents: frozenset[str] = frozenset()  # document_key of each number
+    sex: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    field: str  # given_names, surnames, birth_date, document, phone, sex
+    level: str  # a code of LEVELS
+    weight: float  # match weight: log2 of how much likelier this is for the same person
+
+
+# Match weights (log2 Bayes factors) by field and level, strongest agreement first. They follow
+# the batch model's comparisons (linkage/engine.py) with values of the size that model learns on
+# the synthetic registry (docs/linkage.md); a field missing on either side weighs nothing.
+LEVELS: dict[str, dict[str, float]] = {
+    "given_names": {
+        "exact": 6.0,
+        "sounds_alike": 5.0,
+        "close": 3.5,
+        "first_name_sounds_alike": 2.0,
+        "similar": 0.5,
+        "different": -5.0,
+    },
+    "surnames": {
+        "exact": 9.0,
+        "sounds_alike": 8.0,
+        "swapped": 8.0,
+        "second_missing": 4.0,
+        "close": 5.0,
+        "one_in_common": 0.5,
+        "different": -7.0,
+    },
+    "birth_date": {
+        "exact": 8.5,
+        "day_month_swapped": 6.0,
+        "a_day_apart": 4.0,
+        "year_mistyped": 3.0,
+        "same_year": 0.5,
+        "different": -6.0,
+    },
+    "document": {"exact": 14.0, "one_typo": 8.0, "different": -4.0},
+    "phone": {"exact": 7.0, "different": -0.5},
+    "sex": {"exact": 0.3, "different": -3.0},
+}
+PRIOR_WEIGHT = -17.0  # about one pair in 130,000 is the same person in a national registry
+
+
+def _jaro_winkler(a: str, b: str) -> float:
+    from rapidfuzz.distance import JaroWinkler
+
+    return JaroWinkler.similarity(a, b)
+
+
+def _given_level(a: str, b: str) -> str:
+    ta, tb = name_tokens(a), name_tokens(b)
+    ka, kb = " ".join(ta), " ".join(tb)
+    if ka == kb:
+        return "exact"
+    if phonetic_key(a) == phonetic_key(b):
+        return "sounds_alike"
+    similarity = _jaro_winkler(ka, kb)
+    if similarity >= 0.92:
+        return "close"
+    if phonetic(ta[0]) == phonetic(tb[0]):
+        return "first_name_sounds_alike"
+    return "similar" if similarity >= 0.8 else "different"
+
+
+def _surnames_level(a: Person, b: Person) -> str:
+    a1, a2, b1, b2 = (
+        name_key(a.first_surname),
+        name_key(a.second_surname),
+        name_key(b.first_surname),
+        name_key(b.second_surname),
+    )
+    if (a1, a2) == (b1, b2):
+        return "exact"
+    p1, p2 = phonetic_key(a.first_surname), phonetic_key(a.second_surname)
+    q1, q2 = phonetic_key(b.first_surname), phonetic_key(b.second_surname)
+    if (p1, p2) == (q1, q2):
+        return "sounds_alike"
+    if sorted((p1, p2)) == sorted((q1, q2)):
+        return "swapped"
+    if p1 == q1 and not (a2 and b2):
+        return "second_missing"
+    if _jaro_winkler(a1, b1) >= 0.9 and _jaro_winkler(a2, b2) >= 0.9:
+        return "close"
+    if {p1, p2} & {q1, q2} - {""}:
+        return "one_in_common"
+    return "different"
+
+
+def _birth_level(a: date, b: date) -> str:
+    if a == b:
+        return "exact"
+    if b in birth_date_variants(a):
+        return "day_month_swapped"
+    if abs((a - b).days) <= 1:
+        return "a_day_apart"
+    if (a.month, a.day) == (b.month, b.day) and abs(a.year - b.year) <= 10:
+        return "year_mistyped"
+    return "same_year" if a.year == b.year else "different"
+
+
+def _document_level(a: frozenset[str], b: frozenset[str]) -> str:
+    if a & b:
+        return "exact"
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    if any(DamerauLevenshtein.distance(x, y) <= 1 for x in a for y in b):
+        return "one_typo"
+    return "different"
+
+
+def compare(a: Person, b: Person) -> list[Evidence]:
+    """Field by field, how strongly two registrations agree."""
+    levels: list[tuple[str, str]] = []
+    if name_tokens(a.given_names) and name_tokens(b.given_names):
+        levels.append(("given_names", _given_level(a.given_names, b.given_names)))
+    if name_tokens(a.first_surname) and name_tokens(b.first_surname):
+        levels.append(("surnames", _surnames_level(a, b)))
+    if a.birth_date and b.birth_date:
+        levels.append(("birth_date", _birth_level(a.birth_date, b.birth_date)))
+    if a.documents and b.documents:
+        levels.append(("document", _document_level(a.documents, b.documents)))
+    pa, pb = phone_key(a.phone), phone_key(b.phone)
+    if pa and pb:
+        levels.append(("phone", "exact" if pa == pb else "different"))
+    if a.sex and b.sex:
+        levels.append(("sex", "exact" if a.sex == b.sex else "different"))
+    return [Evidence(field, level, LEVELS[field][level]) for field, level in levels]
+
+
+def match_probability(evidence: list[Evidence]) -> float:
+    weight = PRIOR_WEIGHT + sum(e.weight for e in evidence)
+    return 1 / (1 + 2 ** (-weight))

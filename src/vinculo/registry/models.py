@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.crypto import EncryptedTextField, lookup_hash
 from vinculo.core.models import Jurisdiction, Organisation, TimeStamped
+from vinculo.linkage.domain import MATCH_KEY_FIELDS, MATCH_SOURCES, match_keys
 from vinculo.reference.models import Occupation
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type from a card.
@@ -122,15 +124,46 @@ class Worker(TimeStamped):
     # Optimistic concurrency: every edit form carries the version it was read at, and a write
     # against an older version is refused instead of silently overwriting someone else's change.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Keys the check at registration finds a person by (linkage.domain.match_keys), kept up to
+    # date by save() and written by the bulk paths (import, demo) themselves.
+    key_given = models.CharField(max_length=60, blank=True, default="", editable=False)
+    key_surname1 = models.CharField(max_length=60, blank=True, default="", editable=False)
+    key_surname2 = models.CharField(max_length=60, blank=True, default="", editable=False)
+    key_pair_lo = models.CharField(max_length=60, blank=True, default="", editable=False)
+    key_pair_hi = models.CharField(max_length=60, blank=True, default="", editable=False)
+    key_birth_swapped = models.DateField(null=True, blank=True, editable=False)
+    key_phone = models.CharField(max_length=8, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["first_surname", "second_surname", "given_names"]
         verbose_name = _("worker")
         verbose_name_plural = _("workers")
-        indexes = [models.Index(fields=["jurisdiction", "first_surname"])]
+        indexes = [
+            models.Index(fields=["jurisdiction", "first_surname"]),
+            # The blocks of the check at registration (linkage.selectors.likely_matches).
+            models.Index(
+                fields=["key_pair_lo", "key_pair_hi", "birth_date"], name="worker_key_pair"
+            ),
+            models.Index(fields=["key_given", "birth_date"], name="worker_key_given_birth"),
+            models.Index(fields=["key_surname1", "birth_date"], name="worker_key_surname_birth"),
+            models.Index(fields=["key_given", "key_birth_swapped"], name="worker_key_given_swap"),
+            models.Index(fields=["key_phone"], name="worker_key_phone"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def match_keys_refresh(self) -> None:
+        values = match_keys(**{name: getattr(self, name) for name in MATCH_SOURCES})
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.match_keys_refresh()
+        fields = kwargs.get("update_fields")
+        if fields is not None and set(MATCH_SOURCES) & set(fields):
+            kwargs["update_fields"] = {*fields, *MATCH_KEY_FIELDS}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -1,0 +1,134 @@
+"""The check at registration and on edit: who already in the registry is likely this person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+
+from vinculo.core.access import scope_for
+from vinculo.core.permissions import Perm
+from vinculo.linkage.domain import (
+    Evidence,
+    Person,
+    compare,
+    document_key,
+    match_keys,
+    match_probability,
+)
+from vinculo.registry.models import IdentityDocument, Worker
+
+CANDIDATES = 50  # at most this many people are scored per check
+PROBABLE = 0.5  # from this probability on, a match is shown and must be confirmed
+
+
+@dataclass(frozen=True)
+class DocumentGiven:
+    kind: str
+    issuing_country: str
+    number: str
+
+
+@dataclass
+class Match:
+    worker: Worker
+    probability: float
+    evidence: list[Evidence]
+    same_document: bool  # the same document (kind, country, number): the save is refused
+
+
+def _candidate_filter(person: Person) -> Q | None:
+    """The blocks: records sharing a key with the person, each block served by an index."""
+    keys = match_keys(
+        given_names=person.given_names,
+        first_surname=person.first_surname,
+        second_surname=person.second_surname,
+        birth_date=person.birth_date,
+        phone=person.phone,
+    )
+    blocks: list[Q] = []
+    birth: date | None = person.birth_date
+    if birth and keys["key_pair_hi"]:
+        blocks.append(
+            Q(
+                key_pair_lo=keys["key_pair_lo"],
+                key_pair_hi=keys["key_pair_hi"],
+                birth_date__gte=date(birth.year, 1, 1),
+                birth_date__lte=date(birth.year, 12, 31),
+            )
+        )
+    if birth and keys["key_given"]:
+        blocks.append(Q(key_given=keys["key_given"], birth_date=birth))
+        blocks.append(Q(key_given=keys["key_given"], key_birth_swapped=birth))
+    if birth and keys["key_surname1"]:
+        blocks.append(Q(key_surname1=keys["key_surname1"], birth_date=birth))
+    if keys["key_phone"]:
+        blocks.append(Q(key_phone=keys["key_phone"]))
+    combined = None
+    for block in blocks:
+        combined = block if combined is None else combined | block
+    return combined
+
+
+def likely_matches(
+    *,
+    actor: Any,
+    person: Person,
+    documents: list[DocumentGiven] | tuple[DocumentGiven, ...] = (),
+    exclude_worker_id: int | None = None,
+    minimum: float = PROBABLE,
+    limit: int = 5,
+) -> list[Match]:
+    """Workers the actor may see who are likely `person`, strongest first, each with the
+    evidence: which fields agree and how strongly. A document of the same kind, country and
+    number is a match whatever the names say."""
+    workers = scope_for(actor, Perm.VIEW_WORKERS).apply(Worker.objects.all())
+    ids: set[int] = set()
+    by_document = [
+        IdentityDocument.hash_for(kind=d.kind, issuing_country=d.issuing_country, number=d.number)
+        for d in documents
+        if d.number
+    ]
+    by_number = [IdentityDocument.search_hash_for(d.number) for d in documents if d.number]
+    if by_number:
+        ids |= set(
+            IdentityDocument.objects.filter(search_hash__in=by_number).values_list(
+                "worker_id", flat=True
+            )[:CANDIDATES]
+        )
+    blocks = _candidate_filter(person)
+    if blocks is not None:
+        ids |= set(workers.filter(blocks).values_list("pk", flat=True)[:CANDIDATES])
+    ids.discard(exclude_worker_id)
+    if not ids:
+        return []
+    given = Person(
+        given_names=person.given_names,
+        first_surname=person.first_surname,
+        second_surname=person.second_surname,
+        birth_date=person.birth_date,
+        phone=person.phone,
+        sex=person.sex,
+        documents=frozenset(document_key(d.number) for d in documents if d.number),
+    )
+    matches = []
+    for worker in workers.filter(pk__in=ids).prefetch_related("documents"):
+        kept = list(worker.documents.all())
+        other = Person(
+            given_names=worker.given_names,
+            first_surname=worker.first_surname,
+            second_surname=worker.second_surname,
+            birth_date=worker.birth_date,
+            phone=worker.phone,
+            sex=worker.sex,
+            documents=frozenset(document_key(d.number) for d in kept),
+        )
+        evidence = compare(given, other)
+        same = any(d.number_hash in by_document for d in kept)
+        probability = 1.0 if same else match_probability(evidence)
+        if same or probability >= minimum:
+            matches.append(Match(worker, probability, evidence, same))
+    matches.sort(key=lambda m: (not m.same_document, -m.probability))
+    return matches[:limit]
