@@ -102,6 +102,7 @@ def splink_defaults(path: Path, truth: Path, out: Path) -> dict[str, Any]:
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     con = duckdb.connect()
+    con.execute(f"SET temp_directory = '{tempfile.mkdtemp(prefix='link-spill-')}'")
     con.execute("SET memory_limit = '6GB'")
     con.execute("SET enable_progress_bar = false")
     con.execute(

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from vinculo.core.models import Jurisdiction, Organisation, User
 from vinculo.demo import catalogue
 from vinculo.demo.services import demo_load
+from vinculo.linkage.domain import Person
+from vinculo.linkage.selectors import likely_matches
 from vinculo.reference.services import reference_load
 from vinculo.registry.models import AgencyLicence, IdentityDocument, Worker, WorkerLanguage
 
@@ -23,6 +27,10 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers():
     # Every demo worker can be found by the check at registration.
     assert not Worker.objects.filter(key_given="").exists()
     assert own.key_pair_lo == "ernandes" and own.key_pair_hi == "lopes"
+    # The README's try-it: her record is proposed to Honduras's official at the desk.
+    again = Person("Maria Jose", "Lopez", "Hernandez", date(1994, 12, 5), "", sex="F")
+    official = User.objects.get(username="oficial.hn")
+    assert [m.worker for m in likely_matches(actor=official, person=again)][:1] == [own]
     assert set(AgencyLicence.objects.values_list("state", flat=True)) == {
         "applied",
         "valid",

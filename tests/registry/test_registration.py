@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import IdentityDocumentFactory, WorkerFactory
+from vinculo.core.audit import AuditVerb
 from vinculo.core.models import AuditEvent
 from vinculo.reference.models import Occupation
 from vinculo.reference.services import reference_load
@@ -268,3 +269,64 @@ def test_the_status_page_is_404_for_unknown_numbers_and_rate_limited(client, wor
     codes = [client.get(url).status_code for _ in range(61)]
     assert codes[0] == 200 and codes[-1] == 429
     cache.clear()
+
+
+def test_a_probable_duplicate_is_shown_with_its_evidence_and_must_be_confirmed(
+    client, world, reference
+):
+    """The check at registration: Keila registered before with her surnames the other way round,
+    accents lost and day and month swapped; the official sees that record and why, and registers
+    only after confirming it is someone else (which the audit keeps)."""
+    earlier = WorkerFactory(
+        jurisdiction=world.hn,
+        given_names="Keila Suyapa",
+        first_surname="Nunez",
+        second_surname="Ramirez",
+        birth_date=date(1996, 8, 3),
+        phone="+50431112222",
+    )
+    client.force_login(world.users["official"])
+    data = _desk_data(reference, world.hn)
+    page = client.post(reverse("registry:register_worker"), data, **ES)
+    assert page.status_code == 200 and not Worker.objects.filter(channel="fair").exists()
+    html = page.content.decode()
+    assert "Esta persona podría estar ya inscrita" in html
+    assert earlier.registration_number in html
+    assert reverse("registry:worker_detail", args=[earlier.pk]) in html
+    for evidence in ("los mismos, en el otro orden", "día y mes invertidos", "a favor"):
+        assert evidence in html, evidence
+    shown = page.context["shown"]
+    assert shown == earlier.registration_number
+
+    # Sent again without ticking the box: still not registered.
+    again = client.post(reverse("registry:register_worker"), {**data, "linkage-shown": shown})
+    assert again.status_code == 200 and not Worker.objects.filter(channel="fair").exists()
+
+    confirmed = {**data, "linkage-shown": shown, "linkage-confirm": "yes"}
+    response = client.post(reverse("registry:register_worker"), confirmed)
+    assert response.status_code == 302
+    worker = Worker.objects.get(channel="fair", given_names="Keila Suyapa")
+    event = AuditEvent.objects.get(verb=AuditVerb.WORKER_REGISTERED, object_id=str(worker.pk))
+    assert event.after["confirmed_not_the_same_as"] == [earlier.registration_number]
+
+
+def test_an_official_of_another_jurisdiction_is_not_shown_the_match(client, world, reference):
+    WorkerFactory(
+        jurisdiction=world.hn,
+        given_names="Keila Suyapa",
+        first_surname="Ramírez",
+        second_surname="Núñez",
+        birth_date=date(1996, 3, 8),
+    )
+    client.force_login(world.users["official"])
+    assert (
+        "linkage-confirm"
+        in client.post(
+            reverse("registry:register_worker"), _desk_data(reference, world.hn)
+        ).content.decode()
+    )
+    # Costa Rica's official cannot see Honduras's record: registered at once, nothing shown.
+    client.force_login(world.outsider)
+    response = client.post(reverse("registry:register_worker"), _desk_data(reference, world.cr))
+    assert response.status_code == 302
+    assert Worker.objects.get(jurisdiction=world.cr, given_names="Keila Suyapa")

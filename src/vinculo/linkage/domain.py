@@ -16,9 +16,12 @@ What the keys forgive, and why:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.crypto import normalise_document_number
 from vinculo.registry.domain import fold
@@ -179,6 +182,20 @@ class Person:
     documents: frozenset[str] = frozenset()  # document_key of each number
     sex: str = ""
 
+    @classmethod
+    def of(cls, record: Any, numbers: Iterable[str] = ()) -> Person:
+        """From anything with names, birth_date, phone and sex (a Worker, a WorkerInput) and
+        its document numbers."""
+        return cls(
+            given_names=record.given_names,
+            first_surname=record.first_surname,
+            second_surname=record.second_surname,
+            birth_date=record.birth_date,
+            phone=record.phone or "",
+            documents=frozenset(document_key(n) for n in numbers if n),
+            sex=record.sex or "",
+        )
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -219,6 +236,30 @@ LEVELS: dict[str, dict[str, float]] = {
     "document": {"exact": 14.0, "one_typo": 8.0, "different": -4.0},
     "phone": {"exact": 7.0, "different": -0.5},
     "sex": {"exact": 0.3, "different": -3.0},
+}
+FIELD_LABELS = {
+    "given_names": _("Given names"),
+    "surnames": _("Surnames"),
+    "birth_date": _("Date of birth"),
+    "document": _("Identity document"),
+    "phone": _("Phone"),
+    "sex": _("Sex"),
+}
+LEVEL_LABELS = {
+    "exact": _("the same"),
+    "sounds_alike": _("sound the same"),
+    "close": _("nearly the same"),
+    "first_name_sounds_alike": _("first name sounds the same"),
+    "similar": _("similar"),
+    "swapped": _("the same, in the other order"),
+    "second_missing": _("first the same, second missing"),
+    "one_in_common": _("one in common"),
+    "day_month_swapped": _("day and month swapped"),
+    "a_day_apart": _("a day apart"),
+    "year_mistyped": _("same day and month, another year"),
+    "same_year": _("same year"),
+    "one_typo": _("one character apart"),
+    "different": _("different"),
 }
 PRIOR_WEIGHT = -17.0  # about one pair in 130,000 is the same person in a national registry
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -244,8 +246,8 @@ def comparisons(present: set[str] | None = None) -> list[dict[str, Any]]:
                 _else(),
             ],
         },
-        _exact("document", "doc", fuzzy=True),
-        _exact("phone", "phone"),
+        _exact("document", "doc", unique=True),
+        _exact("phone", "phone", unique=True),
         _exact("sex", "sex"),
         _exact("locality", "loc"),
         _exact("address", "addr"),
@@ -259,29 +261,42 @@ def _main_column(comparison: dict[str, Any]) -> str:
     return _COLUMN.findall(comparison["comparison_levels"][0]["sql_condition"])[0][: -len("_l")]
 
 
-def _exact(name: str, column: str, *, fuzzy: bool = False) -> dict[str, Any]:
-    levels = [
-        _level(f'"{column}_l" IS NULL OR "{column}_r" IS NULL', "null", null=True),
-        _level(f'"{column}_l" = "{column}_r"', "exact"),
-    ]
-    if fuzzy:
+def _exact(name: str, column: str, *, unique: bool = False) -> dict[str, Any]:
+    """Agreement on one value. For values that identify a person (`unique`: a document, a phone)
+    random pairs almost never agree, so the sampling that trains u rarely sees it: their u
+    starts at about one in a million, which training refines when it does see some."""
+    exact = _level(f'"{column}_l" = "{column}_r"', "exact")
+    levels = [_level(f'"{column}_l" IS NULL OR "{column}_r" IS NULL', "null", null=True), exact]
+    if unique:
+        exact["u_probability"] = 1e-6
         levels.append(_level(f'damerau_levenshtein("{column}_l", "{column}_r") <= 1', "one typo"))
+        levels[-1]["u_probability"] = 1e-5
     return {"output_column_name": name, "comparison_levels": [*levels, _else()]}
 
 
 # Compound blocking rules: a common surname (Hernández is 4% of Honduras) never forms a block on
-# its own, only with a date of birth, a given name or a place.
+# its own, only with a date of birth (or a part of it) and a given name or a place, so the pairs
+# grow about linearly with the registry. Each is an equality the database joins on; an OR inside
+# a rule would make it compare every pair that shares the rest.
 BLOCKING_RULES = [
     'l."doc" = r."doc"',
     'l."phone" = r."phone"',
-    'l."sp_lo" = r."sp_lo" AND l."sp_hi" = r."sp_hi" AND l."dob_year" = r."dob_year"',
+    'l."sp_lo" = r."sp_lo" AND l."sp_hi" = r."sp_hi" AND l."dob" = r."dob"',
     'l."fn_ph" = r."fn_ph" AND l."dob" = r."dob"',
     'l."gn1_ph" = r."gn1_ph" AND l."dob" = r."dob"',
     'l."gn1_ph" = r."gn1_ph" AND l."dob" = r."dob_swapped"',
-    'l."gn1_ph" = r."gn1_ph" AND l."sp_lo" = r."sp_lo" AND l."sp_hi" = r."sp_hi"',
-    'l."gn1_ph" = r."gn1_ph" AND l."fn_ph" = r."fn_ph" AND l."loc" = r."loc"',
-    'l."gn1_ph" = r."gn1_ph" AND (l."fn_ph" = r."sn_ph" OR l."sn_ph" = r."fn_ph")'
+    # the same names, the date of birth wrong by a day or two (same year) or in its year
+    'l."gn1_ph" = r."gn1_ph" AND l."sp_lo" = r."sp_lo" AND l."sp_hi" = r."sp_hi"'
     ' AND l."dob_year" = r."dob_year"',
+    'l."gn1_ph" = r."gn1_ph" AND l."sp_lo" = r."sp_lo" AND l."sp_hi" = r."sp_hi"'
+    ' AND substr(l."dob", 6) = substr(r."dob", 6)',
+    'l."gn1_ph" = r."gn1_ph" AND l."fn_ph" = r."fn_ph" AND l."loc" = r."loc"'
+    ' AND l."dob_year" = r."dob_year"',
+    # one surname moved to the other place, the other missing or different
+    'l."gn1_ph" = r."gn1_ph" AND l."fn_ph" = r."sn_ph"'
+    ' AND substr(l."dob", 1, 7) = substr(r."dob", 1, 7)',
+    'l."gn1_ph" = r."gn1_ph" AND l."sn_ph" = r."fn_ph"'
+    ' AND substr(l."dob", 1, 7) = substr(r."dob", 1, 7)',
 ]
 # Rules whose pairs are almost always the same person: used to estimate how many pairs match.
 DETERMINISTIC_RULES = [
@@ -294,7 +309,6 @@ TRAINING_BLOCKS = [
     'l."doc" = r."doc"',
     'l."dob" = r."dob" AND l."gn1_ph" = r."gn1_ph"',
     'l."phone" = r."phone"',
-    'l."sp_lo" = r."sp_lo" AND l."gn1_ph" = r."gn1_ph"',
 ]
 _COLUMN = re.compile(r'"(\w+)"')
 
@@ -411,6 +425,8 @@ def run(
     out_dir.mkdir(parents=True, exist_ok=True)
     own = con is None
     con = duckdb.connect() if own else con
+    spill = tempfile.mkdtemp(prefix="vinculo-linkage-")  # not the working directory
+    con.execute(f"SET temp_directory = '{spill}'")
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")  # our own progress goes to `progress`
@@ -455,4 +471,5 @@ def run(
     report("cluster", 1, 1)
     if own:
         con.close()
+    shutil.rmtree(spill, ignore_errors=True)
     return Result(count, pairs, cluster_count, pairs_path, clusters_path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -11,6 +11,7 @@ from django.db.models import Q
 from vinculo.core.access import scope_for
 from vinculo.core.permissions import Perm
 from vinculo.linkage.domain import (
+    MATCH_SOURCES,
     Evidence,
     Person,
     compare,
@@ -41,13 +42,7 @@ class Match:
 
 def _candidate_filter(person: Person) -> Q | None:
     """The blocks: records sharing a key with the person, each block served by an index."""
-    keys = match_keys(
-        given_names=person.given_names,
-        first_surname=person.first_surname,
-        second_surname=person.second_surname,
-        birth_date=person.birth_date,
-        phone=person.phone,
-    )
+    keys = match_keys(**{name: getattr(person, name) for name in MATCH_SOURCES})
     blocks: list[Q] = []
     birth: date | None = person.birth_date
     if birth and keys["key_pair_hi"]:
@@ -104,28 +99,13 @@ def likely_matches(
     ids.discard(exclude_worker_id)
     if not ids:
         return []
-    given = Person(
-        given_names=person.given_names,
-        first_surname=person.first_surname,
-        second_surname=person.second_surname,
-        birth_date=person.birth_date,
-        phone=person.phone,
-        sex=person.sex,
-        documents=frozenset(document_key(d.number) for d in documents if d.number),
+    given = replace(
+        person, documents=person.documents | {document_key(d.number) for d in documents if d.number}
     )
     matches = []
     for worker in workers.filter(pk__in=ids).prefetch_related("documents"):
         kept = list(worker.documents.all())
-        other = Person(
-            given_names=worker.given_names,
-            first_surname=worker.first_surname,
-            second_surname=worker.second_surname,
-            birth_date=worker.birth_date,
-            phone=worker.phone,
-            sex=worker.sex,
-            documents=frozenset(document_key(d.number) for d in kept),
-        )
-        evidence = compare(given, other)
+        evidence = compare(given, Person.of(worker, (d.number for d in kept)))
         same = any(d.number_hash in by_document for d in kept)
         probability = 1.0 if same else match_probability(evidence)
         if same or probability >= minimum:

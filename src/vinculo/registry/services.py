@@ -143,10 +143,12 @@ def worker_register(
     channel: str,
     actor: Any,
     user: User | None = None,
+    unlike: tuple[str, ...] = (),
 ) -> Worker:
     """Register one worker with their document, occupations, languages and consents: all of it
     or nothing. Self-registration passes the worker's own account as `user`; an official at a desk
-    or a fair registers within a jurisdiction of theirs."""
+    or a fair registers within a jurisdiction of theirs. `unlike` holds the registration numbers
+    of probable matches the official confirmed to be other people: the audit keeps them."""
     scope = scope_for(actor, Perm.REGISTER_WORKERS)
     if channel != RegistrationChannel.SELF and not (
         scope.all or jurisdiction.pk in scope.jurisdiction_ids
@@ -190,6 +192,7 @@ def worker_register(
             "registration_number": worker.registration_number,
             "channel": channel,
             "consents": sorted(set(data.consents)),
+            **({"confirmed_not_the_same_as": sorted(unlike)} if unlike else {}),
         },
     )
     return worker

@@ -21,6 +21,8 @@ from vinculo.core.access import scope_for, user_can
 from vinculo.core.errors import DomainError
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
+from vinculo.linkage import selectors as linkage
+from vinculo.linkage.domain import FIELD_LABELS, LEVEL_LABELS, Person
 from vinculo.reference.countries import subdivision_list
 from vinculo.reference.models import Occupation
 from vinculo.registry import domain, services
@@ -218,12 +220,31 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
         except domain.FieldInvalid as error:
             desk.add_error("phone", error.message)
         else:
+            data = worker_input(answers, phone=phone)
+            probable = _probable_matches(request.user, data)
+            shown = ",".join(m.worker.registration_number for m in probable)
+            confirmed = (
+                request.POST.get("linkage-shown") == shown
+                and request.POST.get("linkage-confirm") == "yes"
+            )
+            if probable and not confirmed:
+                return render(
+                    request,
+                    "registry/register_desk.html",
+                    {
+                        "forms": [(STEP_TITLES[s], f) for s, f in forms.items()],
+                        "desk": desk,
+                        "matches": [_match_view(m) for m in probable],
+                        "shown": shown,
+                    },
+                )
             try:
                 worker = services.worker_register(
-                    data=worker_input(answers, phone=phone),
+                    data=data,
                     jurisdiction=desk.cleaned_data["jurisdiction"],
                     channel=desk.cleaned_data["channel"],
                     actor=request.user,
+                    unlike=tuple(m.worker.registration_number for m in probable),
                 )
             except DomainError as error:
                 forms["document"].add_error(
@@ -238,6 +259,55 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
         "registry/register_desk.html",
         {"forms": [(STEP_TITLES[s], f) for s, f in forms.items()], "desk": desk},
     )
+
+
+def _probable_matches(actor: Any, data: Any) -> list[linkage.Match]:
+    """People the actor may see who are probably the one being registered; a match on the same
+    document is left to the registration itself, which refuses it whoever can see it."""
+    person = Person.of(data)
+    document = linkage.DocumentGiven(
+        data.document.kind, data.document.issuing_country, data.document.number
+    )
+    found = linkage.likely_matches(actor=actor, person=person, documents=[document])
+    return [m for m in found if not m.same_document]
+
+
+def _strength(weight: float) -> str:
+    if weight >= 6:
+        return _("strongly for")
+    if weight >= 2:
+        return _("for")
+    if weight > -2:
+        return _("weak")
+    return _("against")
+
+
+def _match_view(match: linkage.Match) -> dict[str, Any]:
+    """A probable match as the desk sees it: the record's values beside each field's agreement."""
+    worker = match.worker
+    documents = list(worker.documents.all())
+    shown = {
+        "given_names": worker.given_names,
+        "surnames": " ".join(p for p in (worker.first_surname, worker.second_surname) if p),
+        "birth_date": worker.birth_date.isoformat(),
+        "document": ", ".join(d.masked_number for d in documents),
+        "phone": worker.phone,
+        "sex": worker.get_sex_display(),
+    }
+    return {
+        "worker": worker,
+        "percent": round(match.probability * 100),
+        "rows": [
+            {
+                "field": FIELD_LABELS[e.field],
+                "value": shown[e.field],
+                "level": LEVEL_LABELS[e.level],
+                "strength": _strength(e.weight),
+                "weight": e.weight,
+            }
+            for e in match.evidence
+        ],
+    }
 
 
 # --- corrections, consents, own data --------------------------------------------------------------
