@@ -177,3 +177,69 @@ def test_document_numbers_are_not_readable_in_the_database(world):
         cursor.execute("SELECT number, number_hash, search_hash FROM registry_identitydocument")
         rows = cursor.fetchall()
     assert rows and all("99999" not in value for row in rows for value in row)
+
+
+def test_a_correction_that_makes_a_record_look_like_another_shows_it_first(client, world):
+    """The check on edit: an official corrects a record into one that is probably another
+    worker's; that worker is shown with the evidence, and saving needs a confirmation."""
+    other = WorkerFactory(
+        jurisdiction=world.hn,
+        given_names="Wilmer Josué",
+        first_surname="Castro",
+        second_surname="Zelaya",
+        birth_date=date(1990, 3, 4),
+        sex="M",
+        phone="+50498765432",
+    )
+    worker = WorkerFactory(
+        jurisdiction=world.hn,
+        given_names="Wilmer",
+        first_surname="Castillo",
+        second_surname="Zelaya",
+        birth_date=date(1990, 3, 4),
+        sex="M",
+        phone="+50431112222",
+    )
+    client.force_login(world.users["official"])
+    url = reverse("registry:worker_edit", args=[worker.pk])
+    form = {
+        "version": 1,
+        "given_names": "Wilmer Josue",
+        "first_surname": "Castro",
+        "second_surname": "Selaya",
+        "sex": "M",
+        "birth_date": "1990-03-04",
+        "nationality": "HN",
+        "phone": "3111 2222",
+        "residence_country": "HN",
+        "subdivision": "HN-CR",
+        "municipality": "Choloma",
+    }
+    page = client.post(url, form, HTTP_ACCEPT_LANGUAGE="es")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert other.registration_number in html and "Guardar de todos modos" in html
+    assert Worker.objects.get(pk=worker.pk).first_surname == "Castillo"  # nothing saved yet
+    confirmed = {**form, "linkage-shown": page.context["shown"], "linkage-confirm": "yes"}
+    assert client.post(url, confirmed).status_code == 302
+    assert Worker.objects.get(pk=worker.pk).first_surname == "Castro"
+
+
+def test_a_worker_correcting_their_own_record_is_shown_nobody_else(client, world):
+    own = Worker.objects.get(user=world.users["worker"])
+    WorkerFactory(jurisdiction=world.hn, given_names="Ana", birth_date=date(1990, 1, 1))
+    client.force_login(world.users["worker"])
+    form = {
+        "version": own.version,
+        "given_names": "Ana",
+        "first_surname": own.first_surname,
+        "second_surname": own.second_surname,
+        "sex": own.sex,
+        "birth_date": "1990-01-01",
+        "nationality": own.nationality,
+        "phone": own.phone,
+        "residence_country": "HN",
+        "subdivision": own.subdivision,
+        "municipality": own.municipality,
+    }
+    assert client.post(reverse("registry:me_edit"), form).status_code == 302

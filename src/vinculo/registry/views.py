@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import segno
@@ -22,7 +23,13 @@ from vinculo.core.errors import DomainError
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.linkage import selectors as linkage
-from vinculo.linkage.domain import FIELD_LABELS, LEVEL_LABELS, Person
+from vinculo.linkage.domain import (
+    FIELD_LABELS,
+    LEVEL_LABELS,
+    MATCH_SOURCES,
+    Person,
+    match_keys,
+)
 from vinculo.reference.countries import subdivision_list
 from vinculo.reference.models import Occupation
 from vinculo.registry import domain, services
@@ -221,21 +228,21 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
             desk.add_error("phone", error.message)
         else:
             data = worker_input(answers, phone=phone)
-            probable = _probable_matches(request.user, data)
-            shown = ",".join(m.worker.registration_number for m in probable)
-            confirmed = (
-                request.POST.get("linkage-shown") == shown
-                and request.POST.get("linkage-confirm") == "yes"
+            document = linkage.DocumentGiven(
+                data.document.kind, data.document.issuing_country, data.document.number
             )
-            if probable and not confirmed:
+            probable, unconfirmed = _probable_matches(request, Person.of(data), [document])
+            if unconfirmed:
                 return render(
                     request,
                     "registry/register_desk.html",
                     {
                         "forms": [(STEP_TITLES[s], f) for s, f in forms.items()],
                         "desk": desk,
-                        "matches": [_match_view(m) for m in probable],
-                        "shown": shown,
+                        **unconfirmed,
+                        "confirm_label": _(
+                            "I have compared them: this is a different person. Register anyway."
+                        ),
                     },
                 )
             try:
@@ -261,15 +268,31 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _probable_matches(actor: Any, data: Any) -> list[linkage.Match]:
-    """People the actor may see who are probably the one being registered; a match on the same
-    document is left to the registration itself, which refuses it whoever can see it."""
-    person = Person.of(data)
-    document = linkage.DocumentGiven(
-        data.document.kind, data.document.issuing_country, data.document.number
+def _probable_matches(
+    request: HttpRequest,
+    person: Person,
+    documents: list[linkage.DocumentGiven],
+    exclude_worker_id: int | None = None,
+) -> tuple[list[linkage.Match], dict[str, Any] | None]:
+    """People the official may see who are probably `person`, and, unless the official has
+    confirmed these very ones are someone else, what the page shows of them. A match on the same
+    document is left to the save itself, which refuses it whoever can see the other record."""
+    found = linkage.likely_matches(
+        actor=request.user, person=person, documents=documents, exclude_worker_id=exclude_worker_id
     )
-    found = linkage.likely_matches(actor=actor, person=person, documents=[document])
-    return [m for m in found if not m.same_document]
+    probable = [m for m in found if not m.same_document]
+    shown = ",".join(m.worker.registration_number for m in probable)
+    confirmed = (
+        request.POST.get("linkage-shown") == shown and request.POST.get("linkage-confirm") == "yes"
+    )
+    if not probable or confirmed:
+        return probable, None
+    return probable, {"matches": [_match_view(m) for m in probable], "shown": shown}
+
+
+def _keys(record: Any) -> dict[str, Any]:
+    """What a person is looked up by: a correction that leaves it alone needs no new check."""
+    return match_keys(**{name: getattr(record, name) for name in MATCH_SOURCES})
 
 
 def _strength(weight: float) -> str:
@@ -313,10 +336,23 @@ def _match_view(match: linkage.Match) -> dict[str, Any]:
 # --- corrections, consents, own data --------------------------------------------------------------
 
 
-def _edit(request: HttpRequest, worker: Worker, back: str) -> HttpResponse:
+def _edit(request: HttpRequest, worker: Worker, back: str, *, check: bool = False) -> HttpResponse:
+    """Correct a record. With `check` (an official editing), a change of name, date of birth or
+    phone that makes the record look like another one shows that one first."""
     initial = {name: getattr(worker, name) for name in WorkerEditForm.base_fields}
     form = WorkerEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        after = SimpleNamespace(**{**initial, **form.changes()})
+        if check and _keys(after) != _keys(worker):
+            _probable, unconfirmed = _probable_matches(
+                request, Person.of(after), [], exclude_worker_id=worker.pk
+            )
+            if unconfirmed:
+                context = {"form": form, "worker": worker, "back": back, **unconfirmed}
+                context["confirm_label"] = _(
+                    "I have compared them: this is a different person. Save anyway."
+                )
+                return render(request, "registry/worker_edit.html", context)
         try:
             services.worker_update(
                 worker=worker,
@@ -339,7 +375,7 @@ def worker_edit_view(request: HttpRequest, worker_id: int) -> HttpResponse:
     if not user_can(request.user, Perm.EDIT_WORKERS):
         raise Http404
     worker = worker_get(actor=request.user, worker_id=worker_id)
-    return _edit(request, worker, reverse("registry:worker_detail", args=[worker.pk]))
+    return _edit(request, worker, reverse("registry:worker_detail", args=[worker.pk]), check=True)
 
 
 @login_required
