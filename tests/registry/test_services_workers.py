@@ -223,6 +223,8 @@ def test_a_correction_that_makes_a_record_look_like_another_shows_it_first(clien
     confirmed = {**form, "linkage-shown": page.context["shown"], "linkage-confirm": "yes"}
     assert client.post(url, confirmed).status_code == 302
     assert Worker.objects.get(pk=worker.pk).first_surname == "Castro"
+    event = AuditEvent.objects.get(verb="worker.identity_changed", object_id=str(worker.pk))
+    assert event.after["confirmed_not_the_same_as"] == [other.registration_number]
 
 
 def test_a_worker_correcting_their_own_record_is_shown_nobody_else(client, world):

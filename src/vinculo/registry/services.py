@@ -203,12 +203,21 @@ def _worker_for_update(worker_id: int) -> Worker:
 
 
 @transaction.atomic
-def worker_update(*, worker: Worker, version: int, changes: dict[str, Any], actor: Any) -> Worker:
+def worker_update(
+    *,
+    worker: Worker,
+    version: int,
+    changes: dict[str, Any],
+    actor: Any,
+    unlike: tuple[str, ...] = (),
+) -> Worker:
     """Correct a worker's record, by the worker or an official allowed to edit it.
 
     `version` is the one the editor read; if the record moved on since, the change is refused
     rather than silently overwriting someone else's. Identity changes are audited apart, with
-    their before and after values, so they can be reviewed (they are what fraud would change)."""
+    their before and after values, so they can be reviewed (they are what fraud would change).
+    `unlike` holds the registration numbers of probable matches the official confirmed to be
+    other people: the first audit event keeps them."""
     allowed = set(IDENTITY_FIELDS) | set(PROFILE_FIELDS)
     unknown = set(changes) - allowed
     if unknown:
@@ -230,6 +239,7 @@ def worker_update(*, worker: Worker, version: int, changes: dict[str, Any], acto
         setattr(locked, name, value)
     locked.version += 1
     locked.save(update_fields=[*changed, "version", "updated_at"])
+    note = {"confirmed_not_the_same_as": sorted(unlike)} if unlike else {}
     for verb, names in (
         (AuditVerb.WORKER_IDENTITY_CHANGED, identity),
         (AuditVerb.WORKER_CHANGED, set(changed) - identity),
@@ -240,8 +250,9 @@ def worker_update(*, worker: Worker, version: int, changes: dict[str, Any], acto
                 actor=actor,
                 obj=locked,
                 before={k: before[k] for k in sorted(names)},
-                after={k: _audit_value(changed[k]) for k in sorted(names)},
+                after={**{k: _audit_value(changed[k]) for k in sorted(names)}, **note},
             )
+            note = {}
     return locked
 
 

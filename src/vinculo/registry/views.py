@@ -343,8 +343,9 @@ def _edit(request: HttpRequest, worker: Worker, back: str, *, check: bool = Fals
     form = WorkerEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         after = SimpleNamespace(**{**initial, **form.changes()})
+        probable: list[linkage.Match] = []
         if check and _keys(after) != _keys(worker):
-            _probable, unconfirmed = _probable_matches(
+            probable, unconfirmed = _probable_matches(
                 request, Person.of(after), [], exclude_worker_id=worker.pk
             )
             if unconfirmed:
@@ -359,6 +360,7 @@ def _edit(request: HttpRequest, worker: Worker, back: str, *, check: bool = Fals
                 version=form.cleaned_data["version"],
                 changes=form.changes(),
                 actor=request.user,
+                unlike=tuple(m.worker.registration_number for m in probable),
             )
         except DomainError as error:
             form.add_error(None, str(error.message))
