@@ -365,10 +365,10 @@ def test_a_registration_number_drawn_twice_is_drawn_again_not_written_twice(
     world, occupations, monkeypatch, django_capture_on_commit_callbacks
 ):
     taken = WorkerFactory(jurisdiction=world.hn).registration_number
-    real = services.registration_number_new
+    real = services.new_registration_number
     draws = iter([taken, taken])  # the batch's first two rows draw a number already given
 
-    monkeypatch.setattr(services, "registration_number_new", lambda: next(draws, None) or real())
+    monkeypatch.setattr(services, "new_registration_number", lambda: next(draws, None) or real())
     with django_capture_on_commit_callbacks(execute=True):
         run = services.import_request(
             kind="workers",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import secrets
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -51,7 +51,6 @@ from vinculo.linkage.domain import match_keys
 from vinculo.reference.models import Occupation
 from vinculo.registry.domain import OccupationReference, isco_representative_pick
 from vinculo.registry.models import (
-    REGISTRATION_ALPHABET,
     AgencyLicence,
     Consent,
     ConsentPurpose,
@@ -62,6 +61,7 @@ from vinculo.registry.models import (
     Worker,
     WorkerLanguage,
     WorkerOccupation,
+    new_registration_number,
 )
 
 logger = logging.getLogger(__name__)
@@ -482,7 +482,9 @@ def _conflicts(errors: list[ImportRowError], unique: list[Item]) -> int:
 # --- writers: one per kind --------------------------------------------------------------------
 
 
-class Writer:
+class Writer(ABC):
+    """How one kind of record is keyed, found and written; one subclass per import layout."""
+
     key_columns: dict[str, str] = {}
 
     def __init__(self, run: Import) -> None:
@@ -492,16 +494,16 @@ class Writer:
         self.shared: dict[str, Any] = {}  # what `prepare` needs: values all rows of a run share
 
     @classmethod
-    def keys(cls, record: Any) -> list[tuple[str, str]]:
-        raise NotImplementedError
+    @abstractmethod
+    def keys(cls, record: Any) -> list[tuple[str, str]]: ...
 
-    @classmethod
+    @classmethod  # noqa: B027 (a hook with nothing to do by default, not an abstract method)
     def prepare(cls, items: list[Item], shared: dict[str, Any]) -> None:
         """Set `prepared` on a batch's valid items: whatever can be worked out without the
-        database, in the helper process when there is one."""
+        database, in the helper process when there is one. Organisations need nothing."""
 
-    def existing(self, items: list[Item]) -> set[str]:
-        raise NotImplementedError
+    @abstractmethod
+    def existing(self, items: list[Item]) -> set[str]: ...
 
     def is_existing(self, item: Item, existing: set[str]) -> bool:
         return item.keys[0][1] in existing
@@ -509,8 +511,8 @@ class Writer:
     def conflict(self, item: Item, existing: set[str]) -> tuple[str, str, dict] | None:
         return None
 
-    def create(self, items: list[Item]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def create(self, items: list[Item]) -> None: ...
 
 
 class WorkerWriter(Writer):
@@ -569,7 +571,7 @@ class WorkerWriter(Writer):
         for item in items:
             r: WorkerRecord = item.record
             worker = {
-                "registration_number": registration_number_new(),
+                "registration_number": new_registration_number(),
                 "jurisdiction_id": jurisdiction_id,
                 "user_id": None,
                 "given_names": r.given_names,
@@ -637,14 +639,6 @@ class WorkerWriter(Writer):
                 "worker": tables[Worker].row(worker),
                 "children": [(model, tables[model].row(values)) for model, values in children],
             }
-
-
-def registration_number_new() -> str:
-    """The same number as `registry.models.new_registration_number` (VN-XXXXX-XXXXX, 50 random
-    bits from `secrets`, Crockford's alphabet), drawn in one call instead of ten."""
-    bits = secrets.randbits(50)
-    body = "".join(REGISTRATION_ALPHABET[(bits >> (5 * i)) & 31] for i in range(10))
-    return f"VN-{body[:5]}-{body[5:]}"
 
 
 CHILD_MODELS = (IdentityDocument, WorkerOccupation, WorkerLanguage, Consent)
