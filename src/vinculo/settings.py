@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "vinculo.policy",
     "vinculo.registry",
     "vinculo.imports",
+    "vinculo.linkage",
     "vinculo.stats",
     "vinculo.demo",
     "vinculo.web",

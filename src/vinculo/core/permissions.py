@@ -43,6 +43,13 @@ class Perm(models.TextChoices):
         "registry.edit_workers",
         _("Correct the records of the workers of your jurisdiction (every change is audited)"),
     )
+    REVIEW_DUPLICATES = (
+        "linkage.review",
+        _(
+            "Check your jurisdiction's registry for duplicate records, merge them (and undo a "
+            "merge) and flag records for fraud"
+        ),
+    )
     IMPORT_REGISTRY = (
         "registry.import",
         _("Import workers, employers and agencies from CSV or Excel files"),
@@ -90,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_WORKERS,
             Perm.REGISTER_WORKERS,
             Perm.EDIT_WORKERS,
+            Perm.REVIEW_DUPLICATES,
             Perm.IMPORT_REGISTRY,
             Perm.VIEW_ORGANISATIONS,
             Perm.VERIFY_EMPLOYERS,

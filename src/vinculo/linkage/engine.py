@@ -406,6 +406,14 @@ def _count_rows(path: Path) -> int:
         )
 
 
+@dataclass(frozen=True)
+class Records:
+    """Prepared records (see `prepare`) of one input, and how many there are, for progress."""
+
+    rows: Iterable[tuple]
+    total: int
+
+
 def run(
     sources: list[Source],
     out_dir: Path,
@@ -415,9 +423,30 @@ def run(
     memory_limit: str = "6GB",
     con: Any = None,
 ) -> Result:
-    """Link or deduplicate `sources` and write DIR/pairs.csv (id_a,id_b,probability, one row per
-    proposed pair at or above `threshold`) and DIR/clusters.csv (cluster_id,id). The records
-    are left in tables records_0 (and records_1) of `con` when one is given."""
+    """Link or deduplicate the files `sources` (see `link`)."""
+    inputs = [Records(read(s), _count_rows(s.path)) for s in sources]
+    return link(
+        inputs,
+        out_dir,
+        threshold=threshold,
+        progress=progress,
+        memory_limit=memory_limit,
+        con=con,
+    )
+
+
+def link(
+    inputs: list[Records],
+    out_dir: Path,
+    *,
+    threshold: float = 0.9,
+    progress: Progress | None = None,
+    memory_limit: str = "6GB",
+    con: Any = None,
+) -> Result:
+    """Link two inputs, or deduplicate one, and write DIR/pairs.csv (id_a,id_b,probability, one
+    row per proposed pair at or above `threshold`) and DIR/clusters.csv (cluster_id,id). The
+    records are left in tables records_0 (and records_1) of `con` when one is given."""
     import duckdb
     from splink import DuckDBAPI, Linker
 
@@ -430,12 +459,12 @@ def run(
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")  # our own progress goes to `progress`
-    total = sum(_count_rows(s.path) for s in sources)
+    total = sum(i.total for i in inputs)
     tables, count = [], 0
-    for i, source in enumerate(sources):
+    for i, records in enumerate(inputs):
         tables.append(f"records_{i}")
         count += _load(
-            con, tables[-1], read(source), lambda d, c=count: report("read", c + d, total)
+            con, tables[-1], records.rows, lambda d, c=count: report("read", c + d, total)
         )
     db_api = DuckDBAPI(con)
     frames = [db_api.register(t, table_name=f"input_{t}") for t in tables]

@@ -6,9 +6,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from vinculo.core.access import scope_for
+from vinculo.core.access import get_or_404, scope_for
+from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.linkage.domain import (
     MATCH_SOURCES,
@@ -19,6 +20,7 @@ from vinculo.linkage.domain import (
     match_keys,
     match_probability,
 )
+from vinculo.linkage.models import CandidatePair, FraudFlag, LinkageRun, PairStatus
 from vinculo.registry.models import IdentityDocument, Worker
 
 CANDIDATES = 50  # at most this many people are scored per check
@@ -79,7 +81,28 @@ def likely_matches(
     """Workers the actor may see who are likely `person`, strongest first, each with the
     evidence: which fields agree and how strongly. A document of the same kind, country and
     number is a match whatever the names say."""
-    workers = scope_for(actor, Perm.VIEW_WORKERS).apply(Worker.objects.all())
+    return matches_within(
+        scope_for(actor, Perm.VIEW_WORKERS).apply(Worker.objects.all()),
+        person=person,
+        documents=documents,
+        exclude_worker_id=exclude_worker_id,
+        minimum=minimum,
+        limit=limit,
+    )
+
+
+def matches_within(
+    workers: QuerySet[Worker],
+    *,
+    person: Person,
+    documents: list[DocumentGiven] | tuple[DocumentGiven, ...] = (),
+    exclude_worker_id: int | None = None,
+    minimum: float = PROBABLE,
+    limit: int = 5,
+) -> list[Match]:
+    """`likely_matches` among `workers`. Records merged into another are left out, and so are
+    those an official has already said are not the person of `exclude_worker_id`."""
+    workers = workers.filter(merged_into__isnull=True)
     ids: set[int] = set()
     by_document = [
         IdentityDocument.hash_for(kind=d.kind, issuing_country=d.issuing_country, number=d.number)
@@ -96,7 +119,9 @@ def likely_matches(
     blocks = _candidate_filter(person)
     if blocks is not None:
         ids |= set(workers.filter(blocks).values_list("pk", flat=True)[:CANDIDATES])
-    ids.discard(exclude_worker_id)
+    if exclude_worker_id is not None:
+        ids.discard(exclude_worker_id)
+        ids -= distinct_from(exclude_worker_id)
     if not ids:
         return []
     given = replace(
@@ -112,3 +137,57 @@ def likely_matches(
             matches.append(Match(worker, probability, evidence, same))
     matches.sort(key=lambda m: (not m.same_document, -m.probability))
     return matches[:limit]
+
+
+def distinct_from(worker_id: int) -> set[int]:
+    """The workers an official has said are not the same person as this one."""
+    pairs = CandidatePair.objects.filter(
+        Q(worker_a_id=worker_id) | Q(worker_b_id=worker_id), status=PairStatus.DISTINCT
+    ).values_list("worker_a_id", "worker_b_id")
+    return {a if b == worker_id else b for a, b in pairs}
+
+
+# --- the review queue -----------------------------------------------------------------------------
+
+
+def pair_list(*, actor: Any, status: str = "") -> QuerySet[CandidatePair]:
+    """Pairs of the actor's jurisdictions, most probable first. The open ones leave out pairs
+    whose records were merged into a third one meanwhile (they come back if that is undone)."""
+    pairs = scope_for(actor, Perm.REVIEW_DUPLICATES).apply(
+        CandidatePair.objects.select_related("worker_a", "worker_b", "jurisdiction")
+    )
+    status = status or PairStatus.OPEN
+    pairs = pairs.filter(status=status)
+    if status == PairStatus.OPEN:
+        pairs = pairs.filter(worker_a__merged_into__isnull=True, worker_b__merged_into__isnull=True)
+    return pairs
+
+
+def pair_get(*, actor: Any, pair_id: Any) -> CandidatePair:
+    pairs = scope_for(actor, Perm.REVIEW_DUPLICATES).apply(
+        CandidatePair.objects.select_related("worker_a", "worker_b", "decided_by")
+    )
+    return get_or_404(pairs, pk=pair_id)
+
+
+def run_list(*, actor: Any) -> QuerySet[LinkageRun]:
+    return scope_for(actor, Perm.REVIEW_DUPLICATES).apply(
+        LinkageRun.objects.select_related("jurisdiction", "requested_by")
+    )
+
+
+def run_get(*, actor: Any, run_id: Any) -> LinkageRun:
+    return get_or_404(run_list(actor=actor), pk=run_id)
+
+
+def review_jurisdictions(*, actor: Any) -> QuerySet[Jurisdiction]:
+    """Where the actor may check for duplicates: the form asks which when there are several."""
+    scope = scope_for(actor, Perm.REVIEW_DUPLICATES)
+    if scope.empty:
+        return Jurisdiction.objects.none()
+    active = Jurisdiction.objects.filter(is_active=True)
+    return active if scope.all else active.filter(pk__in=scope.jurisdiction_ids)
+
+
+def fraud_flag_open(worker: Worker) -> FraudFlag | None:
+    return FraudFlag.objects.filter(worker=worker, cleared_at__isnull=True).first()

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from vinculo.demo.generator import PeopleGenerator
 from vinculo.registry.domain import fold
@@ -231,3 +232,66 @@ def write(path: Path, truth_path: Path, count: int, *, seed: int = 2026) -> int:
             truth.writerow([r.id, r.person])
             sizes[r.person] = sizes.get(r.person, 0) + 1
     return sum(n * (n - 1) // 2 for n in sizes.values())
+
+
+def registry_load(jurisdiction: Any, count: int, *, seed: int = 2026) -> dict[int, int]:
+    """Register `count` synthetic records as workers of `jurisdiction`, 5,000 at a time, and
+    return each worker's person (the truth). A document number already taken by an earlier copy
+    is left out, as the registry itself would refuse it twice; a copy whose date of birth was
+    lost is left out too (the registry requires one)."""
+    from vinculo.registry.models import DocumentKind, IdentityDocument, RegistrationChannel, Worker
+
+    truth: dict[int, int] = {}
+    taken: set[str] = set()
+    batch: list[Record] = []
+
+    def flush() -> None:
+        workers = [
+            Worker(
+                jurisdiction=jurisdiction,
+                given_names=r.given,
+                first_surname=r.first,
+                second_surname=r.second,
+                sex=r.sex,
+                birth_date=r.birth,
+                nationality=jurisdiction.country,
+                phone=r.phone,
+                residence_country=jurisdiction.country,
+                municipality=r.municipality,
+                channel=RegistrationChannel.IMPORT,
+            )
+            for r in batch
+        ]
+        for worker in workers:  # bulk_create does not call save(), which keeps them
+            worker.match_keys_refresh()
+        Worker.objects.bulk_create(workers)
+        documents = []
+        for record, worker in zip(batch, workers, strict=True):
+            truth[worker.pk] = record.person
+            number, kind, country = record.document, DocumentKind.NATIONAL_ID, jurisdiction.country
+            key = number and IdentityDocument.hash_for(
+                kind=kind, issuing_country=country, number=number
+            )
+            if key and key not in taken:
+                taken.add(key)
+                documents.append(
+                    IdentityDocument(
+                        worker=worker,
+                        kind=kind,
+                        issuing_country=country,
+                        number=number,
+                        number_hash=key,
+                        search_hash=IdentityDocument.search_hash_for(number),
+                    )
+                )
+        IdentityDocument.objects.bulk_create(documents)
+        batch.clear()
+
+    for record in records(count, seed=seed):
+        if record.birth is not None:
+            batch.append(record)
+        if len(batch) >= 5_000:
+            flush()
+    if batch:
+        flush()
+    return truth

@@ -126,6 +126,18 @@ class Worker(TimeStamped):
     # Optimistic concurrency: every edit form carries the version it was read at, and a write
     # against an older version is refused instead of silently overwriting someone else's change.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set when an official merged this record into another registration of the same person
+    # (linkage.services.pair_merge). The record stays, so that the merge can be undone, but lists,
+    # checks and matching leave it out.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="absorbed",
+    )
     # Keys the check at registration finds a person by (linkage.domain.match_keys), kept up to
     # date by save() and written by the bulk paths (import, demo) themselves.
     key_given = models.CharField(max_length=60, blank=True, default="", editable=False)

@@ -43,16 +43,22 @@ class WorkerFilter:
         return workers
 
 
-def worker_list(*, actor: Any, filters: WorkerFilter | None = None) -> QuerySet[Worker]:
-    workers = scope_for(actor, Perm.VIEW_WORKERS).apply(
-        Worker.objects.select_related("jurisdiction")
+def _visible(actor: Any) -> QuerySet[Worker]:
+    return scope_for(actor, Perm.VIEW_WORKERS).apply(
+        Worker.objects.select_related("jurisdiction", "merged_into")
     )
+
+
+def worker_list(*, actor: Any, filters: WorkerFilter | None = None) -> QuerySet[Worker]:
+    """The workers the actor may see, one record per person: records merged into another are
+    reached through the record kept (or by their own page, which says where they went)."""
+    workers = _visible(actor).filter(merged_into__isnull=True)
     return (filters or WorkerFilter()).apply(workers)
 
 
 def worker_get(*, actor: Any, worker_id: Any) -> Worker:
     return get_or_404(
-        worker_list(actor=actor).prefetch_related(
+        _visible(actor).prefetch_related(
             "documents", "occupations__occupation__isco_group", "languages", "consents"
         ),
         pk=worker_id,
@@ -60,15 +66,17 @@ def worker_get(*, actor: Any, worker_id: Any) -> Worker:
 
 
 def worker_own(*, actor: Any) -> Worker:
-    """The worker record of the signed-in worker, or 404."""
+    """The worker record of the signed-in worker, or 404. If an official merged it into another
+    record of the same person, that record is theirs now."""
     if not actor.can(Perm.VIEW_OWN_WORKER_PROFILE):
         raise Http404
-    return get_or_404(
-        Worker.objects.select_related("jurisdiction").prefetch_related(
-            "documents", "occupations__occupation__isco_group", "languages", "consents"
-        ),
-        user=actor,
+    workers = Worker.objects.select_related("jurisdiction").prefetch_related(
+        "documents", "occupations__occupation__isco_group", "languages", "consents"
     )
+    worker = get_or_404(workers, user=actor)
+    while worker.merged_into_id is not None:
+        worker = workers.get(pk=worker.merged_into_id)
+    return worker
 
 
 def worker_public_get(*, registration_number: str) -> Worker:

@@ -19,6 +19,7 @@ from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import Jurisdiction, Membership, User
 from vinculo.core.permissions import Perm, Role
 from vinculo.core.services import audit_record
+from vinculo.linkage.services import pairs_remember_distinct, registration_check
 from vinculo.registry.models import (
     Consent,
     IdentityDocument,
@@ -195,6 +196,8 @@ def worker_register(
             **({"confirmed_not_the_same_as": sorted(unlike)} if unlike else {}),
         },
     )
+    if unlike:
+        pairs_remember_distinct(worker=worker, numbers=unlike, actor=actor)
     return worker
 
 
@@ -253,6 +256,8 @@ def worker_update(
                 after={**{k: _audit_value(changed[k]) for k in sorted(names)}, **note},
             )
             note = {}
+    if unlike:
+        pairs_remember_distinct(worker=locked, numbers=unlike, actor=actor)
     return locked
 
 
@@ -388,4 +393,5 @@ def registration_complete(*, user: User, data: WorkerInput) -> Worker:
         user=user,
     )
     draft.delete()
+    registration_check(worker=worker)
     return worker

@@ -1,0 +1,520 @@
+"""Writes of the duplicate review: the batch check of a jurisdiction's registry, the pairs it
+proposes, and what officials decide about them (merge, undo a merge, not the same person), plus
+fraud flags. Every decision locks what it changes, checks its state, writes and audits in one
+transaction, so two officials deciding the same pair get one success and one clean refusal."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.core.access import scope_for
+from vinculo.core.audit import AuditVerb
+from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.core.models import Jurisdiction
+from vinculo.core.permissions import Perm
+from vinculo.core.services import audit_record
+from vinculo.linkage import engine
+from vinculo.linkage.domain import Person
+from vinculo.linkage.models import (
+    CandidatePair,
+    FraudFlag,
+    LinkageRun,
+    Merge,
+    PairOrigin,
+    PairStatus,
+    RunStage,
+    RunStatus,
+)
+from vinculo.linkage.selectors import DocumentGiven, matches_within
+from vinculo.registry.models import IdentityDocument, Worker, WorkerLanguage, WorkerOccupation
+
+logger = logging.getLogger(__name__)
+
+THRESHOLD = 0.8  # the batch check proposes pairs from this probability on
+MEMORY_LIMIT = "4GB"  # what DuckDB may hold in memory before it spills to disk
+SAVE_CHUNK = 5_000
+# Profile fields a merge copies onto the record kept when it has none and the other one has.
+# Identity fields are never copied: they are what the official compared.
+FILLABLE = (
+    "phone",
+    "residence_country",
+    "subdivision",
+    "municipality",
+    "education_level",
+    "available_from",
+    "available_to",
+)
+
+CHECK_RUNNING = _("A duplicate check of this jurisdiction is already running.")
+NOT_HERE = _("You may not check this jurisdiction's registry.")
+PAIR_DECIDED = _("Someone has already decided about this pair. Reload the page to see what.")
+RECORD_MERGED = _("One of these records has been merged into another since. Reload the page.")
+NOT_IN_PAIR = _("Choose one of the two records of this pair to keep.")
+ALREADY_UNDONE = _("This merge has already been undone.")
+UNDO_LATER_FIRST = _(
+    "The record kept has itself been merged into another since. Undo that merge first."
+)
+ALREADY_FLAGGED = _("This record is already flagged for fraud.")
+NOT_FLAGGED = _("This record is not flagged for fraud.")
+CONFIRMED_AT_DESK = _("Confirmed as another person when registering or correcting a record")
+REASON_NEEDED = _("Say why, for whoever reviews this later.")
+
+
+def _audit_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _ordered(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _reason(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(REASON_NEEDED, code="reason_required", field="reason")
+    return text
+
+
+# --- proposing pairs -----------------------------------------------------------------------------
+
+
+def pairs_propose(
+    *,
+    jurisdiction_id: int,
+    found: Iterable[tuple[int, int, float]],
+    origin: str,
+    run: LinkageRun | None = None,
+) -> int:
+    """Put pairs (id, id, probability) in the review queue and say how many are new. A pair
+    already there keeps its decision: one marked "not the same person" or merged is never
+    proposed again; an open one takes the newer probability."""
+    best: dict[tuple[int, int], float] = {}
+    for a, b, probability in found:
+        if a != b:
+            key = _ordered(a, b)
+            best[key] = max(probability, best.get(key, 0.0))
+    keys = sorted(best)
+    new = 0
+    for start in range(0, len(keys), SAVE_CHUNK):
+        chunk = keys[start : start + SAVE_CHUNK]
+        known = {
+            (p.worker_a_id, p.worker_b_id): p
+            for p in CandidatePair.objects.filter(
+                worker_a_id__in={a for a, _b in chunk}, worker_b_id__in={b for _a, b in chunk}
+            )
+        }
+        fresh = [
+            CandidatePair(
+                jurisdiction_id=jurisdiction_id,
+                worker_a_id=a,
+                worker_b_id=b,
+                probability=best[(a, b)],
+                origin=origin,
+                run=run,
+            )
+            for a, b in chunk
+            if (a, b) not in known
+        ]
+        CandidatePair.objects.bulk_create(fresh, ignore_conflicts=True)
+        new += len(fresh)
+        reopened = [p for k, p in known.items() if k in best and p.status == PairStatus.OPEN]
+        for pair in reopened:
+            pair.probability, pair.run = best[(pair.worker_a_id, pair.worker_b_id)], run
+        CandidatePair.objects.bulk_update(reopened, ["probability", "run"])
+    return new
+
+
+def registration_check(*, worker: Worker) -> int:
+    """The check at self-registration. A worker must never see other people's records, so the
+    probable matches go to the review queue of the worker's jurisdiction for an official."""
+    numbers = [(d.kind, d.issuing_country, d.number) for d in worker.documents.all()]
+    matches = matches_within(
+        Worker.objects.filter(jurisdiction_id=worker.jurisdiction_id),
+        person=Person.of(worker, (n for _k, _c, n in numbers)),
+        documents=[DocumentGiven(*n) for n in numbers],
+        exclude_worker_id=worker.pk,
+    )
+    return pairs_propose(
+        jurisdiction_id=worker.jurisdiction_id,
+        found=[(worker.pk, m.worker.pk, m.probability) for m in matches],
+        origin=PairOrigin.REGISTRATION,
+    )
+
+
+def pairs_remember_distinct(*, worker: Worker, numbers: Iterable[str], actor: Any) -> None:
+    """An official who registers or corrects a worker despite probable matches has said those
+    are other people: remember it, so no later check proposes the pairs."""
+    others = Worker.objects.filter(
+        registration_number__in=list(numbers), jurisdiction_id=worker.jurisdiction_id
+    ).exclude(pk=worker.pk)
+    decision = {
+        "status": PairStatus.DISTINCT,
+        "decided_by": actor,
+        "decided_at": timezone.now(),
+        "reason": str(CONFIRMED_AT_DESK),
+    }
+    for other in others:
+        a, b = _ordered(worker.pk, other.pk)
+        CandidatePair.objects.update_or_create(
+            worker_a_id=a,
+            worker_b_id=b,
+            defaults=decision,
+            create_defaults={
+                **decision,
+                "jurisdiction_id": worker.jurisdiction_id,
+                "probability": 0.0,
+                "origin": PairOrigin.REGISTRATION,
+            },
+        )
+
+
+# --- the batch check -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def linkage_run_request(*, actor: Any, jurisdiction_id: int) -> LinkageRun:
+    """Start a batch check of one jurisdiction's registry in the background."""
+    from vinculo.linkage.tasks import linkage_run
+
+    scope = scope_for(actor, Perm.REVIEW_DUPLICATES)
+    if not (scope.all or jurisdiction_id in scope.jurisdiction_ids):
+        raise NotAllowed(NOT_HERE, code="not_allowed")
+    jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction_id)
+    busy = LinkageRun.objects.filter(
+        jurisdiction=jurisdiction, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+    )
+    if busy.exists():
+        raise Conflict(CHECK_RUNNING, code="linkage_running")
+    run = LinkageRun.objects.create(
+        jurisdiction=jurisdiction, requested_by=actor, threshold=THRESHOLD
+    )
+    audit_record(verb=AuditVerb.LINKAGE_STARTED, actor=actor, obj=run)
+    transaction.on_commit(lambda: linkage_run.enqueue(run_id=str(run.pk)))
+    return run
+
+
+def _registry_records(jurisdiction_id: int) -> engine.Records:
+    """The jurisdiction's workers as the batch model reads them (merged records left out), with
+    one document number each, a national identity document before a passport."""
+    workers = Worker.objects.filter(jurisdiction_id=jurisdiction_id, merged_into__isnull=True)
+    total = workers.count()
+
+    def rows() -> Iterator[tuple]:
+        documents = (
+            IdentityDocument.objects.filter(
+                worker__jurisdiction_id=jurisdiction_id, worker__merged_into__isnull=True
+            )
+            .order_by("worker_id", "kind", "pk")
+            .values_list("worker_id", "number")
+            .iterator(chunk_size=5_000)
+        )
+        document = next(documents, None)
+        fields = (
+            "pk",
+            "given_names",
+            "first_surname",
+            "second_surname",
+            "birth_date",
+            "sex",
+            "phone",
+            "municipality",
+        )
+        for pk, given, first, second, birth, sex, phone, municipality in (
+            workers.order_by("pk").values_list(*fields).iterator(chunk_size=5_000)
+        ):
+            number = ""
+            while document is not None and document[0] <= pk:
+                if document[0] == pk and not number:
+                    number = document[1]
+                document = next(documents, None)
+            yield engine.prepare(
+                str(pk),
+                "a",
+                {
+                    "given_name": given,
+                    "family_name": first,
+                    "second_family_name": second,
+                    "birth_date": birth.isoformat() if birth else "",
+                    "sex": sex,
+                    "document_number": number,
+                    "phone": phone,
+                    "locality": municipality,
+                },
+            )
+
+    return engine.Records(rows(), total)
+
+
+def _claim(run_id: str) -> LinkageRun | None:
+    with transaction.atomic():
+        run = LinkageRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != RunStatus.QUEUED:
+            return None
+        run.status = RunStatus.RUNNING
+        run.save(update_fields=["status"])
+        return run
+
+
+class _Progress:
+    """Writes the engine's progress on the run, at most twice a second unless the stage moves."""
+
+    def __init__(self, run: LinkageRun) -> None:
+        self.run_id, self.stage, self.at = run.pk, "", 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if stage == self.stage and now - self.at < 0.5 and done < total:
+            return
+        self.stage, self.at = stage, now
+        LinkageRun.objects.filter(pk=self.run_id).update(stage=stage, done=done, total=total)
+
+
+def linkage_run_process(*, run_id: str) -> LinkageRun | None:
+    """Compare every record of the run's jurisdiction with the batch model and put the pairs it
+    finds in the review queue. Only a queued run is claimed, so running it twice is harmless."""
+    run = _claim(run_id)
+    if run is None:
+        return LinkageRun.objects.filter(pk=run_id).first()
+    progress = _Progress(run)
+    try:
+        records = _registry_records(run.jurisdiction_id)
+        found: list[tuple[int, int, float]] = []
+        if records.total >= 2:
+            with tempfile.TemporaryDirectory(prefix="vinculo-linkage-run-") as out:
+                result = engine.link(
+                    [records],
+                    Path(out),
+                    threshold=run.threshold,
+                    progress=progress,
+                    memory_limit=MEMORY_LIMIT,
+                )
+                with result.pairs_path.open(newline="") as handle:
+                    found = [
+                        (int(row["id_a"]), int(row["id_b"]), float(row["probability"]))
+                        for row in csv.DictReader(handle)
+                    ]
+        progress(RunStage.SAVE, 0, 1)
+        with transaction.atomic():
+            new = pairs_propose(
+                jurisdiction_id=run.jurisdiction_id, found=found, origin=PairOrigin.BATCH, run=run
+            )
+            LinkageRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.DONE,
+                stage=RunStage.SAVE,
+                done=1,
+                total=1,
+                records=records.total,
+                pairs_found=len(found),
+                pairs_new=new,
+                finished_at=timezone.now(),
+            )
+            run.refresh_from_db()
+            audit_record(
+                verb=AuditVerb.LINKAGE_FINISHED,
+                actor=run.requested_by,
+                obj=run,
+                after={"records": run.records, "pairs": run.pairs_found, "new": run.pairs_new},
+            )
+    except Exception as error:
+        logger.exception("duplicate check %s failed", run.pk)
+        LinkageRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return run
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+def _locked(*ids: int) -> list[Worker]:
+    """Workers locked in the order of their ids (so two decisions never wait on each other),
+    returned in the order asked."""
+    workers = Worker.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    by_id = {w.pk: w for w in workers}
+    return [by_id[i] for i in ids]
+
+
+def _pair_for_decision(pair: CandidatePair) -> tuple[CandidatePair, Worker, Worker]:
+    """The pair and its two records, locked (lower id first, as every path locks them)."""
+    locked = CandidatePair.objects.select_for_update().get(pk=pair.pk)
+    if locked.status != PairStatus.OPEN:
+        raise Conflict(PAIR_DECIDED, code="pair_decided")
+    a, b = _locked(locked.worker_a_id, locked.worker_b_id)
+    if a.merged_into_id or b.merged_into_id:
+        raise Conflict(RECORD_MERGED, code="record_merged")
+    return locked, a, b
+
+
+def _decided(pair: CandidatePair, status: str, actor: Any, reason: str = "") -> None:
+    pair.status, pair.decided_by, pair.decided_at, pair.reason = (
+        status,
+        actor,
+        timezone.now(),
+        reason,
+    )
+    pair.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+
+
+@transaction.atomic
+def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Any) -> Merge:
+    """Merge the other record of the pair into the one kept. The merged record stays, marked as
+    merged, so that the merge can be undone; its documents, occupations and languages the kept
+    record lacks move over, its sign-in moves if the kept record has none, and profile fields the
+    kept record leaves blank are filled from it. Consents stay with the record that gave them."""
+    locked, a, b = _pair_for_decision(pair)
+    if keep_id not in (a.pk, b.pk):
+        raise ValidationFailed(NOT_IN_PAIR, code="not_in_pair", field="keep")
+    kept, merged = (a, b) if keep_id == a.pk else (b, a)
+    moved: dict[str, Any] = {
+        "documents": list(merged.documents.values_list("pk", flat=True)),
+        "occupations": list(
+            merged.occupations.exclude(
+                occupation_id__in=kept.occupations.values("occupation_id")
+            ).values_list("pk", flat=True)
+        ),
+        "languages": list(
+            merged.languages.exclude(language__in=kept.languages.values("language")).values_list(
+                "pk", flat=True
+            )
+        ),
+        "user": None,
+        "filled": {},
+    }
+    IdentityDocument.objects.filter(pk__in=moved["documents"]).update(worker=kept)
+    WorkerOccupation.objects.filter(pk__in=moved["occupations"]).update(worker=kept)
+    WorkerLanguage.objects.filter(pk__in=moved["languages"]).update(worker=kept)
+    if merged.user_id and not kept.user_id:
+        moved["user"], kept.user_id = merged.user_id, merged.user_id
+        merged.user = None
+        merged.save(update_fields=["user"])
+    for name in FILLABLE:
+        if getattr(kept, name) in ("", None) and getattr(merged, name) not in ("", None):
+            setattr(kept, name, getattr(merged, name))
+            moved["filled"][name] = _audit_value(getattr(merged, name))
+    kept.version += 1
+    kept.save(update_fields=["user", *FILLABLE, "version", "updated_at"])
+    merged.merged_into, merged.version = kept, merged.version + 1
+    merged.save(update_fields=["merged_into", "version", "updated_at"])
+    _decided(locked, PairStatus.MERGED, actor)
+    merge = Merge.objects.create(
+        pair=locked, survivor=kept, merged=merged, moved=moved, merged_by=actor
+    )
+    audit_record(
+        verb=AuditVerb.WORKERS_MERGED,
+        actor=actor,
+        obj=merged,
+        before={"merged_into": None},
+        after={
+            "merged_into": kept.registration_number,
+            "documents": len(moved["documents"]),
+            "occupations": len(moved["occupations"]),
+            "languages": len(moved["languages"]),
+            "sign_in_moved": moved["user"] is not None,
+            "filled": moved["filled"],
+        },
+    )
+    return merge
+
+
+@transaction.atomic
+def merge_undo(*, merge: Merge, actor: Any) -> Merge:
+    """Put back what a merge moved and make the merged record a record of its own again. The
+    pair returns to the review queue."""
+    locked = Merge.objects.select_for_update().get(pk=merge.pk)
+    if locked.undone_at is not None:
+        raise Conflict(ALREADY_UNDONE, code="merge_undone")
+    kept, merged = _locked(locked.survivor_id, locked.merged_id)
+    if kept.merged_into_id is not None:
+        raise Conflict(UNDO_LATER_FIRST, code="undo_later_merge_first")
+    moved = locked.moved
+    IdentityDocument.objects.filter(pk__in=moved["documents"], worker=kept).update(worker=merged)
+    WorkerOccupation.objects.filter(pk__in=moved["occupations"], worker=kept).update(worker=merged)
+    WorkerLanguage.objects.filter(pk__in=moved["languages"], worker=kept).update(worker=merged)
+    restored: dict[str, Any] = {}
+    for name, value in moved["filled"].items():
+        if _audit_value(getattr(kept, name)) == value:  # unless someone corrected it since
+            setattr(kept, name, "" if isinstance(getattr(kept, name), str) else None)
+            restored[name] = value
+    user_back = moved["user"] is not None and kept.user_id == moved["user"]
+    if user_back:
+        kept.user = None
+    kept.version += 1
+    kept.save(update_fields=["user", *FILLABLE, "version", "updated_at"])
+    merged.merged_into = None
+    if user_back:
+        merged.user_id = moved["user"]
+    merged.version += 1
+    merged.save(update_fields=["merged_into", "user", "version", "updated_at"])
+    pair = CandidatePair.objects.select_for_update().get(pk=locked.pair_id)
+    pair.status, pair.decided_by, pair.decided_at, pair.reason = PairStatus.OPEN, None, None, ""
+    pair.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    locked.undone_by, locked.undone_at = actor, timezone.now()
+    locked.save(update_fields=["undone_by", "undone_at"])
+    audit_record(
+        verb=AuditVerb.WORKERS_MERGE_UNDONE,
+        actor=actor,
+        obj=merged,
+        before={"merged_into": kept.registration_number},
+        after={"merged_into": None, "cleared": restored, "sign_in_moved_back": user_back},
+    )
+    return locked
+
+
+@transaction.atomic
+def pair_distinct(*, pair: CandidatePair, reason: str, actor: Any) -> CandidatePair:
+    """Two records of different people: the pair is never proposed again."""
+    reason = _reason(reason)
+    locked, a, b = _pair_for_decision(pair)
+    _decided(locked, PairStatus.DISTINCT, actor, reason)
+    audit_record(
+        verb=AuditVerb.PAIR_DISTINCT,
+        actor=actor,
+        obj=locked,
+        after={"records": [a.registration_number, b.registration_number]},
+        reason=reason,
+    )
+    return locked
+
+
+def _flaggable(actor: Any, worker: Worker) -> None:
+    scope = scope_for(actor, Perm.REVIEW_DUPLICATES)
+    if not (scope.all or worker.jurisdiction_id in scope.jurisdiction_ids):
+        raise NotAllowed(_("You may not flag this record."), code="not_allowed")
+
+
+@transaction.atomic
+def fraud_flag_raise(*, worker: Worker, reason: str, actor: Any) -> FraudFlag:
+    """Flag a record for suspected fraud. Matching leaves a flagged worker out until cleared."""
+    _flaggable(actor, worker)
+    reason = _reason(reason)
+    Worker.objects.select_for_update().get(pk=worker.pk)
+    if FraudFlag.objects.filter(worker=worker, cleared_at__isnull=True).exists():
+        raise Conflict(ALREADY_FLAGGED, code="already_flagged")
+    flag = FraudFlag.objects.create(worker=worker, reason=reason, raised_by=actor)
+    audit_record(verb=AuditVerb.FRAUD_FLAGGED, actor=actor, obj=worker, reason=reason)
+    return flag
+
+
+@transaction.atomic
+def fraud_flag_clear(*, worker: Worker, reason: str, actor: Any) -> FraudFlag:
+    _flaggable(actor, worker)
+    reason = _reason(reason)
+    flag = FraudFlag.objects.select_for_update().filter(worker=worker, cleared_at=None).first()
+    if flag is None:
+        raise Conflict(NOT_FLAGGED, code="not_flagged")
+    flag.cleared_by, flag.cleared_at, flag.clear_reason = actor, timezone.now(), reason
+    flag.save(update_fields=["cleared_by", "cleared_at", "clear_reason"])
+    audit_record(verb=AuditVerb.FRAUD_CLEARED, actor=actor, obj=worker, reason=reason)
+    return flag
