@@ -13,6 +13,11 @@ runs there too for the ratio):
 
 Reported: pairwise precision, recall and F1 at probability 0.9; the share of true pairs that
 the blocking rules keep; wall time; peak memory of the process.
+
+Then the check at registration (`linkage.selectors.likely_matches`, what the desk page calls
+before a save) against the same number of workers registered in SQLite: the latency of each
+of 1,000 checks (half of them a new registration of someone already there, with desk errors;
+half someone new), its percentiles, and how often the person already there was shown.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import Any
 
 SIZES = {"S": 100_000, "M": 1_000_000, "L": 1_000_000}
 THRESHOLD = 0.9
+CHECKS = 1_000
 
 
 def _django() -> None:
@@ -246,4 +252,108 @@ def main(*, size: str, seed: int) -> int:
     )
     for file in files:
         file.unlink()
+    online = _online(count, seed)
+    print(
+        f"\nCheck at registration against {online['workers']:,} workers in SQLite "
+        f"(loaded in {online['load_s']:.0f} s): {CHECKS:,} checks, half of them someone "
+        "already registered\n"
+    )
+    print("| p50 ms | p95 ms | p99 ms | max ms | already registered and shown |")
+    print("|---:|---:|---:|---:|---:|")
+    p = online["percentiles"]
+    print(
+        f"| {p[50]:.1f} | {p[95]:.1f} | {p[99]:.1f} | {p[100]:.1f} | "
+        f"{online['found']}/{online['asked']} ({online['found'] / online['asked']:.1%}) |"
+    )
     return 0
+
+
+def _online_run(count: int, seed: int, out: Any) -> None:
+    """In a fresh process and database: register `count` synthetic workers, then time the check
+    for `CHECKS` people: a corrupted copy of a registered one, or a new person, in turn."""
+    # A database of its own, whatever the environment points at.
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["VINCULO_DATA_DIR"] = tempfile.mkdtemp(prefix="vinculo-bench-check-")
+    _django()
+    import random
+
+    from django.core.management import call_command
+
+    from vinculo.core.models import Jurisdiction, Membership, User
+    from vinculo.linkage import synthetic
+    from vinculo.linkage.domain import Person
+    from vinculo.linkage.selectors import DocumentGiven, likely_matches
+    from vinculo.registry.models import Worker
+
+    call_command("migrate", verbosity=0)
+    jurisdiction = Jurisdiction.objects.create(
+        code="HN-BENCH", country="HN", name_es="Banco de pruebas", name_en="Test bench"
+    )
+    official = User.objects.create_user(username="bench.official")
+    Membership.objects.create(user=official, role="official", jurisdiction=jurisdiction)
+    started = time.perf_counter()
+    synthetic.registry_load(jurisdiction, count, seed=seed)
+    load_s = time.perf_counter() - started
+    rng = random.Random(seed)
+    top = Worker.objects.order_by("-pk").values_list("pk", flat=True).first()
+    newcomers = synthetic.records(CHECKS, seed=seed + 1, duplicate_share=0)
+    timings, found, asked = [], 0, 0
+    for i in range(CHECKS):
+        if i % 2 == 0:
+            original = None
+            while original is None:
+                pick = rng.randint(1, top)
+                original = Worker.objects.prefetch_related("documents").filter(pk=pick).first()
+            numbers = [d.number for d in original.documents.all()]
+            record = synthetic.Record(
+                id="",
+                person=0,
+                given=original.given_names,
+                first=original.first_surname,
+                second=original.second_surname,
+                birth=original.birth_date,
+                sex=original.sex,
+                document=numbers[0] if numbers else "",
+                phone=original.phone,
+                municipality=original.municipality,
+            )
+            record = synthetic.corrupt(rng, record, lambda: "+50431234567")
+        else:
+            original, record = None, next(newcomers)
+        person = Person(
+            given_names=record.given,
+            first_surname=record.first,
+            second_surname=record.second,
+            birth_date=record.birth,
+            phone=record.phone,
+            sex=record.sex,
+        )
+        documents = [DocumentGiven("national_id", "HN", record.document)] if record.document else []
+        begin = time.perf_counter()
+        matches = likely_matches(actor=official, person=person, documents=documents)
+        timings.append((time.perf_counter() - begin) * 1000)
+        if original is not None:
+            asked += 1
+            found += any(m.worker.pk == original.pk for m in matches)
+    timings.sort()
+    out.put(
+        {
+            "workers": Worker.objects.count(),
+            "load_s": load_s,
+            "percentiles": {
+                q: timings[min(len(timings) - 1, int(len(timings) * q / 100))]
+                for q in (50, 95, 99, 100)
+            },
+            "found": found,
+            "asked": asked,
+        }
+    )
+
+
+def _online(count: int, seed: int) -> dict[str, Any]:
+    queue = mp.get_context("spawn").Queue()
+    process = mp.get_context("spawn").Process(target=_online_run, args=(count, seed, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result

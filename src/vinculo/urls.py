@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("vinculo.registry.urls")),
     path("", include("vinculo.registry.organisations.urls")),
     path("imports/", include("vinculo.imports.urls")),
+    path("duplicates/", include("vinculo.linkage.urls")),
     path("occupations/", include("vinculo.reference.urls")),
     path("policy/", include("vinculo.policy.urls")),
     path("stats/", include("vinculo.stats.urls")),

@@ -11,6 +11,8 @@ import pytest
 from tests.e2e.conftest import serious_accessibility_violations
 from tests.e2e.test_journeys import sign_in
 from tests.factories import WorkerFactory
+from vinculo.linkage import synthetic
+from vinculo.linkage.models import CandidatePair, LinkageRun, Merge, PairStatus
 from vinculo.reference.services import reference_load
 from vinculo.registry.models import Worker
 
@@ -79,3 +81,51 @@ def test_a_near_duplicate_is_caught_at_the_desk_with_its_evidence(live_server, w
     page.get_by_role("button", name="Registrar", exact=True).click()
     page.wait_for_url("**/card/")
     assert Worker.objects.filter(first_surname="Nunez").count() == 1
+
+
+def test_the_batch_check_proposes_pairs_an_official_merges_and_undoes(live_server, world, phone_es):
+    synthetic.registry_load(world.hn, 400, seed=3)
+    page = phone_es
+    sign_in(page, live_server.url, "official.hn")
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("link", name="Duplicados").first.click()
+    page.get_by_role("button", name="Iniciar la revisión").click()
+
+    # The run page shows the progress, then what the check found.
+    progress = page.locator("#run-progress")
+    progress.get_by_text("Terminada").wait_for(timeout=120_000)
+    assert progress.locator("progress").get_attribute("value") == "100"
+    run = LinkageRun.objects.get()
+    assert run.pairs_new > 0
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("link", name="Revisar los pares").click()
+
+    # The queue, most probable first; the first pair side by side with its evidence.
+    best = CandidatePair.objects.order_by("-probability", "pk").first()
+    page.locator("table a").first.click()
+    page.wait_for_url(f"**/duplicates/pairs/{best.pk}/")
+    table = page.get_by_role("region", name="Los dos registros lado a lado")
+    assert table.get_by_text(best.worker_a.registration_number).is_visible()
+    assert table.get_by_text("Fecha de nacimiento").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_accessibility_violations(page) == []
+
+    # With the keyboard: keep the first record, merge.
+    keep = page.get_by_label(f"{best.worker_a.registration_number} · {best.worker_a.full_name}")
+    keep.focus()
+    page.keyboard.press("Space")
+    assert keep.is_checked()
+    page.get_by_role("button", name="Fusionar").click()
+    page.get_by_role("status").filter(
+        has_text=f"Fusionado en {best.worker_a.registration_number}"
+    ).wait_for()
+    merged = Worker.objects.get(pk=best.worker_b_id)
+    assert merged.merged_into_id == best.worker_a_id
+
+    page.get_by_role("button", name="Deshacer la fusión").click()
+    page.get_by_role("status").filter(has_text="La fusión se deshizo").wait_for()
+    merged.refresh_from_db()
+    assert merged.merged_into_id is None
+    best.refresh_from_db()
+    assert best.status == PairStatus.OPEN
+    assert Merge.objects.get().undone_by.username == "official.hn"

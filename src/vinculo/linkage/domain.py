@@ -261,6 +261,19 @@ LEVEL_LABELS = {
     "one_typo": _("one character apart"),
     "different": _("different"),
 }
+
+
+def strength_label(weight: float) -> str:
+    """How a field's agreement weighs, in words."""
+    if weight >= 6:
+        return str(_("strongly for"))
+    if weight >= 2:
+        return str(_("for"))
+    if weight > -2:
+        return str(_("weak"))
+    return str(_("against"))
+
+
 PRIOR_WEIGHT = -17.0  # about one pair in 130,000 is the same person in a national registry
 
 

@@ -104,7 +104,7 @@ def _birth_error(rng: random.Random, birth: date) -> date:
         return birth + timedelta(days=1)
 
 
-def _corrupt(rng: random.Random, record: Record, new_phone: Callable[[], str]) -> Record:
+def corrupt(rng: random.Random, record: Record, new_phone: Callable[[], str]) -> Record:
     """A second registration of the same person: two or three errors from the desk."""
     r = Record(**record.__dict__)
     errors = rng.sample(
@@ -191,9 +191,9 @@ def records(count: int, *, seed: int = 2026, duplicate_share: float = 0.15) -> I
         )
         copies = [original]
         if rng.random() < duplicate_share / (1 - duplicate_share):
-            copies.append(_corrupt(rng, original, new_phone))
+            copies.append(corrupt(rng, original, new_phone))
             if rng.random() < 0.1:
-                copies.append(_corrupt(rng, original, new_phone))
+                copies.append(corrupt(rng, original, new_phone))
         for copy in copies[: count - made]:
             made += 1
             copy.id = f"R{made:07d}"

@@ -29,6 +29,7 @@ from vinculo.linkage.domain import (
     MATCH_SOURCES,
     Person,
     match_keys,
+    strength_label,
 )
 from vinculo.reference.countries import subdivision_list
 from vinculo.reference.models import Occupation
@@ -79,6 +80,8 @@ def worker_detail_view(request: HttpRequest, worker_id: int) -> HttpResponse:
             "worker": worker,
             "own": False,
             "can_edit": user_can(request.user, Perm.EDIT_WORKERS),
+            "can_review": user_can(request.user, Perm.REVIEW_DUPLICATES),
+            "fraud_flag": linkage.fraud_flag_open(worker),
         },
     )
 
@@ -295,16 +298,6 @@ def _keys(record: Any) -> dict[str, Any]:
     return match_keys(**{name: getattr(record, name) for name in MATCH_SOURCES})
 
 
-def _strength(weight: float) -> str:
-    if weight >= 6:
-        return _("strongly for")
-    if weight >= 2:
-        return _("for")
-    if weight > -2:
-        return _("weak")
-    return _("against")
-
-
 def _match_view(match: linkage.Match) -> dict[str, Any]:
     """A probable match as the desk sees it: the record's values beside each field's agreement."""
     worker = match.worker
@@ -325,7 +318,7 @@ def _match_view(match: linkage.Match) -> dict[str, Any]:
                 "field": FIELD_LABELS[e.field],
                 "value": shown[e.field],
                 "level": LEVEL_LABELS[e.level],
-                "strength": _strength(e.weight),
+                "strength": strength_label(e.weight),
                 "weight": e.weight,
             }
             for e in match.evidence

@@ -25,6 +25,7 @@ PAGES = [
     Page(Perm.VIEW_WORKERS, "registry:worker_list", _("Workers")),
     Page(Perm.EDIT_WORKERS, "registry:worker_list", _("Workers")),
     Page(Perm.REGISTER_WORKERS, "registry:register_worker", _("Register a worker")),
+    Page(Perm.REVIEW_DUPLICATES, "linkage:pair_list", _("Duplicates")),
     Page(Perm.IMPORT_REGISTRY, "imports:import_list", _("Imports")),
     Page(Perm.VIEW_ORGANISATIONS, "registry_orgs:employer_list", _("Employers")),
     Page(Perm.VERIFY_EMPLOYERS, "registry_orgs:employer_list", _("Employers")),

@@ -1,0 +1,222 @@
+"""The duplicate review pages: the queue of pairs with the batch check and its progress, a pair
+side by side with the evidence, and the decisions (merge, undo, not the same person, fraud)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vinculo.core.access import get_or_404, user_can
+from vinculo.core.errors import DomainError
+from vinculo.core.permissions import Perm
+from vinculo.linkage import selectors, services
+from vinculo.linkage.domain import FIELD_LABELS, LEVEL_LABELS, Person, compare, strength_label
+from vinculo.linkage.forms import ReasonForm, RunForm
+from vinculo.linkage.models import Merge, PairStatus
+from vinculo.registry.models import Worker
+from vinculo.registry.selectors import worker_get
+
+PAIRS_PER_PAGE = 25
+
+
+def _allowed(request: HttpRequest) -> None:
+    if not user_can(request.user, Perm.REVIEW_DUPLICATES):
+        raise Http404
+
+
+@login_required
+def pair_list_view(request: HttpRequest) -> HttpResponse:
+    """The queue, most probable first, and the batch check: start one, see the latest."""
+    _allowed(request)
+    jurisdictions = selectors.review_jurisdictions(actor=request.user)
+    form = RunForm(request.POST if request.method == "POST" else None, jurisdictions=jurisdictions)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.linkage_run_request(actor=request.user, jurisdiction_id=form.chosen().pk)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            status = error.status
+        else:
+            return redirect("linkage:run", run_id=run.pk)
+    shown = request.GET.get("status", PairStatus.OPEN)
+    if shown not in PairStatus.values:
+        shown = PairStatus.OPEN
+    pairs = Paginator(selectors.pair_list(actor=request.user, status=shown), PAIRS_PER_PAGE)
+    return render(
+        request,
+        "linkage/pair_list.html",
+        {
+            "form": form,
+            "page": pairs.get_page(request.GET.get("page")),
+            "statuses": PairStatus.choices,
+            "shown": shown,
+            "run": selectors.run_list(actor=request.user).first(),
+        },
+        status=400 if form.errors and status == 200 else status,
+    )
+
+
+@login_required
+def run_view(request: HttpRequest, run_id: str) -> HttpResponse:
+    run = selectors.run_get(actor=request.user, run_id=run_id)
+    partial = request.headers.get("HX-Request") == "true"
+    template = "linkage/partials/run_progress.html" if partial else "linkage/run.html"
+    return render(request, template, {"run": run})
+
+
+def _record(worker: Worker) -> dict[str, Any]:
+    documents = list(worker.documents.all())
+    return {
+        "worker": worker,
+        "values": {
+            "given_names": worker.given_names,
+            "surnames": " ".join(p for p in (worker.first_surname, worker.second_surname) if p),
+            "birth_date": worker.birth_date.isoformat(),
+            "document": ", ".join(d.masked_number for d in documents) or "—",
+            "phone": worker.phone or "—",
+            "sex": worker.get_sex_display(),
+        },
+        "documents": documents,
+        "flag": selectors.fraud_flag_open(worker),
+    }
+
+
+def _pair_page(
+    request: HttpRequest, pair: Any, *, error: str = "", status: int = 200, **forms: Any
+) -> HttpResponse:
+    a, b = _record(pair.worker_a), _record(pair.worker_b)
+    evidence = compare(
+        Person.of(pair.worker_a, (d.number for d in a["documents"])),
+        Person.of(pair.worker_b, (d.number for d in b["documents"])),
+    )
+    by_field = {e.field: e for e in evidence}
+    rows = []
+    for name, label in FIELD_LABELS.items():  # every field, its agreement where both have it
+        agreement = by_field.get(name)
+        rows.append(
+            {
+                "field": label,
+                "a": a["values"][name],
+                "b": b["values"][name],
+                "level": LEVEL_LABELS[agreement.level] if agreement else "",
+                "strength": strength_label(agreement.weight) if agreement else "",
+                "weight": agreement.weight if agreement else None,
+            }
+        )
+    merges = Merge.objects.filter(pair=pair).select_related(
+        "survivor", "merged", "merged_by", "undone_by"
+    )
+    return render(
+        request,
+        "linkage/pair.html",
+        {
+            "pair": pair,
+            "a": a,
+            "b": b,
+            "records": [a, b],
+            "rows": rows,
+            "merges": merges,
+            "open": pair.status == PairStatus.OPEN
+            and not (pair.worker_a.merged_into_id or pair.worker_b.merged_into_id),
+            "error": error,
+            "distinct_form": forms.get("distinct_form") or ReasonForm(prefix="distinct"),
+            "fraud_form": forms.get("fraud_form") or ReasonForm(prefix="fraud"),
+            "fraud_for": forms.get("fraud_for"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def pair_view(request: HttpRequest, pair_id: int) -> HttpResponse:
+    return _pair_page(request, selectors.pair_get(actor=request.user, pair_id=pair_id))
+
+
+@login_required
+@require_POST
+def pair_merge_view(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = selectors.pair_get(actor=request.user, pair_id=pair_id)
+    try:
+        keep = int(request.POST.get("keep", ""))
+    except ValueError:
+        keep = 0
+    try:
+        merge = services.pair_merge(pair=pair, keep_id=keep, actor=request.user)
+    except DomainError as error:
+        pair.refresh_from_db()
+        return _pair_page(request, pair, error=str(error.message), status=error.status)
+    messages.success(
+        request,
+        _("Merged into %(number)s. You can undo it below.")
+        % {"number": merge.survivor.registration_number},
+    )
+    return redirect("linkage:pair", pair_id=pair.pk)
+
+
+@login_required
+@require_POST
+def merge_undo_view(request: HttpRequest, merge_id: int) -> HttpResponse:
+    _allowed(request)
+    visible = selectors.pair_list(actor=request.user, status=PairStatus.MERGED)
+    merge = get_or_404(Merge.objects.filter(pair__in=visible.values("pk")), pk=merge_id)
+    try:
+        services.merge_undo(merge=merge, actor=request.user)
+    except DomainError as error:
+        return _pair_page(request, merge.pair, error=str(error.message), status=error.status)
+    messages.success(request, _("The merge is undone: both records are back as they were."))
+    return redirect("linkage:pair", pair_id=merge.pair_id)
+
+
+@login_required
+@require_POST
+def pair_distinct_view(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = selectors.pair_get(actor=request.user, pair_id=pair_id)
+    form = ReasonForm(request.POST, prefix="distinct")
+    if not form.is_valid():
+        return _pair_page(request, pair, distinct_form=form, status=400)
+    try:
+        services.pair_distinct(pair=pair, reason=form.cleaned_data["reason"], actor=request.user)
+    except DomainError as error:
+        pair.refresh_from_db()
+        return _pair_page(request, pair, error=str(error.message), status=error.status)
+    messages.success(request, _("Marked as two different people. This pair will not come back."))
+    return redirect("linkage:pair_list")
+
+
+@login_required
+@require_POST
+def fraud_flag_view(request: HttpRequest, worker_id: int) -> HttpResponse:
+    """Flag a record for fraud, or clear its flag, from a pair's page or the record's."""
+    _allowed(request)
+    worker = worker_get(actor=request.user, worker_id=worker_id)
+    pair = None
+    if request.POST.get("pair"):
+        pair = selectors.pair_get(actor=request.user, pair_id=request.POST["pair"])
+    form = ReasonForm(request.POST, prefix="fraud")
+    clear = request.POST.get("action") == "clear"
+    action = services.fraud_flag_clear if clear else services.fraud_flag_raise
+    problem, status = "", 400
+    if form.is_valid():
+        try:
+            action(worker=worker, reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as error:
+            problem, status = str(error.message), error.status
+        else:
+            messages.success(request, _("Flag cleared.") if clear else _("Flagged for fraud."))
+            if pair is not None:
+                return redirect("linkage:pair", pair_id=pair.pk)
+            return redirect("registry:worker_detail", worker_id=worker.pk)
+    if pair is not None:
+        return _pair_page(
+            request, pair, error=problem, status=status, fraud_form=form, fraud_for=worker.pk
+        )
+    messages.error(request, problem or _("Say why, for whoever reviews this later."))
+    return redirect("registry:worker_detail", worker_id=worker.pk)
