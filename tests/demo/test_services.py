@@ -9,13 +9,16 @@ from vinculo.demo import catalogue
 from vinculo.demo.services import demo_load
 from vinculo.linkage.domain import Person
 from vinculo.linkage.selectors import likely_matches
+from vinculo.linkage.services import linkage_run_request
 from vinculo.reference.services import reference_load
 from vinculo.registry.models import AgencyLicence, IdentityDocument, Worker, WorkerLanguage
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_small_demo_has_every_role_and_thousands_of_workers():
+def test_the_small_demo_has_every_role_and_thousands_of_workers(
+    django_capture_on_commit_callbacks,
+):
     reference_load()
     summary = demo_load(size="small")
     assert summary.workers == Worker.objects.count() == catalogue.SIZES["small"]
@@ -44,3 +47,11 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers():
     venezuelans = Worker.objects.filter(nationality="VE")
     assert venezuelans.exists() and {w.jurisdiction.code for w in venezuelans} == {"MX-STPS"}
     assert Jurisdiction.objects.filter(code="CR-DGME").exists()
+
+    # A few are second registrations of someone else, written with desk errors and without a
+    # document: the duplicate check of Honduras proposes them for review.
+    assert Worker.objects.filter(documents__isnull=True).count() >= 0.015 * summary.workers
+    with django_capture_on_commit_callbacks(execute=True):
+        run = linkage_run_request(actor=official, jurisdiction_id=own.jurisdiction_id)
+    run.refresh_from_db()
+    assert run.status == "done" and run.pairs_new >= 5

@@ -56,6 +56,10 @@ def test_an_official_merges_a_pair_and_undoes_it(client, world, pair):
     assert "Deshacer la fusión" in page
     detail = client.get(reverse("registry:worker_detail", args=[pair.worker_b_id]), **ES)
     assert pair.worker_a.registration_number in detail.content.decode()  # "merged into …"
+    status = client.get(
+        reverse("registry:worker_status", args=[pair.worker_b.registration_number]), **ES
+    )
+    assert "Reemplazada" in status.content.decode()  # the card of the merged record says so
     merge = Merge.objects.get()
     undone = client.post(reverse("linkage:merge_undo", args=[merge.pk]), **ES)
     assert undone.status_code == 302

@@ -6,7 +6,7 @@ import contextlib
 import os
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
@@ -26,6 +26,7 @@ from vinculo.core.permissions import Role
 from vinculo.core.services import audit_record
 from vinculo.demo import catalogue
 from vinculo.demo.generator import DemoDocument, DemoPerson, PeopleGenerator
+from vinculo.linkage import synthetic
 from vinculo.reference.models import Occupation
 from vinculo.registry.models import (
     AgencyLicence,
@@ -288,6 +289,7 @@ def demo_load(
     done = 1
     while done < count:
         batch = generator.people(min(BATCH, count - done))
+        batch = _with_second_registrations(batch, generator, rng)
         _write_people(batch, jurisdictions, occupations_by_unit, rng)
         done += len(batch)
         if progress:
@@ -302,6 +304,52 @@ def demo_load(
         organisations=len(organisations),
         users=[(u, str(Role(r).label)) for u, r, *_ in catalogue.USERS],
     )
+
+
+SECOND_REGISTRATIONS = 0.02  # of the demo's workers are someone registered a second time
+
+
+def _with_second_registrations(
+    people: list[DemoPerson], generator: PeopleGenerator, rng: random.Random
+) -> list[DemoPerson]:
+    """Replace a few people of a batch by second registrations of others in it, written with
+    the errors desks make (`linkage.synthetic.corrupt`) and without a document (the registry
+    refuses one twice): what the duplicate review finds in the demo."""
+    again = int(len(people) * SECOND_REGISTRATIONS)
+    if not again:
+        return people
+    kept = people[: len(people) - again]
+    copies = []
+    for person in rng.sample(kept, again):
+        record = synthetic.corrupt(
+            rng,
+            synthetic.Record(
+                id="",
+                person=0,
+                given=person.given_names,
+                first=person.first_surname,
+                second=person.second_surname,
+                birth=person.birth_date,
+                sex=person.sex,
+                document="",
+                phone=person.phone,
+                municipality=person.municipality,
+            ),
+            lambda: generator.person().phone,
+        )
+        copies.append(
+            replace(
+                person,
+                registration_number=generator.registration_number(),
+                given_names=record.given,
+                first_surname=record.first,
+                second_surname=record.second,
+                birth_date=record.birth or person.birth_date,
+                phone=record.phone,
+                documents=[],
+            )
+        )
+    return kept + copies
 
 
 def database_wipe() -> None:
