@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from vinculo.core import views as core_views
 from vinculo.core.apis import MeApi, problem_response
 from vinculo.imports.api_urls import urlpatterns as imports_api_urls
+from vinculo.linkage.api_urls import urlpatterns as linkage_api_urls
 from vinculo.policy.apis import PolicyPackDetailApi, PolicyPackListApi
 from vinculo.reference.apis import (
     CountryListApi,
@@ -32,6 +33,7 @@ api_v1 = [
     *registry_api_urls,
     *organisations_api_urls,
     *imports_api_urls,
+    *linkage_api_urls,
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
 ]
 

@@ -20,7 +20,7 @@ from vinculo.linkage.domain import (
     match_keys,
     match_probability,
 )
-from vinculo.linkage.models import CandidatePair, FraudFlag, LinkageRun, PairStatus
+from vinculo.linkage.models import CandidatePair, FraudFlag, LinkageRun, Merge, PairStatus
 from vinculo.registry.models import IdentityDocument, Worker
 
 CANDIDATES = 50  # at most this many people are scored per check
@@ -165,9 +165,17 @@ def pair_list(*, actor: Any, status: str = "") -> QuerySet[CandidatePair]:
 
 def pair_get(*, actor: Any, pair_id: Any) -> CandidatePair:
     pairs = scope_for(actor, Perm.REVIEW_DUPLICATES).apply(
-        CandidatePair.objects.select_related("worker_a", "worker_b", "decided_by")
+        CandidatePair.objects.select_related(
+            "worker_a__merged_into", "worker_b__merged_into", "decided_by"
+        ).prefetch_related("worker_a__documents", "worker_b__documents")
     )
     return get_or_404(pairs, pk=pair_id)
+
+
+def merge_get(*, actor: Any, merge_id: Any) -> Merge:
+    """A merge of a merged pair the actor may review: the one an undo is asked for."""
+    merged = pair_list(actor=actor, status=PairStatus.MERGED)
+    return get_or_404(Merge.objects.filter(pair__in=merged.values("pk")), pk=merge_id)
 
 
 def run_list(*, actor: Any) -> QuerySet[LinkageRun]:
@@ -191,3 +199,12 @@ def review_jurisdictions(*, actor: Any) -> QuerySet[Jurisdiction]:
 
 def fraud_flag_open(worker: Worker) -> FraudFlag | None:
     return FraudFlag.objects.filter(worker=worker, cleared_at__isnull=True).first()
+
+
+def pair_evidence(pair: CandidatePair) -> list[Evidence]:
+    """Field by field, how strongly the two records of a pair agree, as they are now."""
+    a, b = pair.worker_a, pair.worker_b
+    return compare(
+        Person.of(a, (d.number for d in a.documents.all())),
+        Person.of(b, (d.number for d in b.documents.all())),
+    )

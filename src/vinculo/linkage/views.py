@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vinculo.core.access import get_or_404, user_can
+from vinculo.core.access import user_can
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.linkage import selectors, services
-from vinculo.linkage.domain import FIELD_LABELS, LEVEL_LABELS, Person, compare, strength_label
+from vinculo.linkage.domain import FIELD_LABELS, LEVEL_LABELS, strength_label
 from vinculo.linkage.forms import ReasonForm, RunForm
 from vinculo.linkage.models import Merge, PairStatus
 from vinculo.registry.models import Worker
@@ -84,7 +84,6 @@ def _record(worker: Worker) -> dict[str, Any]:
             "phone": worker.phone or "—",
             "sex": worker.get_sex_display(),
         },
-        "documents": documents,
         "flag": selectors.fraud_flag_open(worker),
     }
 
@@ -93,11 +92,7 @@ def _pair_page(
     request: HttpRequest, pair: Any, *, error: str = "", status: int = 200, **forms: Any
 ) -> HttpResponse:
     a, b = _record(pair.worker_a), _record(pair.worker_b)
-    evidence = compare(
-        Person.of(pair.worker_a, (d.number for d in a["documents"])),
-        Person.of(pair.worker_b, (d.number for d in b["documents"])),
-    )
-    by_field = {e.field: e for e in evidence}
+    by_field = {e.field: e for e in selectors.pair_evidence(pair)}
     rows = []
     for name, label in FIELD_LABELS.items():  # every field, its agreement where both have it
         agreement = by_field.get(name)
@@ -165,8 +160,7 @@ def pair_merge_view(request: HttpRequest, pair_id: int) -> HttpResponse:
 @require_POST
 def merge_undo_view(request: HttpRequest, merge_id: int) -> HttpResponse:
     _allowed(request)
-    visible = selectors.pair_list(actor=request.user, status=PairStatus.MERGED)
-    merge = get_or_404(Merge.objects.filter(pair__in=visible.values("pk")), pk=merge_id)
+    merge = selectors.merge_get(actor=request.user, merge_id=merge_id)
     try:
         services.merge_undo(merge=merge, actor=request.user)
     except DomainError as error:

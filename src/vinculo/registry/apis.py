@@ -91,6 +91,9 @@ class WorkerDetailApi(APIView):
         relocate_within_country = serializers.BooleanField()
         work_abroad = serializers.BooleanField()
         channel = serializers.CharField()
+        merged_into = serializers.CharField(
+            source="merged_into.registration_number", allow_null=True, default=None
+        )
         documents = DocumentSerializer(many=True)
         occupations = OccupationSerializer(many=True)
         languages = LanguageSerializer(many=True)
@@ -120,7 +123,10 @@ class WorkerStatusApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         registration_number = serializers.CharField()
-        status = serializers.CharField()
+        status = serializers.ChoiceField(
+            choices=["active", "replaced"],
+            help_text="replaced: joined with another registration of the same person",
+        )
         initials = serializers.CharField()
         jurisdiction = serializers.CharField(source="jurisdiction.code")
         registered_since = serializers.DateField()
@@ -133,7 +139,7 @@ class WorkerStatusApi(APIView):
             self.OutputSerializer(
                 {
                     "registration_number": worker.registration_number,
-                    "status": "active",
+                    "status": "replaced" if worker.merged_into_id else "active",
                     "initials": " ".join(f"{n[0]}." for n in names if n),
                     "jurisdiction": worker.jurisdiction,
                     "registered_since": worker.created_at.date(),
