@@ -193,7 +193,7 @@ class Merge(models.Model):
 
 class FraudFlag(models.Model):
     """A record flagged for suspected fraud, and, once looked into, cleared. Clearing keeps the
-    row: the history of suspicions is evidence. A flagged worker is left out of matching."""
+    row: the history of suspicions is evidence."""
 
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="fraud_flags")
     reason = models.TextField(_("reason"))

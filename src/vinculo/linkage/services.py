@@ -496,7 +496,8 @@ def _flaggable(actor: Any, worker: Worker) -> None:
 
 @transaction.atomic
 def fraud_flag_raise(*, worker: Worker, reason: str, actor: Any) -> FraudFlag:
-    """Flag a record for suspected fraud. Matching leaves a flagged worker out until cleared."""
+    """Flag a record for suspected fraud, until an official clears it (issue 5's matching is to
+    leave flagged workers out: `FraudFlag` rows with no `cleared_at`)."""
     _flaggable(actor, worker)
     reason = _reason(reason)
     Worker.objects.select_for_update().get(pk=worker.pk)
