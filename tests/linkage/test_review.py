@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.http import Http404
+from django.utils import timezone
 
 from tests.factories import (
     IdentityDocumentFactory,
@@ -71,9 +72,14 @@ def test_the_batch_check_proposes_the_planted_duplicates_of_a_registry(world):
 
 
 def test_a_check_of_a_jurisdiction_is_not_started_twice_nor_elsewhere(world):
-    LinkageRun.objects.create(jurisdiction=world.hn, requested_by=world.users["official"])
+    stuck = LinkageRun.objects.create(jurisdiction=world.hn, requested_by=world.users["official"])
     with pytest.raises(Conflict):
         _check(world)
+    # A check whose worker died long ago does not block the registry for ever.
+    LinkageRun.objects.filter(pk=stuck.pk).update(
+        status=RunStatus.RUNNING, created_at=timezone.now() - timedelta(days=1)
+    )
+    assert _check(world).status == RunStatus.DONE
     with pytest.raises(NotAllowed):
         _check(world, world.outsider)
     assert selectors.run_list(actor=world.outsider).count() == 0

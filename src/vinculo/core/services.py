@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -54,6 +55,11 @@ def audit_record(
         after=after,
         reason=reason,
     )
+
+
+def audit_value(value: Any) -> Any:
+    """A field's value as an audit event's before or after keeps it (dates as ISO text)."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def primary_jurisdiction_id(user: User) -> int | None:

@@ -10,7 +10,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
-from vinculo.core.services import audit_record
+from vinculo.core.services import audit_record, audit_value
 from vinculo.linkage import engine
 from vinculo.linkage.domain import Person
 from vinculo.linkage.models import (
@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 THRESHOLD = 0.8  # the batch check proposes pairs from this probability on
 MEMORY_LIMIT = "4GB"  # what DuckDB may hold in memory before it spills to disk
 SAVE_CHUNK = 5_000
+STALE_AFTER = timedelta(hours=6)  # a check still "running" after this is taken as dead
 # Profile fields a merge copies onto the record kept when it has none and the other one has.
 # Identity fields are never copied: they are what the official compared.
 FILLABLE = (
@@ -69,10 +70,6 @@ ALREADY_FLAGGED = _("This record is already flagged for fraud.")
 NOT_FLAGGED = _("This record is not flagged for fraud.")
 CONFIRMED_AT_DESK = _("Confirmed as another person when registering or correcting a record")
 REASON_NEEDED = _("Say why, for whoever reviews this later.")
-
-
-def _audit_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _ordered(a: int, b: int) -> tuple[int, int]:
@@ -192,7 +189,9 @@ def linkage_run_request(*, actor: Any, jurisdiction_id: int) -> LinkageRun:
         raise NotAllowed(NOT_HERE, code="not_allowed")
     jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction_id)
     busy = LinkageRun.objects.filter(
-        jurisdiction=jurisdiction, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+        jurisdiction=jurisdiction,
+        status__in=(RunStatus.QUEUED, RunStatus.RUNNING),
+        created_at__gt=timezone.now() - STALE_AFTER,  # a run whose worker died does not block
     )
     if busy.exists():
         raise Conflict(CHECK_RUNNING, code="linkage_running")
@@ -402,7 +401,7 @@ def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Any) -> Merge:
     for name in FILLABLE:
         if getattr(kept, name) in ("", None) and getattr(merged, name) not in ("", None):
             setattr(kept, name, getattr(merged, name))
-            moved["filled"][name] = _audit_value(getattr(merged, name))
+            moved["filled"][name] = audit_value(getattr(merged, name))
     kept.version += 1
     kept.save(update_fields=["user", *FILLABLE, "version", "updated_at"])
     merged.merged_into, merged.version = kept, merged.version + 1
@@ -444,7 +443,7 @@ def merge_undo(*, merge: Merge, actor: Any) -> Merge:
     WorkerLanguage.objects.filter(pk__in=moved["languages"], worker=kept).update(worker=merged)
     restored: dict[str, Any] = {}
     for name, value in moved["filled"].items():
-        if _audit_value(getattr(kept, name)) == value:  # unless someone corrected it since
+        if audit_value(getattr(kept, name)) == value:  # unless someone corrected it since
             setattr(kept, name, "" if isinstance(getattr(kept, name), str) else None)
             restored[name] = value
     user_back = moved["user"] is not None and kept.user_id == moved["user"]

@@ -18,7 +18,7 @@ from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import Jurisdiction, Membership, User
 from vinculo.core.permissions import Perm, Role
-from vinculo.core.services import audit_record
+from vinculo.core.services import audit_record, audit_value
 from vinculo.linkage.services import pairs_remember_distinct, registration_check
 from vinculo.registry.models import (
     Consent,
@@ -100,10 +100,6 @@ def worker_profile_view(*, actor: Any, worker_id: Any) -> Worker:
     worker = worker_get(actor=actor, worker_id=worker_id)
     audit_record(verb=AuditVerb.PROFILE_VIEWED, actor=actor, obj=worker)
     return worker
-
-
-def _audit_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def document_is_registered(*, kind: str, issuing_country: str, number: str) -> bool:
@@ -237,7 +233,7 @@ def worker_update(
     if not changed:
         return locked
     identity = {k for k in changed if k in IDENTITY_FIELDS}
-    before = {k: _audit_value(getattr(locked, k)) for k in changed}
+    before = {k: audit_value(getattr(locked, k)) for k in changed}
     for name, value in changed.items():
         setattr(locked, name, value)
     locked.version += 1
@@ -253,7 +249,7 @@ def worker_update(
                 actor=actor,
                 obj=locked,
                 before={k: before[k] for k in sorted(names)},
-                after={**{k: _audit_value(changed[k]) for k in sorted(names)}, **note},
+                after={**{k: audit_value(changed[k]) for k in sorted(names)}, **note},
             )
             note = {}
     if unlike:
