@@ -1,6 +1,7 @@
 """The production path, started by our own command: `vinculo up` on PostgreSQL with the Redis task
 queue and its RQ worker. An auditor signs in over HTTP and exports the audit log; the export is
-built by the worker, through Redis, and downloaded."""
+built by the worker, through Redis, and downloaded. An official checks the registry for
+duplicates; the worker runs the batch model and the queue fills."""
 
 from __future__ import annotations
 
@@ -78,6 +79,23 @@ def test_up_on_postgresql_with_the_redis_queue(tmp_path, postgres_database):
         _, csv_text = browser.get(export_path + "download/")
         assert "auditor.hn" in csv_text and "auth.login" in csv_text
         assert "rqworker" in up.output or "Listening on default" in up.output
+
+        # The duplicate check of the demo registry, by the RQ worker on PostgreSQL.
+        official = Browser(up.base)
+        official.post(
+            "/accounts/login/", {"username": "oficial.hn", "password": "vinculo-demo-2026"}
+        )
+        url, page = official.post("/duplicates/", {})
+        run_path = urllib.parse.urlsplit(url).path
+        assert run_path.startswith("/duplicates/runs/"), page
+        for _ in range(240):
+            _, page = official.get(run_path)
+            if "Records compared" in page or "stopped before the end" in page:
+                break
+            time.sleep(0.5)
+        assert "New pairs to review" in page, "the duplicate check never finished\n" + up.output
+        _, queue = official.get("/duplicates/")
+        assert "/duplicates/pairs/" in queue
     finally:
         code = up.stop()
     assert code == 0, up.output

@@ -31,6 +31,7 @@ from vinculo.linkage.models import (
     PairStatus,
     RunStatus,
 )
+from vinculo.registry import services as registry
 from vinculo.registry.models import Worker, WorkerLanguage, WorkerOccupation
 from vinculo.registry.selectors import worker_list, worker_own
 
@@ -125,6 +126,10 @@ def test_a_merge_moves_what_the_kept_record_lacks_and_its_undo_puts_it_back(worl
     assert first.second_surname == "López"  # identity is never copied
     assert second not in worker_list(actor=official)  # one record per person
     assert worker_own(actor=first.user) == first
+    with pytest.raises(Conflict):  # corrections go to the record kept
+        registry.worker_update(
+            worker=second, version=second.version, changes={"phone": "+50499998888"}, actor=official
+        )
     event = AuditEvent.objects.get(verb=AuditVerb.WORKERS_MERGED)
     assert event.after["merged_into"] == first.registration_number
     assert event.object_id == str(second.pk)
@@ -271,7 +276,6 @@ def test_people_confirmed_as_others_at_the_desk_are_remembered(world, twins):
 
 
 def test_a_match_at_self_registration_goes_to_the_officials_queue(world):
-    from vinculo.registry import services as registry
 
     existing = Worker.objects.get(user=world.users["worker"])
     user = registry.worker_account_create(phone="+50431112222", password="una-clave-larga-123")

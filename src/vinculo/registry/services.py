@@ -38,6 +38,9 @@ WORKER_CHANGED_MEANWHILE = _(
     "Someone else changed this record while you were editing it. Reload it and make your change "
     "again."
 )
+WORKER_MERGED = _(
+    "This record was merged into another record of the same person: correct that one instead."
+)
 ALREADY_REGISTERED = _("You are already registered.")
 NO_AUTHORITY_FOR_COUNTRY = _(
     "No authority of this country registers workers in Vínculo yet. Ask a ministry office."
@@ -227,6 +230,8 @@ def worker_update(
     if not own and not actor.can(Perm.EDIT_WORKERS):
         raise NotAllowed(_("You may not change this record."), code="not_allowed")
     locked = _worker_for_update(worker.pk)
+    if locked.merged_into_id is not None:
+        raise Conflict(WORKER_MERGED, code="worker_merged")
     if locked.version != version:
         raise Conflict(WORKER_CHANGED_MEANWHILE, code="worker_changed_meanwhile")
     changed = {k: v for k, v in changes.items() if getattr(locked, k) != v}
