@@ -57,7 +57,6 @@ def prepare(*, demo_size: str = "small", quiet: bool = False) -> None:
     """Everything `up` does before serving: idempotent, so it runs on every start."""
     from django.core.management import call_command
 
-    from vinculo.core.services import statistics_refresh
     from vinculo.demo.services import demo_is_loaded, demo_load
     from vinculo.reference.selectors import occupation_index
     from vinculo.reference.services import reference_load
@@ -69,7 +68,6 @@ def prepare(*, demo_size: str = "small", quiet: bool = False) -> None:
     if not demo_is_loaded():
         _say(f"· the database is empty: loading the {demo_size} demo")
         demo_load(size=demo_size, progress=None if quiet else _progress("workers"))
-    statistics_refresh()  # for a database that grew since the last start
     _say("· collecting static files")
     call_command("collectstatic", interactive=False, verbosity=0)
     _say("· indexing occupations")

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -165,14 +165,3 @@ def export_downloaded(*, export: Export, actor: User) -> None:
         jurisdiction=primary_jurisdiction_id(actor),
         after={"kind": export.kind},
     )
-
-
-def statistics_refresh() -> None:
-    """Refresh the query planner's statistics after a bulk write (an import, the demo). Without
-    them SQLite cannot tell a selective index from one every row shares (all workers of one
-    jurisdiction) and may walk the whole table; a bounded sample of each index is enough.
-    PostgreSQL's autovacuum would do it later; this does it now."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA analysis_limit = 1000")
-        cursor.execute("ANALYZE")

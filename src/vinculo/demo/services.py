@@ -23,7 +23,7 @@ from vinculo.core.models import (
     VerificationState,
 )
 from vinculo.core.permissions import Role
-from vinculo.core.services import audit_record, statistics_refresh
+from vinculo.core.services import audit_record
 from vinculo.demo import catalogue
 from vinculo.demo.generator import DemoDocument, DemoPerson, PeopleGenerator
 from vinculo.linkage import synthetic
@@ -294,7 +294,6 @@ def demo_load(
         done += len(batch)
         if progress:
             progress(done, count)
-    statistics_refresh()
     audit_record(
         verb=AuditVerb.DEMO_LOADED,
         actor_label="system",

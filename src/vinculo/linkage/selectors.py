@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -24,7 +24,6 @@ from vinculo.linkage.models import CandidatePair, FraudFlag, LinkageRun, Merge, 
 from vinculo.registry.models import IdentityDocument, Worker
 
 CANDIDATES = 50  # at most this many people are scored per check
-BLOCKED = 200  # at most this many are taken from the blocks, before the actor's scope
 PROBABLE = 0.5  # from this probability on, a match is shown and must be confirmed
 
 
@@ -44,19 +43,19 @@ class Match:
 
 
 def _candidate_filter(person: Person) -> Q | None:
-    """The blocks: records sharing a key with the person, each block served by an index."""
+    """The blocks: records sharing a key with the person, each block a few rows of one index.
+    Every block is an equality or a three-day range, so that a common name (Hernández is 4% of
+    Honduras) never makes one large."""
     keys = match_keys(**{name: getattr(person, name) for name in MATCH_SOURCES})
     blocks: list[Q] = []
     birth: date | None = person.birth_date
+    swapped = keys["key_birth_swapped"]
     if birth and keys["key_pair_hi"]:
-        blocks.append(
-            Q(
-                key_pair_lo=keys["key_pair_lo"],
-                key_pair_hi=keys["key_pair_hi"],
-                birth_date__gte=date(birth.year, 1, 1),
-                birth_date__lte=date(birth.year, 12, 31),
-            )
-        )
+        pair = Q(key_pair_lo=keys["key_pair_lo"], key_pair_hi=keys["key_pair_hi"])
+        day = timedelta(days=1)
+        blocks.append(pair & Q(birth_date__gte=birth - day, birth_date__lte=birth + day))
+        if swapped:
+            blocks.append(pair & Q(birth_date=swapped))
     if birth and keys["key_given"]:
         blocks.append(Q(key_given=keys["key_given"], birth_date=birth))
         blocks.append(Q(key_given=keys["key_given"], key_birth_swapped=birth))
@@ -82,8 +81,11 @@ def likely_matches(
     """Workers the actor may see who are likely `person`, strongest first, each with the
     evidence: which fields agree and how strongly. A document of the same kind, country and
     number is a match whatever the names say."""
+    scope = scope_for(actor, Perm.VIEW_WORKERS)
+    if scope.empty:
+        return []
     return matches_within(
-        scope_for(actor, Perm.VIEW_WORKERS).apply(Worker.objects.all()),
+        None if scope.all else frozenset(scope.jurisdiction_ids),
         person=person,
         documents=documents,
         exclude_worker_id=exclude_worker_id,
@@ -93,7 +95,7 @@ def likely_matches(
 
 
 def matches_within(
-    workers: QuerySet[Worker],
+    jurisdiction_ids: frozenset[int] | None,
     *,
     person: Person,
     documents: list[DocumentGiven] | tuple[DocumentGiven, ...] = (),
@@ -101,9 +103,13 @@ def matches_within(
     minimum: float = PROBABLE,
     limit: int = 5,
 ) -> list[Match]:
-    """`likely_matches` among `workers`. Records merged into another are left out, and so are
-    those an official has already said are not the person of `exclude_worker_id`."""
-    workers = workers.filter(merged_into__isnull=True)
+    """`likely_matches` among the workers of `jurisdiction_ids` (None: all). Records merged into
+    another are left out, and so are those an official has already said are not the person of
+    `exclude_worker_id`.
+
+    Every query here is a lookup by key or by id with no other condition: beside the blocks or
+    the ids, a jurisdiction filter lets SQLite choose the jurisdiction's index (every row of a
+    national registry shares it) and walk the whole table. The scope is applied to the rows."""
     ids: set[int] = set()
     by_document = [
         IdentityDocument.hash_for(kind=d.kind, issuing_country=d.issuing_country, number=d.number)
@@ -119,10 +125,7 @@ def matches_within(
         )
     blocks = _candidate_filter(person)
     if blocks is not None:
-        # The blocks alone, so that the database answers each from its own index (SQLite's
-        # multi-index OR); the actor's scope is applied to the candidates below, as a filter
-        # beside the blocks would make SQLite walk the whole jurisdiction instead.
-        ids |= set(Worker.objects.filter(blocks).values_list("pk", flat=True)[:BLOCKED])
+        ids |= set(Worker.objects.filter(blocks).values_list("pk", flat=True)[:CANDIDATES])
     if exclude_worker_id is not None:
         ids.discard(exclude_worker_id)
         ids -= distinct_from(exclude_worker_id)
@@ -132,7 +135,11 @@ def matches_within(
         person, documents=person.documents | {document_key(d.number) for d in documents if d.number}
     )
     matches = []
-    for worker in workers.filter(pk__in=ids).prefetch_related("documents")[:CANDIDATES]:
+    for worker in Worker.objects.filter(pk__in=ids).order_by().prefetch_related("documents"):
+        if worker.merged_into_id is not None or (
+            jurisdiction_ids is not None and worker.jurisdiction_id not in jurisdiction_ids
+        ):
+            continue
         kept = list(worker.documents.all())
         evidence = compare(given, Person.of(worker, (d.number for d in kept)))
         same = any(d.number_hash in by_document for d in kept)

@@ -137,7 +137,7 @@ def registration_check(*, worker: Worker) -> int:
     probable matches go to the review queue of the worker's jurisdiction for an official."""
     numbers = [(d.kind, d.issuing_country, d.number) for d in worker.documents.all()]
     matches = matches_within(
-        Worker.objects.filter(jurisdiction_id=worker.jurisdiction_id),
+        frozenset({worker.jurisdiction_id}),
         person=Person.of(worker, (n for _k, _c, n in numbers)),
         documents=[DocumentGiven(*n) for n in numbers],
         exclude_worker_id=worker.pk,
