@@ -34,7 +34,7 @@ from vinculo.core.crypto import EncryptedTextField, seal
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import Jurisdiction, Organisation, OrganisationKind, User
 from vinculo.core.permissions import Perm
-from vinculo.core.services import audit_record, statistics_refresh
+from vinculo.core.services import audit_record
 from vinculo.imports import helper, readers
 from vinculo.imports.domain import (
     AgencyRecord,
@@ -249,7 +249,6 @@ def import_process(*, import_id: str) -> Import | None:
         return run
     try:
         status = _process(run)
-        statistics_refresh()
     except Exception as error:
         logger.exception("import %s failed", run.pk)
         Import.objects.filter(pk=run.pk).update(
