@@ -114,6 +114,7 @@ def _pair_page(
         "linkage/pair.html",
         {
             "pair": pair,
+            "percent": round(pair.probability * 100),
             "a": a,
             "b": b,
             "records": [a, b],
