@@ -52,6 +52,6 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers(
     # document: the duplicate check of Honduras proposes them for review.
     assert Worker.objects.filter(documents__isnull=True).count() >= 0.015 * summary.workers
     with django_capture_on_commit_callbacks(execute=True):
-        run = linkage_run_request(actor=official, jurisdiction_id=own.jurisdiction_id)
+        run = linkage_run_request(actor=official, jurisdiction=own.jurisdiction_id)
     run.refresh_from_db()
     assert run.status == "done" and run.pairs_new >= 5

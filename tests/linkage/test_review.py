@@ -40,7 +40,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _check(world, actor=None):
     run = services.linkage_run_request(
-        actor=actor or world.users["official"], jurisdiction_id=world.hn.pk
+        actor=actor or world.users["official"], jurisdiction=world.hn.pk
     )
     run.refresh_from_db()
     return run
@@ -81,7 +81,7 @@ def test_a_check_of_a_jurisdiction_is_not_started_twice_nor_elsewhere(world):
         status=RunStatus.RUNNING, created_at=timezone.now() - timedelta(days=1)
     )
     assert _check(world).status == RunStatus.DONE
-    with pytest.raises(NotAllowed):
+    with pytest.raises(ValidationFailed):  # not theirs: not named, refused
         _check(world, world.outsider)
     assert selectors.run_list(actor=world.outsider).count() == 0
 

@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from vinculo.core.access import get_or_404, scope_for
-from vinculo.core.models import AuditEvent, Export, User
+from vinculo.core.errors import ValidationFailed
+from vinculo.core.models import AuditEvent, Export, Jurisdiction, User
 from vinculo.core.permissions import Perm
 
 
@@ -115,3 +116,25 @@ def organisation_own_list(*, actor: User) -> list:
         if membership.organisation_id:
             seen[membership.organisation_id] = membership.organisation
     return sorted(seen.values(), key=lambda o: o.name)
+
+
+def jurisdictions_for(*, actor: Any, perm: str) -> QuerySet[Jurisdiction]:
+    """The active jurisdictions where the actor holds `perm`: a form asks which when several."""
+    scope = scope_for(actor, perm)
+    if scope.empty:
+        return Jurisdiction.objects.none()
+    active = Jurisdiction.objects.filter(is_active=True)
+    return active if scope.all else active.filter(pk__in=scope.jurisdiction_ids)
+
+
+def jurisdiction_pick(*, actor: Any, perm: str, value: Any, message: Any) -> Jurisdiction:
+    """The jurisdiction named by `value` (id or code) among the actor's, or their only one; else
+    `message` as a field error (one the actor may not act in is not named as such)."""
+    allowed = list(jurisdictions_for(actor=actor, perm=perm))
+    if value not in (None, ""):
+        for jurisdiction in allowed:
+            if str(jurisdiction.pk) == str(value) or jurisdiction.code == value:
+                return jurisdiction
+    elif len(allowed) == 1:
+        return allowed[0]
+    raise ValidationFailed(message, code="jurisdiction", field="jurisdiction")

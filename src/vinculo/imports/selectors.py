@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import QuerySet
 
 from vinculo.core.access import get_or_404, scope_for
-from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.imports.models import Import, ImportRowError
 
@@ -24,12 +23,3 @@ def import_get(*, actor: Any, import_id: Any) -> Import:
 
 def import_error_list(*, run: Import) -> QuerySet[ImportRowError]:
     return run.row_errors.all()
-
-
-def import_jurisdictions(*, actor: Any) -> QuerySet[Jurisdiction]:
-    """Where the actor may import into: the form asks which when there are several."""
-    scope = scope_for(actor, Perm.IMPORT_REGISTRY)
-    if scope.empty:
-        return Jurisdiction.objects.none()
-    active = Jurisdiction.objects.filter(is_active=True)
-    return active if scope.all else active.filter(pk__in=scope.jurisdiction_ids)

@@ -32,8 +32,9 @@ from vinculo.core.access import scope_for
 from vinculo.core.audit import AuditVerb
 from vinculo.core.crypto import EncryptedTextField, seal
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
-from vinculo.core.models import Jurisdiction, Organisation, OrganisationKind, User
+from vinculo.core.models import Organisation, OrganisationKind, User
 from vinculo.core.permissions import Perm
+from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record
 from vinculo.imports import helper, readers
 from vinculo.imports.domain import (
@@ -46,7 +47,6 @@ from vinculo.imports.domain import (
     rows_parse,
 )
 from vinculo.imports.models import Import, ImportKey, ImportKind, ImportRowError, ImportStatus
-from vinculo.imports.selectors import import_jurisdictions
 from vinculo.linkage.domain import match_keys
 from vinculo.reference.models import Occupation
 from vinculo.registry.domain import OccupationReference, isco_representative_pick
@@ -98,18 +98,6 @@ def _file_format(name: str) -> str:
     return extension
 
 
-def _jurisdiction_pick(actor: User, jurisdiction_id: Any) -> Jurisdiction:
-    allowed = list(import_jurisdictions(actor=actor))
-    if jurisdiction_id not in (None, ""):
-        for jurisdiction in allowed:
-            if str(jurisdiction.pk) == str(jurisdiction_id) or jurisdiction.code == jurisdiction_id:
-                return jurisdiction
-        raise ValidationFailed(JURISDICTION_NEEDED, code="jurisdiction", field="jurisdiction")
-    if len(allowed) == 1:
-        return allowed[0]
-    raise ValidationFailed(JURISDICTION_NEEDED, code="jurisdiction", field="jurisdiction")
-
-
 def import_request(
     *,
     kind: str,
@@ -128,7 +116,9 @@ def import_request(
         raise ValidationFailed(FILE_EMPTY, code="file_empty", field="file")
     if upload.size > MAX_FILE_BYTES:
         raise ValidationFailed(FILE_TOO_BIG, code="file_too_big", field="file")
-    jurisdiction = _jurisdiction_pick(actor, jurisdiction_id)
+    jurisdiction = jurisdiction_pick(
+        actor=actor, perm=Perm.IMPORT_REGISTRY, value=jurisdiction_id, message=JURISDICTION_NEEDED
+    )
 
     run = Import(
         kind=kind,

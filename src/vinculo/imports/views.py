@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from vinculo.core.access import user_can
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
+from vinculo.core.selectors import jurisdictions_for
 from vinculo.imports import services
 from vinculo.imports.domain import LAYOUTS
 from vinculo.imports.forms import ImportForm
@@ -22,7 +23,6 @@ from vinculo.imports.models import ImportKind, ImportStatus
 from vinculo.imports.selectors import (
     import_error_list,
     import_get,
-    import_jurisdictions,
 )
 from vinculo.imports.selectors import (
     import_list as imports_visible,
@@ -39,7 +39,7 @@ def _allowed(request: HttpRequest) -> None:
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
     _allowed(request)
-    jurisdictions = import_jurisdictions(actor=request.user)
+    jurisdictions = jurisdictions_for(actor=request.user, perm=Perm.IMPORT_REGISTRY)
     form = ImportForm(request.POST or None, request.FILES or None, jurisdictions=jurisdictions)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data.get("jurisdiction")

@@ -5,7 +5,6 @@ Errors answer application/problem+json; another jurisdiction's pairs answer 404.
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -13,14 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vinculo.core.access import user_can
-from vinculo.core.errors import ValidationFailed
 from vinculo.core.pagination import Pagination
 from vinculo.core.permissions import Perm
 from vinculo.linkage import selectors, services
 from vinculo.linkage.models import PairStatus
 from vinculo.registry.selectors import worker_get
-
-WHICH_JURISDICTION = _("Say which jurisdiction's registry to check.")
 
 
 class RunSerializer(serializers.Serializer):
@@ -78,12 +74,9 @@ class RunListApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        jurisdictions = selectors.review_jurisdictions(actor=request.user)
-        code = data.validated_data.get("jurisdiction")
-        chosen = jurisdictions.filter(code=code) if code else jurisdictions
-        if chosen.count() != 1:
-            raise ValidationFailed(WHICH_JURISDICTION, code="jurisdiction", field="jurisdiction")
-        run = services.linkage_run_request(actor=request.user, jurisdiction_id=chosen.get().pk)
+        run = services.linkage_run_request(
+            actor=request.user, jurisdiction=data.validated_data.get("jurisdiction")
+        )
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 

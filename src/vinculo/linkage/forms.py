@@ -11,15 +11,11 @@ class RunForm(forms.Form):
 
     def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.jurisdictions = list(jurisdictions)
         # Asked only of those who may check several jurisdictions.
-        if len(self.jurisdictions) > 1:
+        if len(jurisdictions) > 1:
             self.fields["jurisdiction"].queryset = jurisdictions
         else:
             del self.fields["jurisdiction"]
-
-    def chosen(self) -> Any:
-        return self.cleaned_data.get("jurisdiction") or next(iter(self.jurisdictions), None)
 
 
 class ReasonForm(forms.Form):

@@ -60,6 +60,7 @@ class LinkageRun(models.Model):
     )
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
+    # The batch check proposes pairs from this probability on.
     threshold = models.FloatField(_("lowest probability proposed"), default=0.8)
     records = models.PositiveIntegerField(_("records compared"), default=0)
     pairs_found = models.PositiveIntegerField(_("pairs found"), default=0)

@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from vinculo.core.access import get_or_404, scope_for
-from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.linkage.domain import (
     MATCH_SOURCES,
@@ -199,15 +198,6 @@ def run_get(*, actor: Any, run_id: Any) -> LinkageRun:
     return get_or_404(run_list(actor=actor), pk=run_id)
 
 
-def review_jurisdictions(*, actor: Any) -> QuerySet[Jurisdiction]:
-    """Where the actor may check for duplicates: the form asks which when there are several."""
-    scope = scope_for(actor, Perm.REVIEW_DUPLICATES)
-    if scope.empty:
-        return Jurisdiction.objects.none()
-    active = Jurisdiction.objects.filter(is_active=True)
-    return active if scope.all else active.filter(pk__in=scope.jurisdiction_ids)
-
-
 def fraud_flag_open(worker: Worker) -> FraudFlag | None:
     return FraudFlag.objects.filter(worker=worker, cleared_at__isnull=True).first()
 
@@ -219,3 +209,15 @@ def pair_evidence(pair: CandidatePair) -> list[Evidence]:
         Person.of(a, (d.number for d in a.documents.all())),
         Person.of(b, (d.number for d in b.documents.all())),
     )
+
+
+def record_values(worker: Worker) -> dict[str, str]:
+    """What a record shows beside each field of the evidence (document numbers masked)."""
+    return {
+        "given_names": worker.given_names,
+        "surnames": " ".join(p for p in (worker.first_surname, worker.second_surname) if p),
+        "birth_date": worker.birth_date.isoformat(),
+        "document": ", ".join(d.masked_number for d in worker.documents.all()) or "—",
+        "phone": worker.phone or "—",
+        "sex": worker.get_sex_display(),
+    }

@@ -23,6 +23,7 @@ from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
+from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record, audit_value
 from vinculo.linkage import engine
 from vinculo.linkage.domain import Person
@@ -41,7 +42,6 @@ from vinculo.registry.models import IdentityDocument, Worker, WorkerLanguage, Wo
 
 logger = logging.getLogger(__name__)
 
-THRESHOLD = 0.8  # the batch check proposes pairs from this probability on
 MEMORY_LIMIT = "4GB"  # what DuckDB may hold in memory before it spills to disk
 SAVE_CHUNK = 5_000
 STALE_AFTER = timedelta(hours=6)  # a check still "running" after this is taken as dead
@@ -58,7 +58,7 @@ FILLABLE = (
 )
 
 CHECK_RUNNING = _("A duplicate check of this jurisdiction is already running.")
-NOT_HERE = _("You may not check this jurisdiction's registry.")
+WHICH_JURISDICTION = _("Say which jurisdiction's registry to check.")
 PAIR_DECIDED = _("Someone has already decided about this pair. Reload the page to see what.")
 RECORD_MERGED = _("One of these records has been merged into another since. Reload the page.")
 NOT_IN_PAIR = _("Choose one of the two records of this pair to keep.")
@@ -180,14 +180,15 @@ def pairs_remember_distinct(*, worker: Worker, numbers: Iterable[str], actor: An
 
 
 @transaction.atomic
-def linkage_run_request(*, actor: Any, jurisdiction_id: int) -> LinkageRun:
-    """Start a batch check of one jurisdiction's registry in the background."""
+def linkage_run_request(*, actor: Any, jurisdiction: Any = None) -> LinkageRun:
+    """Start a batch check of one jurisdiction's registry (id or code; the actor's only one
+    when not given) in the background."""
     from vinculo.linkage.tasks import linkage_run
 
-    scope = scope_for(actor, Perm.REVIEW_DUPLICATES)
-    if not (scope.all or jurisdiction_id in scope.jurisdiction_ids):
-        raise NotAllowed(NOT_HERE, code="not_allowed")
-    jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction_id)
+    chosen = jurisdiction_pick(
+        actor=actor, perm=Perm.REVIEW_DUPLICATES, value=jurisdiction, message=WHICH_JURISDICTION
+    )
+    jurisdiction = Jurisdiction.objects.select_for_update().get(pk=chosen.pk)
     busy = LinkageRun.objects.filter(
         jurisdiction=jurisdiction,
         status__in=(RunStatus.QUEUED, RunStatus.RUNNING),
@@ -195,9 +196,7 @@ def linkage_run_request(*, actor: Any, jurisdiction_id: int) -> LinkageRun:
     )
     if busy.exists():
         raise Conflict(CHECK_RUNNING, code="linkage_running")
-    run = LinkageRun.objects.create(
-        jurisdiction=jurisdiction, requested_by=actor, threshold=THRESHOLD
-    )
+    run = LinkageRun.objects.create(jurisdiction=jurisdiction, requested_by=actor)
     audit_record(verb=AuditVerb.LINKAGE_STARTED, actor=actor, obj=run)
     transaction.on_commit(lambda: linkage_run.enqueue(run_id=str(run.pk)))
     return run

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from vinculo.core.access import user_can
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
+from vinculo.core.selectors import jurisdictions_for
 from vinculo.linkage import selectors, services
 from vinculo.linkage.domain import FIELD_LABELS, LEVEL_LABELS, strength_label
 from vinculo.linkage.forms import ReasonForm, RunForm
@@ -35,12 +36,15 @@ def _allowed(request: HttpRequest) -> None:
 def pair_list_view(request: HttpRequest) -> HttpResponse:
     """The queue, most probable first, and the batch check: start one, see the latest."""
     _allowed(request)
-    jurisdictions = selectors.review_jurisdictions(actor=request.user)
+    jurisdictions = jurisdictions_for(actor=request.user, perm=Perm.REVIEW_DUPLICATES)
     form = RunForm(request.POST if request.method == "POST" else None, jurisdictions=jurisdictions)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            run = services.linkage_run_request(actor=request.user, jurisdiction_id=form.chosen().pk)
+            chosen = form.cleaned_data.get("jurisdiction")
+            run = services.linkage_run_request(
+                actor=request.user, jurisdiction=chosen.pk if chosen else None
+            )
         except DomainError as error:
             form.add_error(None, str(error.message))
             status = error.status
@@ -73,17 +77,9 @@ def run_view(request: HttpRequest, run_id: str) -> HttpResponse:
 
 
 def _record(worker: Worker) -> dict[str, Any]:
-    documents = list(worker.documents.all())
     return {
         "worker": worker,
-        "values": {
-            "given_names": worker.given_names,
-            "surnames": " ".join(p for p in (worker.first_surname, worker.second_surname) if p),
-            "birth_date": worker.birth_date.isoformat(),
-            "document": ", ".join(d.masked_number for d in documents) or "—",
-            "phone": worker.phone or "—",
-            "sex": worker.get_sex_display(),
-        },
+        "values": selectors.record_values(worker),
         "flag": selectors.fraud_flag_open(worker),
     }
 

@@ -301,15 +301,7 @@ def _keys(record: Any) -> dict[str, Any]:
 def _match_view(match: linkage.Match) -> dict[str, Any]:
     """A probable match as the desk sees it: the record's values beside each field's agreement."""
     worker = match.worker
-    documents = list(worker.documents.all())
-    shown = {
-        "given_names": worker.given_names,
-        "surnames": " ".join(p for p in (worker.first_surname, worker.second_surname) if p),
-        "birth_date": worker.birth_date.isoformat(),
-        "document": ", ".join(d.masked_number for d in documents),
-        "phone": worker.phone,
-        "sex": worker.get_sex_display(),
-    }
+    shown = linkage.record_values(worker)
     return {
         "worker": worker,
         "percent": round(match.probability * 100),
