@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +66,7 @@ from vinculo.registry.models import (
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000
 # Files from this size on (about 2,500 worker rows) are checked in helper processes; below it,
 # starting them costs more than it saves.
 PARALLEL_MIN_BYTES = 512 * 1024
@@ -403,7 +403,7 @@ def _batch_write(run: Import, writer: Writer, batch: list[Item], blank: int) -> 
         ]
     valid = [item for item in batch if item.record is not None]
     all_keys = {key for item in valid for _label, key in item.keys}
-    earlier = dict(ImportKey.objects.filter(run=run, key__in=all_keys).values_list("key", "row"))
+    earlier = dict(_rows_where_in(ImportKey, ("key", "row"), "key", all_keys, run=run.pk))
     seen: dict[str, int] = {}
     unique: list[Item] = []
     for item in valid:
@@ -453,6 +453,38 @@ def _batch_write(run: Import, writer: Writer, batch: list[Item], blank: int) -> 
         rows_existing=F("rows_existing") + (len(unique) - len(fresh) - _conflicts(errors, unique)),
         rows_failed=F("rows_failed") + failed_rows,
     )
+
+
+IN_CHUNK = 900  # bound parameters per query, well under every SQLite build's limit
+
+
+def _rows_where_in(
+    model: type[Model], select: tuple[str, ...], field: str, values: Any, **equal: Any
+) -> list[tuple]:
+    """`model.objects.filter(field__in=values, **equal).values_list(*select)` in plain SQL, in
+    chunks. The ORM prepares each of a batch's thousands of values in Python, one by one, which
+    cost a large import more time than the queries themselves; these are text keys and ids that
+    need no preparing."""
+    quote = connection.ops.quote_name
+    meta = model._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in select)
+    where = [f"{quote(meta.get_field(name).column)} = %s" for name in equal]
+    fixed = [meta.get_field(name).get_db_prep_value(v, connection) for name, v in equal.items()]
+    values = list(values)
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = values[start : start + IN_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            conditions = " AND ".join(
+                [*where, f"{quote(meta.get_field(field).column)} IN ({marks})"]
+            )
+            cursor.execute(
+                f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {conditions}",  # noqa: S608
+                [*fixed, *chunk],
+            )
+            found += cursor.fetchall()
+    return found
 
 
 def _keys_insert(run: Import, keys: list[tuple[str, int]]) -> None:
@@ -539,11 +571,9 @@ class WorkerWriter(Writer):
 
     def existing(self, items: list[Item]) -> set[str]:
         hashes = [item.keys[0][1] for item in items]
-        return set(
-            IdentityDocument.objects.filter(number_hash__in=hashes).values_list(
-                "number_hash", flat=True
-            )
-        )
+        return {
+            h for (h,) in _rows_where_in(IdentityDocument, ("number_hash",), "number_hash", hashes)
+        }
 
     def create(self, items: list[Item]) -> None:
         if not items:
@@ -656,8 +686,8 @@ _PLAIN_TYPES = frozenset(
 )
 
 
-def _converter(field: Any) -> Any:
-    """How a value of `field` goes to the database: as it is for text, numbers and booleans
+def _converter(field: Any, db: Any) -> Any:
+    """How a value of `field` goes to the database `db`: as it is for text, numbers and booleans
     (both drivers adapt them), through the field otherwise (dates, UUIDs, encryption)."""
     target = field.target_field if field.is_relation else field
     if not isinstance(field, EncryptedTextField) and target.get_internal_type() in _PLAIN_TYPES:
@@ -670,27 +700,31 @@ def _converter(field: Any) -> Any:
         try:
             return seen[value]
         except KeyError:
-            seen[value] = prepared = field.get_db_prep_save(value, connection)
+            seen[value] = prepared = field.get_db_prep_save(value, db)
             return prepared
         except TypeError:  # unhashable
-            return field.get_db_prep_save(value, connection)
+            return field.get_db_prep_save(value, db)
 
     if isinstance(field, EncryptedTextField):  # every ciphertext is new: nothing to remember
-        return lambda value: field.get_db_prep_save(value, connection)
+        return lambda value: field.get_db_prep_save(value, db)
     return convert
 
 
 class _Table:
     """How rows of one model go to the database: its columns in order, and a row of values from
     a dict by attname (a missing one takes the field's default), each converted as the database
-    takes it."""
+    takes it. The database connection is looked up once, not per value (`connection` is a
+    thread-local proxy, and a batch converts tens of thousands of values)."""
 
     def __init__(self, model: type[Model]) -> None:
         fields = list(model._meta.concrete_fields)
+        db = connections[DEFAULT_DB_ALIAS]
         self.model = model
         self.columns = [f.column for f in fields]
         self.fields = [(f.attname, f) for f in fields]
-        self.converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
+        self.converters = [
+            (i, c) for i, f in enumerate(fields) if (c := _converter(f, db)) is not None
+        ]
         attnames = [f.attname for f in fields]
         self.pk = attnames.index(model._meta.pk.attname)
         self.parent = attnames.index("worker_id") if "worker_id" in attnames else None

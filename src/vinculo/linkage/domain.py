@@ -15,6 +15,7 @@ What the keys forgive, and why:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ def name_key(text: str) -> str:
     return " ".join(name_tokens(text))
 
 
+@functools.lru_cache(maxsize=65_536)  # words repeat: a registry has a few thousand surnames
 def phonetic(word: str) -> str:
     """A Spanish sound key of one folded word: letters that sound alike in Latin American
     Spanish get one symbol, silent letters go, doubled letters count once.

@@ -10,6 +10,7 @@ import can store the code and its parameters and show them later in whatever lan
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import uuid
@@ -89,8 +90,10 @@ def message_for(code: str, params: Mapping[str, Any] | None = None, extra: Mappi
 # --- text -------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
-    """Lower case without accents: 'Sí' and 'si' are the same answer."""
+    """Lower case without accents: 'Sí' and 'si' are the same answer. Remembered: names and
+    answers repeat (a bulk import folds the same few thousand names again and again)."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -72,12 +72,15 @@ class Worker(TimeStamped):
         default=new_registration_number,
         editable=False,
     )
-    # The authority that registered the worker and whose officials see the record.
+    # The authority that registered the worker and whose officials see the record. No index of
+    # its own: the (jurisdiction, first_surname) index starts with it, and every index is one
+    # more write per registration (a bulk import writes a hundred thousand).
     jurisdiction = models.ForeignKey(
         Jurisdiction,
         verbose_name=_("jurisdiction"),
         on_delete=models.PROTECT,
         related_name="workers",
+        db_index=False,
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -224,7 +227,10 @@ class IdentityDocument(TimeStamped):
 
 
 class WorkerOccupation(models.Model):
-    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="occupations")
+    # No index of its own: the unique (worker, occupation) index starts with it.
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="occupations", db_index=False
+    )
     occupation = models.ForeignKey(
         Occupation, verbose_name=_("occupation"), on_delete=models.PROTECT, related_name="+"
     )
@@ -242,7 +248,10 @@ class WorkerOccupation(models.Model):
 
 
 class WorkerLanguage(models.Model):
-    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="languages")
+    # No index of its own: the unique (worker, language) index starts with it.
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="languages", db_index=False
+    )
     language = models.CharField(_("language"), max_length=3, help_text=_("ISO 639-1"))
     level = models.CharField(_("level"), max_length=6, choices=CefrLevel.choices)
 
