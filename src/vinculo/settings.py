@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "vinculo.registry",
     "vinculo.imports",
     "vinculo.linkage",
+    "vinculo.jobs",
     "vinculo.stats",
     "vinculo.demo",
     "vinculo.web",

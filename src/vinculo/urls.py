@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from vinculo.core import views as core_views
 from vinculo.core.apis import MeApi, problem_response
 from vinculo.imports.api_urls import urlpatterns as imports_api_urls
+from vinculo.jobs.api_urls import urlpatterns as jobs_api_urls
 from vinculo.linkage.api_urls import urlpatterns as linkage_api_urls
 from vinculo.policy.apis import PolicyPackDetailApi, PolicyPackListApi
 from vinculo.reference.apis import (
@@ -34,6 +35,7 @@ api_v1 = [
     *organisations_api_urls,
     *imports_api_urls,
     *linkage_api_urls,
+    *jobs_api_urls,
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
 ]
 
@@ -51,6 +53,7 @@ urlpatterns = [
     path("", include("vinculo.registry.organisations.urls")),
     path("imports/", include("vinculo.imports.urls")),
     path("duplicates/", include("vinculo.linkage.urls")),
+    path("", include("vinculo.jobs.urls")),
     path("occupations/", include("vinculo.reference.urls")),
     path("policy/", include("vinculo.policy.urls")),
     path("stats/", include("vinculo.stats.urls")),

@@ -55,3 +55,18 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers(
         run = linkage_run_request(actor=official, jurisdiction=own.jurisdiction_id)
     run.refresh_from_db()
     assert run.status == "done" and run.pairs_new >= 5
+
+    # The tour's job orders: one on the board per employer's programme, one waiting for the
+    # Honduran official, one draft that pays under Ontario's minimum wage.
+    from vinculo.jobs.models import JobOrder
+
+    states = dict(JobOrder.objects.values_list("title", "state"))
+    assert states == {
+        "Greenhouse vegetable harvesters": "published",
+        "Field crop workers": "submitted",
+        "Greenhouse packers": "draft",
+        "Recolectoras y recolectores de fresa": "published",
+    }
+    draft = JobOrder.objects.get(state="draft")
+    assert [f["code"] for f in draft.failed_findings] == ["minimum_wage"]
+    assert all(o.verification_code for o in JobOrder.objects.filter(state="published"))

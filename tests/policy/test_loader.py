@@ -6,7 +6,7 @@ import pytest
 
 from vinculo.policy.loader import SHIPPED_DIR, PolicyPackInvalid, pack_parse, packs_validate
 
-EXPECTED = {"HN", "GT", "SV", "NI", "CR", "MX", "CA-SAWP", "ES-GECCO", "CW"}
+EXPECTED = {"HN", "GT", "SV", "NI", "CR", "MX", "CA-SAWP", "CA-TFWP-AG", "ES-GECCO", "CW"}
 VALID = (SHIPPED_DIR / "HN.toml").read_text(encoding="utf-8")
 
 

@@ -66,6 +66,18 @@ class Perm(models.TextChoices):
         "registry.manage_licences",
         _("Grant, suspend, reinstate, cancel and delist recruitment agency licences"),
     )
+    FILE_JOB_ORDERS = (
+        "jobs.file_orders",
+        _("File job orders for your organisation (or the employers your agency represents)"),
+    )
+    VIEW_JOB_ORDERS = (
+        "jobs.view_orders",
+        _("See the job orders filed with your jurisdiction"),
+    )
+    REVIEW_JOB_ORDERS = (
+        "jobs.review_orders",
+        _("Approve or return the job orders filed with your jurisdiction, publish and close them"),
+    )
     VIEW_POLICY_PACKS = (
         "policy.view_packs",
         _("Read the policy packs: minimum wages, fee rules and their legal sources"),
@@ -89,8 +101,8 @@ _EVERYONE = {Perm.SEARCH_OCCUPATIONS, Perm.VIEW_POLICY_PACKS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.WORKER: frozenset(_EVERYONE | {Perm.VIEW_OWN_WORKER_PROFILE}),
-    Role.EMPLOYER_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION}),
-    Role.AGENCY_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION}),
+    Role.EMPLOYER_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION, Perm.FILE_JOB_ORDERS}),
+    Role.AGENCY_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION, Perm.FILE_JOB_ORDERS}),
     Role.OFFICIAL: frozenset(
         _EVERYONE
         | {
@@ -102,6 +114,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_ORGANISATIONS,
             Perm.VERIFY_EMPLOYERS,
             Perm.MANAGE_LICENCES,
+            Perm.VIEW_JOB_ORDERS,
+            Perm.REVIEW_JOB_ORDERS,
         }
     ),
     Role.CASEWORKER: frozenset(
@@ -111,6 +125,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.REGISTER_WORKERS,
             Perm.VIEW_ORGANISATIONS,
             Perm.VIEW_OWN_ORGANISATION,
+            Perm.VIEW_JOB_ORDERS,
         }
     ),
     Role.AUDITOR: frozenset(_EVERYONE | {Perm.VIEW_AUDIT_LOG}),

@@ -6,7 +6,9 @@ import csv
 import logging
 import os
 from datetime import date
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db import models, transaction
@@ -58,8 +60,13 @@ def audit_record(
 
 
 def audit_value(value: Any) -> Any:
-    """A field's value as an audit event's before or after keeps it (dates as ISO text)."""
-    return value.isoformat() if isinstance(value, date) else value
+    """A field's value as an audit event's before or after keeps it (dates as ISO text, decimal
+    amounts and UUIDs as text)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    return value
 
 
 def primary_jurisdiction_id(user: User) -> int | None:

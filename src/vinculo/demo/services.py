@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.utils import timezone
 
 from vinculo.core.audit import AuditVerb
 from vinculo.core.models import (
@@ -294,6 +295,7 @@ def demo_load(
         done += len(batch)
         if progress:
             progress(done, count)
+    _job_orders(users, organisations)
     audit_record(
         verb=AuditVerb.DEMO_LOADED,
         actor_label="system",
@@ -304,6 +306,34 @@ def demo_load(
         organisations=len(organisations),
         users=[(u, str(Role(r).label)) for u, r, *_ in catalogue.USERS],
     )
+
+
+def _job_orders(users: dict[str, User], organisations: dict[str, Organisation]) -> None:
+    """The tour's job orders, filed and decided through the services (so each carries its
+    check, its history and its audit lines) by the demo's employer, agency and official."""
+    from vinculo.jobs import services as jobs
+
+    year = timezone.localdate().year + 1
+    official = users["oficial.hn"]
+    for filer, employer, authority, state, unit, terms in catalogue.JOB_ORDERS:
+        values = {k: v for k, v in terms.items() if k not in ("start", "end")}
+        values["start_date"] = date(year, *terms["start"])
+        values["end_date"] = date(year, *terms["end"])
+        values["occupation"] = (
+            Occupation.objects.filter(isco_group_id=unit).order_by("label_en").first()
+        )
+        order = jobs.order_create(
+            actor=users[filer],
+            employer_id=organisations[employer].pk,
+            values=values,
+            jurisdiction=authority,
+        )
+        steps = {"draft": [], "submitted": ["submitted"]}.get(
+            state, ["submitted", "approved", "published"]
+        )
+        for to in steps:
+            actor = users[filer] if to == "submitted" else official
+            jobs.order_move(actor=actor, order_id=order.pk, to=to)
 
 
 SECOND_REGISTRATIONS = 0.02  # of the demo's workers are someone registered a second time

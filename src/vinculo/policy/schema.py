@@ -147,8 +147,63 @@ class FeeRule(Strict):
     permitted_worker_costs: list[PermittedWorkerCost] = []
 
 
+MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+
+
+class HoursRule(Strict):
+    """The hours of work a job order of the programme must guarantee: in all, and each week."""
+
+    min_guaranteed_hours: int | None = Field(None, gt=0)
+    min_weekly_hours: int | None = Field(None, gt=0)
+    source: LegalSource
+
+    @model_validator(mode="after")
+    def _some(self) -> HoursRule:
+        if self.min_guaranteed_hours is None and self.min_weekly_hours is None:
+            raise ValueError("give min_guaranteed_hours, min_weekly_hours or both")
+        return self
+
+
+class DurationRule(Strict):
+    """How long a job of the programme lasts, and the part of the year it may fall in."""
+
+    min_weeks: int | None = Field(None, gt=0)
+    max_months: int | None = Field(None, gt=0)
+    season_from: MonthDay | None = Field(None, description="MM-DD: the earliest start")
+    season_to: MonthDay | None = Field(None, description="MM-DD: the latest end")
+    source: LegalSource
+
+
+class CollectiveRule(Strict):
+    """Collective hiring: one order must ask for at least this many homogeneous positions."""
+
+    min_positions: int = Field(gt=1)
+    source: LegalSource
+
+
+class NationalityRule(Strict):
+    """The nationalities a programme recruits (bilateral agreements). Matching leaves other
+    workers out and says why; nationality never enters a score."""
+
+    countries: list[CountryCode] = Field(min_length=1)
+    source: LegalSource
+
+
+class RecruitmentRule(Strict):
+    """Who may recruit for a job order: the legal ground for refusing an order from an employer
+    the authority has not verified, or filed by an agency without a valid licence."""
+
+    explain: Texts
+    source: LegalSource
+
+
+class Recruitment(Strict):
+    employer_verified: RecruitmentRule
+    agency_licensed: RecruitmentRule
+
+
 class PolicyPack(Strict):
-    code: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]+)?$")
+    code: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]+){0,2}$")
     kind: Literal["country", "programme"]
     country: CountryCode
     name: Texts
@@ -158,6 +213,13 @@ class PolicyPack(Strict):
     languages: list[LanguageCode] = Field(min_length=1)
     minimum_wages: list[MinimumWage] = Field(min_length=1)
     fees: FeeRule
+    # Job orders (programme packs): each rule applies only where the pack has it.
+    hours: HoursRule | None = None
+    duration: DurationRule | None = None
+    collective: CollectiveRule | None = None
+    nationalities: NationalityRule | None = None
+    # Country packs of the authorities that approve job orders.
+    recruitment: Recruitment | None = None
     notes: Texts | None = None
 
     @model_validator(mode="after")

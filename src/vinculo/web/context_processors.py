@@ -18,6 +18,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         menu = [
             (_("Occupations"), reverse("reference:occupations")),
             (_("Policy packs"), reverse("policy:pack_list")),
+            (_("Vacancies"), reverse("jobs:board")),
             (_("Verify an agency"), reverse("registry_orgs:agency_verify")),
+            (_("Check a job offer"), reverse("jobs:verify")),
         ]
     return {"menu": menu}

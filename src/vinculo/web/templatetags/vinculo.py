@@ -41,3 +41,15 @@ def cost_label(code: str) -> str:
 @register.filter
 def get_item(mapping: dict, key: str) -> object:
     return mapping.get(key)
+
+
+@register.filter
+def form_fields(form: object, names: str) -> list:
+    """The bound fields of a form named in a space-separated list, in that order (a name the form
+    does not have in this use is left out)."""
+    return [form[name] for name in names.split() if name in form.fields]  # type: ignore[attr-defined,index]
+
+
+@register.filter
+def as_list(value: object) -> list:
+    return [value]

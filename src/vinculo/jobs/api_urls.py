@@ -1,0 +1,13 @@
+"""Routes under /api/v1/, joined into the "api" namespace by vinculo.urls."""
+
+from django.urls import path
+
+from vinculo.jobs import apis
+
+urlpatterns = [
+    path("job-orders/", apis.OrderListApi.as_view(), name="job-orders"),
+    path("job-orders/<int:order_id>/", apis.OrderDetailApi.as_view(), name="job-order"),
+    path("job-orders/<int:order_id>/move/", apis.OrderMoveApi.as_view(), name="job-order-move"),
+    path("vacancies/", apis.VacancyListApi.as_view(), name="vacancies"),
+    path("job-offers/<str:code>/", apis.JobOfferVerifyApi.as_view(), name="job-offer"),
+]

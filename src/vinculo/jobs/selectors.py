@@ -1,0 +1,162 @@
+"""Reads of job orders, each scoped to what the actor may see and failing closed: an order the
+actor may not see is a 404. The public reads (board, check by code) show only what the authority
+approved."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from vinculo.core.access import get_or_404, scope_for
+from vinculo.core.models import Organisation, OrganisationKind
+from vinculo.core.permissions import Perm, Role
+from vinculo.jobs.domain import (
+    BOARD_STATES,
+    FILER,
+    REVIEWER,
+    VERIFIABLE_STATES,
+    OrderMove,
+    moves_for,
+)
+from vinculo.jobs.models import JobOrder
+from vinculo.registry.organisations.domain import EMPLOYER_KINDS
+from vinculo.registry.organisations.selectors import scope_allows
+
+_RELATED = ("employer", "agency", "occupation", "occupation__isco_group", "jurisdiction")
+
+
+def filer_organisations(*, actor: Any) -> list[Organisation]:
+    """The employers and agencies the actor files job orders for: those they are staff of."""
+    if not actor.can(Perm.FILE_JOB_ORDERS):
+        return []
+    found = {}
+    for m in actor.active_memberships:
+        org = m.organisation
+        if org is None:
+            continue
+        if (m.role == Role.EMPLOYER_STAFF and org.kind in EMPLOYER_KINDS) or (
+            m.role == Role.AGENCY_STAFF and org.kind == OrganisationKind.RECRUITMENT_AGENCY
+        ):
+            found[org.pk] = org
+    return sorted(found.values(), key=lambda o: o.name)
+
+
+def employers_to_file_for(*, actor: Any) -> QuerySet[Organisation]:
+    """Whom the actor may file an order for: their own employer; for an agency's staff, any
+    employer (an agency recruits for employers abroad; the check says whether it may)."""
+    own = filer_organisations(actor=actor)
+    if any(o.kind not in EMPLOYER_KINDS for o in own):
+        return Organisation.objects.filter(kind__in=EMPLOYER_KINDS).order_by("name", "pk")
+    return Organisation.objects.filter(pk__in=[o.pk for o in own]).order_by("name", "pk")
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    state: str = ""
+    q: str = ""
+
+    def apply(self, queryset: QuerySet[JobOrder]) -> QuerySet[JobOrder]:
+        if self.state:
+            queryset = queryset.filter(state=self.state)
+        if self.q:
+            queryset = queryset.filter(
+                Q(title__icontains=self.q)
+                | Q(employer__name__icontains=self.q)
+                | Q(verification_code__iexact=self.q)
+            )
+        return queryset
+
+
+def order_list(*, actor: Any, filters: OrderFilter | None = None) -> QuerySet[JobOrder]:
+    """The orders of the actor's jurisdictions (officials, caseworkers) and those their own
+    employer or agency filed (filers)."""
+    scope = scope_for(actor, Perm.VIEW_JOB_ORDERS)
+    own = [o.pk for o in filer_organisations(actor=actor)]
+    visible = Q(pk__in=[])
+    if not scope.empty:
+        visible |= scope.q()
+    if own:
+        visible |= Q(employer_id__in=own) | Q(agency_id__in=own)
+    orders = JobOrder.objects.filter(visible).select_related(*_RELATED)
+    return (filters or OrderFilter()).apply(orders).order_by("-created_at", "-pk")
+
+
+def order_get(*, actor: Any, order_id: Any) -> JobOrder:
+    return get_or_404(order_list(actor=actor), pk=order_id)
+
+
+def order_roles(*, actor: Any, order: JobOrder) -> set[str]:
+    """How the actor stands to the order: the filer's side, the reviewing authority, both or
+    neither."""
+    roles = set()
+    own = {o.pk for o in filer_organisations(actor=actor)}
+    if order.employer_id in own or (order.agency_id and order.agency_id in own):
+        roles.add(FILER)
+    if scope_allows(scope_for(actor, Perm.REVIEW_JOB_ORDERS), order.jurisdiction_id):
+        roles.add(REVIEWER)
+    return roles
+
+
+def order_moves_available(*, actor: Any, order: JobOrder) -> dict[str, OrderMove]:
+    return moves_for(order.state, order_roles(actor=actor, order=order))
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """The vacancy board's filters: an ISCO-08 code at any level (1 to 4 digits) or an ESCO
+    occupation, the worksite's country and region, the sector, and words of the title."""
+
+    occupation: str = ""
+    country: str = ""
+    region: str = ""
+    sector: str = ""
+    q: str = ""
+
+    def apply(self, queryset: QuerySet[JobOrder]) -> QuerySet[JobOrder]:
+        occupation = self.occupation.strip()
+        if occupation.isdigit():
+            queryset = queryset.filter(isco_unit__startswith=occupation)
+        elif occupation:
+            queryset = queryset.filter(occupation_id=occupation)
+        if self.country:
+            queryset = queryset.filter(worksite_country=self.country.upper())
+        if self.region:
+            queryset = queryset.filter(worksite_subdivision=self.region.upper())
+        if self.sector:
+            queryset = queryset.filter(sector=self.sector)
+        if self.q:
+            queryset = queryset.filter(
+                Q(title__icontains=self.q) | Q(employer__name__icontains=self.q)
+            )
+        return queryset
+
+
+def board_list(*, filters: BoardFilter | None = None) -> QuerySet[JobOrder]:
+    orders = JobOrder.objects.filter(state__in=BOARD_STATES).select_related(*_RELATED)
+    return (filters or BoardFilter()).apply(orders).order_by("-published_at", "-pk")
+
+
+def board_get(*, order_id: Any) -> JobOrder:
+    return get_or_404(board_list(), pk=order_id)
+
+
+def order_by_code(*, code: str) -> JobOrder | None:
+    """The order with this public code, if the authority approved it; None otherwise (an unknown
+    code and a code of an order never approved read the same)."""
+    raw = re.sub(r"[^0-9A-Z]", "", (code or "").upper())
+    if len(raw) == 10 and raw.startswith("JO"):
+        raw = raw[2:]
+    if len(raw) != 8:
+        return None
+    code = f"JO-{raw[:4]}-{raw[4:]}"
+    return (
+        JobOrder.objects.filter(verification_code=code, state__in=VERIFIABLE_STATES)
+        .select_related(*_RELATED)
+        .first()
+    )

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from vinculo.jobs import views
+
+app_name = "jobs"
+urlpatterns = [
+    path("job-orders/", views.order_list_view, name="order_list"),
+    path("job-orders/new/", views.order_new_view, name="order_new"),
+    path("job-orders/<int:order_id>/", views.order_detail_view, name="order_detail"),
+    path("job-orders/<int:order_id>/edit/", views.order_edit_view, name="order_edit"),
+    path("job-orders/<int:order_id>/move/", views.order_move_view, name="order_move"),
+    path("vacancies/", views.board_view, name="board"),
+    path("vacancies/verify/", views.verify_view, name="verify"),
+    path("vacancies/<int:order_id>/", views.vacancy_view, name="vacancy"),
+]
