@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "vinculo.imports",
     "vinculo.linkage",
     "vinculo.jobs",
+    "vinculo.matching",
     "vinculo.stats",
     "vinculo.demo",
     "vinculo.web",

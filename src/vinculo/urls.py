@@ -11,6 +11,7 @@ from vinculo.core.apis import MeApi, problem_response
 from vinculo.imports.api_urls import urlpatterns as imports_api_urls
 from vinculo.jobs.api_urls import urlpatterns as jobs_api_urls
 from vinculo.linkage.api_urls import urlpatterns as linkage_api_urls
+from vinculo.matching.api_urls import urlpatterns as matching_api_urls
 from vinculo.policy.apis import PolicyPackDetailApi, PolicyPackListApi
 from vinculo.reference.apis import (
     CountryListApi,
@@ -36,6 +37,7 @@ api_v1 = [
     *imports_api_urls,
     *linkage_api_urls,
     *jobs_api_urls,
+    *matching_api_urls,
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
 ]
 
@@ -54,6 +56,7 @@ urlpatterns = [
     path("imports/", include("vinculo.imports.urls")),
     path("duplicates/", include("vinculo.linkage.urls")),
     path("", include("vinculo.jobs.urls")),
+    path("", include("vinculo.matching.urls")),
     path("occupations/", include("vinculo.reference.urls")),
     path("policy/", include("vinculo.policy.urls")),
     path("stats/", include("vinculo.stats.urls")),

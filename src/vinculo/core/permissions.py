@@ -30,6 +30,10 @@ class Perm(models.TextChoices):
         "registry.view_own_profile",
         _("See and correct your own profile, download all your data and manage your consents"),
     )
+    APPLY_FOR_VACANCIES = (
+        "matching.apply",
+        _("See the vacancies recommended for you, with why they suit you, and apply"),
+    )
     VIEW_OWN_ORGANISATION = "core.view_own_organisation", _("See your organisation's record")
     VIEW_WORKERS = (
         "registry.view_workers",
@@ -78,6 +82,13 @@ class Perm(models.TextChoices):
         "jobs.review_orders",
         _("Approve or return the job orders filed with your jurisdiction, publish and close them"),
     )
+    SHORTLIST_CANDIDATES = (
+        "matching.shortlist",
+        _(
+            "Rank the workers of your jurisdiction for a job order, with the reasons of each "
+            "score, shortlist them, run the batch matching and read the fairness audit"
+        ),
+    )
     VIEW_POLICY_PACKS = (
         "policy.view_packs",
         _("Read the policy packs: minimum wages, fee rules and their legal sources"),
@@ -100,7 +111,7 @@ class Perm(models.TextChoices):
 _EVERYONE = {Perm.SEARCH_OCCUPATIONS, Perm.VIEW_POLICY_PACKS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.WORKER: frozenset(_EVERYONE | {Perm.VIEW_OWN_WORKER_PROFILE}),
+    Role.WORKER: frozenset(_EVERYONE | {Perm.VIEW_OWN_WORKER_PROFILE, Perm.APPLY_FOR_VACANCIES}),
     Role.EMPLOYER_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION, Perm.FILE_JOB_ORDERS}),
     Role.AGENCY_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION, Perm.FILE_JOB_ORDERS}),
     Role.OFFICIAL: frozenset(
@@ -116,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_LICENCES,
             Perm.VIEW_JOB_ORDERS,
             Perm.REVIEW_JOB_ORDERS,
+            Perm.SHORTLIST_CANDIDATES,
         }
     ),
     Role.CASEWORKER: frozenset(
@@ -126,12 +138,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_ORGANISATIONS,
             Perm.VIEW_OWN_ORGANISATION,
             Perm.VIEW_JOB_ORDERS,
+            Perm.SHORTLIST_CANDIDATES,
         }
     ),
     Role.AUDITOR: frozenset(_EVERYONE | {Perm.VIEW_AUDIT_LOG}),
     Role.REGIONAL_COORDINATOR: frozenset(_EVERYONE | {Perm.VIEW_REGIONAL_STATS}),
     # Everything but the two "own record" views, which need a record of one's own.
-    Role.ADMIN: frozenset(Perm) - {Perm.VIEW_OWN_WORKER_PROFILE, Perm.VIEW_OWN_ORGANISATION},
+    Role.ADMIN: frozenset(Perm)
+    - {Perm.VIEW_OWN_WORKER_PROFILE, Perm.VIEW_OWN_ORGANISATION, Perm.APPLY_FOR_VACANCIES},
 }
 
 # Roles that act inside one jurisdiction must have one on their membership.

@@ -296,6 +296,9 @@ def demo_load(
         if progress:
             progress(done, count)
     _job_orders(users, organisations)
+    from vinculo.matching.index import index_build
+
+    index_build()
     audit_record(
         verb=AuditVerb.DEMO_LOADED,
         actor_label="system",

@@ -261,6 +261,12 @@ def import_process(*, import_id: str) -> Import | None:
                 "failed": run.rows_failed,
             },
         )
+        if run.kind == ImportKind.WORKERS and run.rows_created:
+            # Rankings read workers the matching index lacks from the database: a large import
+            # would make every ranking read it, until the index is built again.
+            from vinculo.matching.services import index_rebuild_soon
+
+            index_rebuild_soon()
     return run
 
 

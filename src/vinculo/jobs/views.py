@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from vinculo.core.access import user_can
+from vinculo.core.access import scope_for, user_can
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.jobs import domain, forms, selectors, services
-from vinculo.jobs.models import JobOrder
+from vinculo.jobs.models import JobOrder, JobOrderState
 from vinculo.registry.organisations.domain import EMPLOYER_KINDS
 from vinculo.registry.organisations.forms import add_domain_error
-from vinculo.registry.organisations.selectors import active_jurisdictions
+from vinculo.registry.organisations.selectors import active_jurisdictions, scope_allows
 from vinculo.registry.organisations.views import public_page_rate, too_many_requests
 
 ORDERS_PER_PAGE = 25
@@ -130,8 +130,17 @@ def _detail(
     refused: list | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    from vinculo.matching import services as matching
+
     roles = selectors.order_roles(actor=request.user, order=order)
     moves = selectors.order_moves_available(actor=request.user, order=order)
+    can_rank = scope_allows(
+        scope_for(request.user, Perm.SHORTLIST_CANDIDATES), order.jurisdiction_id
+    )
+    matched = order.state in (JobOrderState.PUBLISHED, JobOrderState.FILLED, JobOrderState.CLOSED)
+    candidacies = []
+    if matched and (can_rank or domain.FILER in roles):
+        candidacies = matching.shortlisted_for(actor=request.user, order_id=order.pk)[1]
     return render(
         request,
         "jobs/order_detail.html",
@@ -145,6 +154,11 @@ def _detail(
             "move_error": move_error,
             "refused": refused or [],
             "public": order.state in domain.BOARD_STATES,
+            "can_rank": can_rank and order.state == JobOrderState.PUBLISHED,
+            "show_candidates": matched and (can_rank or domain.FILER in roles),
+            "candidacies": candidacies,
+            "can_select": domain.FILER in roles and order.state == JobOrderState.PUBLISHED,
+            "fairness": matching.fairness_audit(order) if can_rank and matched else None,
         },
         status=status,
     )

@@ -21,6 +21,7 @@ class Page:
 
 PAGES = [
     Page(Perm.VIEW_OWN_WORKER_PROFILE, "registry:me", _("My profile")),
+    Page(Perm.APPLY_FOR_VACANCIES, "matching:my_vacancies", _("My vacancies")),
     Page(Perm.VIEW_OWN_ORGANISATION, "core:my_organisation", _("My organisation")),
     Page(Perm.VIEW_WORKERS, "registry:worker_list", _("Workers")),
     Page(Perm.EDIT_WORKERS, "registry:worker_list", _("Workers")),
@@ -29,6 +30,7 @@ PAGES = [
     Page(Perm.FILE_JOB_ORDERS, "jobs:order_list", _("Job orders")),
     Page(Perm.VIEW_JOB_ORDERS, "jobs:order_list", _("Job orders")),
     Page(Perm.REVIEW_JOB_ORDERS, "jobs:order_list", _("Job orders")),
+    Page(Perm.SHORTLIST_CANDIDATES, "matching:runs", _("Batch matching")),
     Page(Perm.IMPORT_REGISTRY, "imports:import_list", _("Imports")),
     Page(Perm.VIEW_ORGANISATIONS, "registry_orgs:employer_list", _("Employers")),
     Page(Perm.VERIFY_EMPLOYERS, "registry_orgs:employer_list", _("Employers")),

@@ -1,0 +1,224 @@
+"""Matching over the API: an order's explained ranking (with the equity option), shortlisting,
+the employer's selection, the fairness audit, batch matching, and a worker's recommended
+vacancies and applications. Errors answer application/problem+json; what the caller may not see
+answers 404."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from vinculo.core.access import user_can
+from vinculo.core.permissions import Perm
+from vinculo.core.selectors import jurisdictions_for
+from vinculo.matching import services
+from vinculo.matching.models import MatchRun
+from vinculo.registry.models import Worker
+
+PROBLEM = OpenApiResponse(description="application/problem+json (RFC 9457)")
+ERRORS = {400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM}
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    points = serializers.FloatField()
+    params = serializers.DictField()
+
+
+class MatchSerializer(serializers.Serializer):
+    worker = serializers.IntegerField(source="worker_id")
+    score = serializers.FloatField()
+    reasons = ReasonSerializer(many=True)
+
+
+class RankingSerializer(serializers.Serializer):
+    scored = serializers.IntegerField(help_text="Eligible workers scored to find the top")
+    matches = MatchSerializer(many=True)
+
+
+class CandidacySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order = serializers.IntegerField(source="order_id")
+    worker = serializers.IntegerField(source="worker_id")
+    status = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+    reasons = ReasonSerializer(many=True)
+
+
+class RankingApi(APIView):
+    class Params(serializers.Serializer):
+        equity = serializers.BooleanField(required=False, default=False)
+        k = serializers.IntegerField(required=False, default=50, min_value=1, max_value=200)
+
+    @extend_schema(
+        parameters=[Params],
+        responses={200: RankingSerializer, **ERRORS},
+        summary="An order's explained ranking",
+    )
+    def get(self, request: Request, order_id: int) -> Response:
+        params = self.Params(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        _order, ranking = services.ranking_for(
+            actor=request.user, order_id=order_id, **params.validated_data
+        )
+        return Response(RankingSerializer(ranking).data)
+
+
+class ShortlistApi(APIView):
+    class Input(serializers.Serializer):
+        worker = serializers.IntegerField()
+
+    @extend_schema(
+        request=Input,
+        responses={201: CandidacySerializer, **ERRORS},
+        summary="Shortlist a worker for an order",
+    )
+    def post(self, request: Request, order_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        candidacy = services.shortlist(
+            actor=request.user, order_id=order_id, worker_id=data.validated_data["worker"]
+        )
+        return Response(CandidacySerializer(candidacy).data, status=status.HTTP_201_CREATED)
+
+
+class CandidatesApi(APIView):
+    @extend_schema(
+        responses={200: CandidacySerializer(many=True), **ERRORS},
+        summary="An order's shortlisted and decided candidates",
+    )
+    def get(self, request: Request, order_id: int) -> Response:
+        _order, candidacies = services.shortlisted_for(actor=request.user, order_id=order_id)
+        return Response(CandidacySerializer(candidacies, many=True).data)
+
+
+class DecideApi(APIView):
+    class Input(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=["select", "not_select"])
+        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+    @extend_schema(
+        request=Input,
+        responses={200: CandidacySerializer, **ERRORS},
+        summary="The employer selects a shortlisted worker, or not (with a reason)",
+    )
+    def post(self, request: Request, candidacy_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data["decision"] == "select":
+            candidacy = services.select(actor=request.user, candidacy_id=candidacy_id)
+        else:
+            candidacy = services.not_select(
+                actor=request.user, candidacy_id=candidacy_id, reason=data.validated_data["reason"]
+            )
+        return Response(CandidacySerializer(candidacy).data)
+
+
+class FairnessRowSerializer(serializers.Serializer):
+    sex = serializers.IntegerField(help_text="1 women, 2 men, 3 another sex")
+    pool = serializers.IntegerField()
+    shortlisted = serializers.IntegerField()
+    selected = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+    ratio = serializers.FloatField(allow_null=True, help_text="Rate ÷ the highest group's rate")
+    flagged = serializers.BooleanField(help_text="Ratio under four fifths")
+
+
+class FairnessApi(APIView):
+    @extend_schema(
+        responses={200: FairnessRowSerializer(many=True), **ERRORS},
+        summary="Selection rates by sex against the eligible pool",
+    )
+    def get(self, request: Request, order_id: int) -> Response:
+        order, _ranking = services.ranking_for(actor=request.user, order_id=order_id, k=1)
+        return Response(FairnessRowSerializer(services.fairness_audit(order), many=True).data)
+
+
+class RunSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    jurisdiction = serializers.CharField(source="jurisdiction.code")
+    status = serializers.CharField()
+    orders_total = serializers.IntegerField()
+    orders_done = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    recommendations = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class RunListApi(APIView):
+    class Input(serializers.Serializer):
+        jurisdiction = serializers.CharField(
+            required=False, help_text="Its code; needed when you may match several"
+        )
+
+    @extend_schema(
+        request=Input,
+        responses={202: RunSerializer, **ERRORS},
+        summary="Match every published order of a jurisdiction, in the background",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.match_run_request(
+            actor=request.user, jurisdiction=data.validated_data.get("jurisdiction")
+        )
+        return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RunDetailApi(APIView):
+    @extend_schema(
+        responses={200: RunSerializer, 404: PROBLEM}, summary="A batch matching and its progress"
+    )
+    def get(self, request: Request, run_id: str) -> Response:
+        jurisdictions = jurisdictions_for(actor=request.user, perm=Perm.SHORTLIST_CANDIDATES)
+        run = MatchRun.objects.filter(pk=run_id, jurisdiction__in=jurisdictions).first()
+        if run is None:
+            raise Http404
+        return Response(RunSerializer(run).data)
+
+
+def _own_worker(request: Request) -> Worker:
+    worker = (
+        Worker.objects.filter(user=request.user).first() if request.user.is_authenticated else None
+    )
+    if worker is None or not user_can(request.user, Perm.APPLY_FOR_VACANCIES):
+        raise Http404
+    return worker.merged_into or worker
+
+
+class RecommendedSerializer(serializers.Serializer):
+    order = serializers.IntegerField(source="order.pk")
+    title = serializers.CharField(source="order.title")
+    employer = serializers.CharField(source="order.employer.name")
+    score = serializers.FloatField()
+    reasons = ReasonSerializer(many=True)
+    status = serializers.CharField(source="candidacy.status", allow_null=True, default=None)
+
+
+class MyVacanciesApi(APIView):
+    @extend_schema(
+        responses={200: RecommendedSerializer(many=True), 404: PROBLEM},
+        summary="Your recommended vacancies, ranked and explained",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            RecommendedSerializer(
+                services.recommended_for(worker=_own_worker(request)), many=True
+            ).data
+        )
+
+
+class ApplyApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={201: CandidacySerializer, **ERRORS},
+        summary="Apply for a recommended vacancy",
+    )
+    def post(self, request: Request, order_id: int) -> Response:
+        candidacy = services.apply(worker=_own_worker(request), order_id=order_id)
+        return Response(CandidacySerializer(candidacy).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,147 @@
+"""A worker's candidacy for a job order (recommended, applied, shortlisted, selected), the batch
+matching runs, and the changes the matching index has not absorbed yet."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CandidacyStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    SELECTED = "selected", _("Selected")
+    NOT_SELECTED = "not_selected", _("Not selected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Candidacy(models.Model):
+    """One worker on one job order. Created when the worker applies or a caseworker shortlists
+    them; the employer sees only shortlisted candidacies and selects among them."""
+
+    order = models.ForeignKey("jobs.JobOrder", on_delete=models.CASCADE, related_name="candidacies")
+    worker = models.ForeignKey(
+        "registry.Worker", on_delete=models.CASCADE, related_name="candidacies"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=CandidacyStatus.choices)
+    # The score and its reasons when the candidacy was made (what the caseworker saw).
+    score = models.FloatField(_("score"), null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    shortlisted_at = models.DateTimeField(_("shortlisted"), null=True, blank=True)
+    shortlisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("shortlisted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        verbose_name = _("candidacy")
+        verbose_name_plural = _("candidacies")
+        constraints = [models.UniqueConstraint(fields=["order", "worker"], name="candidacy_unique")]
+        indexes = [models.Index(fields=["worker", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} → {self.order_id} ({self.status})"
+
+
+class IndexChange(models.Model):
+    """A worker whose matching columns changed since the index was built: rankings read them
+    from the database until the next build absorbs them."""
+
+    worker_id = models.BigIntegerField(db_index=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("matching index change")
+        verbose_name_plural = _("matching index changes")
+
+    def __str__(self) -> str:
+        return str(self.worker_id)
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class MatchRun(models.Model):
+    """A batch matching of every open job order of a jurisdiction, in the background."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    jurisdiction = models.ForeignKey(
+        "core.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    orders_total = models.PositiveIntegerField(default=0)
+    orders_done = models.PositiveIntegerField(default=0)
+    recommendations = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("batch matching")
+        verbose_name_plural = _("batch matchings")
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.orders_done / self.orders_total) if self.orders_total else 0
+
+
+class Recommendation(models.Model):
+    """The ranked top of one order from the latest batch matching: what a worker's
+    "recommended vacancies" and a caseworker's first look read."""
+
+    order = models.ForeignKey(
+        "jobs.JobOrder", on_delete=models.CASCADE, related_name="recommendations"
+    )
+    worker = models.ForeignKey(
+        "registry.Worker", on_delete=models.CASCADE, related_name="recommendations"
+    )
+    rank = models.PositiveIntegerField()
+    score = models.FloatField()
+    reasons = models.JSONField(default=list)
+    run = models.ForeignKey(MatchRun, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["order", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "worker"], name="recommendation_unique")
+        ]
+        indexes = [models.Index(fields=["worker", "score"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} #{self.rank}"

@@ -1,0 +1,430 @@
+"""Writes and reads of matching: a caseworker's ranking and shortlist, the employer's selection,
+a worker's recommendations and applications, the fairness audit, and the batch matching.
+
+A ranking shows the workers of the order's authority only; the employer sees shortlisted
+candidates only, with what the matching consent lets them see; a worker sees only their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.core.access import scope_for
+from vinculo.core.audit import AuditVerb
+from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.core.models import Jurisdiction
+from vinculo.core.permissions import Perm
+from vinculo.core.selectors import jurisdiction_pick
+from vinculo.core.services import audit_record
+from vinculo.jobs.domain import FILER
+from vinculo.jobs.models import JobOrder, JobOrderState
+from vinculo.jobs.selectors import order_get, order_roles
+from vinculo.matching import domain as d
+from vinculo.matching import index as ix
+from vinculo.matching import ranking
+from vinculo.matching.models import (
+    Candidacy,
+    CandidacyStatus,
+    MatchRun,
+    Recommendation,
+    RunStatus,
+)
+from vinculo.registry.models import Worker
+from vinculo.registry.organisations.selectors import scope_allows
+
+S = CandidacyStatus
+NOT_OPEN = _("This job order is not on the vacancy board: nobody can be shortlisted or apply.")
+NOT_ELIGIBLE = _("This worker does not meet every condition of the job order: %(failed)s.")
+STATE_CHANGED = _("Someone changed this candidacy while you were looking at it. Review it again.")
+MOVE_NOT_PERMITTED = _("You may not make this change.")
+RUN_BUSY = _("A batch matching of this jurisdiction is already running.")
+WHICH_JURISDICTION = _("Say which jurisdiction's job orders to match.")
+STALE_AFTER = timedelta(hours=6)
+
+
+def _may_shortlist(actor: Any, order: JobOrder) -> None:
+    if not scope_allows(scope_for(actor, Perm.SHORTLIST_CANDIDATES), order.jurisdiction_id):
+        raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
+
+
+def ranking_for(
+    *, actor: Any, order_id: Any, k: int = 50, equity: bool = False
+) -> tuple[JobOrder, ranking.Ranking]:
+    """The ranking a caseworker or official shortlists from (404 when the order is not
+    visible, 403 when the actor may see it but not rank)."""
+    order = order_get(actor=actor, order_id=order_id)
+    _may_shortlist(actor, order)
+    return order, ranking.rank_order(order, k=k, equity=equity)
+
+
+def _fresh(order: JobOrder, worker_id: int) -> tuple[dict, list[str], float, list[dict]]:
+    """The worker's columns now, the filters they fail, and their score with its reasons."""
+    needs = ranking.needs_for(order)
+    c = ix.columns_for([worker_id])
+    if not len(c["worker_id"]) or c["jurisdiction"][0] != needs.jurisdiction:
+        return c, ["jurisdiction"], 0.0, []
+    failed = [name for name, ok in d.eligibility(c, needs).items() if not ok[0]]
+    parts = d.score(c, needs)
+    return c, failed, float(parts["total"][0]), ranking.reasons(parts, 0, c, needs)
+
+
+def _failed_text(failed: list[str]) -> str:
+    return "; ".join(str(ranking.FILTER_TEXTS.get(f, f)) for f in failed)
+
+
+def _ensure_open(order: JobOrder) -> None:
+    if order.state != JobOrderState.PUBLISHED:
+        raise Conflict(NOT_OPEN, code="order_not_open")
+
+
+@transaction.atomic
+def shortlist(*, actor: Any, order_id: Any, worker_id: Any) -> Candidacy:
+    """Put a worker on the order's shortlist, with the score and reasons as they are now."""
+    order = order_get(actor=actor, order_id=order_id)
+    _may_shortlist(actor, order)
+    order = JobOrder.objects.select_for_update().get(pk=order.pk)
+    _ensure_open(order)
+    worker = Worker.objects.filter(
+        pk=worker_id, jurisdiction_id=order.jurisdiction_id, merged_into__isnull=True
+    ).first()
+    if worker is None:
+        raise ValidationFailed(
+            _("Choose a worker from the ranking."), code="worker_unknown", field="worker"
+        )
+    _c, failed, score, why = _fresh(order, worker.pk)
+    if failed:
+        raise ValidationFailed(
+            NOT_ELIGIBLE % {"failed": _failed_text(failed)},
+            code="not_eligible",
+            field="worker",
+            details={"failed": failed},
+        )
+    candidacy, _created = Candidacy.objects.select_for_update().get_or_create(
+        order=order, worker=worker, defaults={"status": S.SHORTLISTED}
+    )
+    if candidacy.status in (S.SELECTED,):
+        raise Conflict(STATE_CHANGED, code="candidacy_state_changed")
+    candidacy.status = S.SHORTLISTED
+    candidacy.score, candidacy.reasons = score, why
+    candidacy.shortlisted_at, candidacy.shortlisted_by = timezone.now(), actor
+    candidacy.save()
+    audit_record(
+        verb=AuditVerb.CANDIDATE_SHORTLISTED,
+        actor=actor,
+        obj=candidacy,
+        jurisdiction=order.jurisdiction_id,
+        after={"order": order.pk, "worker": worker.pk, "score": score},
+    )
+    return candidacy
+
+
+def _decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> Candidacy:
+    candidacy = (
+        Candidacy.objects.select_related("order")
+        .filter(pk=candidacy_id, status=S.SHORTLISTED)
+        .first()
+    )
+    visible = candidacy is not None and FILER in order_roles(actor=actor, order=candidacy.order)
+    if not visible:
+        from django.http import Http404
+
+        raise Http404
+    with transaction.atomic():
+        order = JobOrder.objects.select_for_update().get(pk=candidacy.order_id)
+        candidacy = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
+        if candidacy.status != S.SHORTLISTED:
+            raise Conflict(STATE_CHANGED, code="candidacy_state_changed")
+        if to == S.SELECTED:
+            _ensure_open(order)
+            _c, failed, _s, _r = _fresh(order, candidacy.worker_id)
+            if failed:
+                raise ValidationFailed(
+                    NOT_ELIGIBLE % {"failed": _failed_text(failed)},
+                    code="not_eligible",
+                    details={"failed": failed},
+                )
+        candidacy.status = to
+        candidacy.decided_at, candidacy.decided_by = timezone.now(), actor
+        candidacy.save()
+        audit_record(
+            verb=AuditVerb.CANDIDATE_SELECTED
+            if to == S.SELECTED
+            else AuditVerb.CANDIDATE_NOT_SELECTED,
+            actor=actor,
+            obj=candidacy,
+            jurisdiction=order.jurisdiction_id,
+            after={"order": order.pk, "worker": candidacy.worker_id, "status": to},
+            reason=reason,
+        )
+    return candidacy
+
+
+def select(*, actor: Any, candidacy_id: Any) -> Candidacy:
+    """The employer (or its agency) selects a shortlisted worker. When the selections reach the
+    positions, the order reads as filled."""
+    from vinculo.jobs.services import order_move
+
+    candidacy = _decide(actor=actor, candidacy_id=candidacy_id, to=S.SELECTED)
+    order = candidacy.order
+    if order.candidacies.filter(status=S.SELECTED).count() >= order.positions:
+        order_move(actor=actor, order_id=order.pk, to=JobOrderState.FILLED)
+    return candidacy
+
+
+def not_select(*, actor: Any, candidacy_id: Any, reason: str) -> Candidacy:
+    if not (reason or "").strip():
+        raise ValidationFailed(
+            _("Give the reason for this decision."), code="reason_required", field="reason"
+        )
+    return _decide(actor=actor, candidacy_id=candidacy_id, to=S.NOT_SELECTED, reason=reason.strip())
+
+
+def shortlisted_for(*, actor: Any, order_id: Any) -> tuple[JobOrder, list[Candidacy]]:
+    """What the employer sees: shortlisted and decided candidacies, never the ranking."""
+    order = order_get(actor=actor, order_id=order_id)
+    roles = order_roles(actor=actor, order=order)
+    if FILER not in roles and not scope_allows(
+        scope_for(actor, Perm.SHORTLIST_CANDIDATES), order.jurisdiction_id
+    ):
+        raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
+    candidacies = list(
+        order.candidacies.filter(status__in=(S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED))
+        .select_related("worker")
+        .prefetch_related("worker__occupations__occupation", "worker__languages")
+        .order_by("-score", "pk")
+    )
+    return order, candidacies
+
+
+# --- workers ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Recommended:
+    order: JobOrder
+    score: float
+    reasons: list[dict]
+    candidacy: Candidacy | None
+
+
+def recommended_for(*, worker: Worker, limit: int = 20) -> list[Recommended]:
+    """The published vacancies of the worker's authority the worker is eligible for, best score
+    first, each with its reasons (computed now, from the worker's own record)."""
+    if worker.merged_into_id:
+        return []
+    c = ix.columns_for([worker.pk])
+    if not len(c["worker_id"]):
+        return []
+    mine = {x.order_id: x for x in worker.candidacies.all()}
+    found = []
+    for order in (
+        JobOrder.objects.filter(
+            state=JobOrderState.PUBLISHED, jurisdiction_id=worker.jurisdiction_id
+        )
+        .select_related("employer", "occupation")
+        .prefetch_related("named_workers")
+    ):
+        needs = ranking.needs_for(order)
+        if d.closeness_level(c["occupations"], needs.unit)[0] == 0 or not d.eligible(c, needs)[0]:
+            continue
+        parts = d.score(c, needs)
+        found.append(
+            Recommended(
+                order,
+                float(parts["total"][0]),
+                ranking.reasons(parts, 0, c, needs),
+                mine.get(order.pk),
+            )
+        )
+    found.sort(key=lambda r: (-r.score, r.order.pk))
+    return found[:limit]
+
+
+@transaction.atomic
+def apply(*, worker: Worker, order_id: Any) -> Candidacy:
+    order = (
+        JobOrder.objects.select_for_update()
+        .filter(pk=order_id, state=JobOrderState.PUBLISHED, jurisdiction_id=worker.jurisdiction_id)
+        .first()
+    )
+    if order is None:
+        from django.http import Http404
+
+        raise Http404
+    _c, failed, score, why = _fresh(order, worker.pk)
+    if failed:
+        raise ValidationFailed(
+            NOT_ELIGIBLE % {"failed": _failed_text(failed)},
+            code="not_eligible",
+            details={"failed": failed},
+        )
+    candidacy, created = Candidacy.objects.get_or_create(
+        order=order,
+        worker=worker,
+        defaults={
+            "status": S.APPLIED,
+            "score": score,
+            "reasons": why,
+            "applied_at": timezone.now(),
+        },
+    )
+    if not created and candidacy.status == S.WITHDRAWN:
+        candidacy.status, candidacy.applied_at = S.APPLIED, timezone.now()
+        candidacy.score, candidacy.reasons = score, why
+        candidacy.save()
+    audit_record(
+        verb=AuditVerb.CANDIDATE_APPLIED,
+        actor=worker.user,
+        obj=candidacy,
+        jurisdiction=order.jurisdiction_id,
+        after={"order": order.pk},
+    )
+    return candidacy
+
+
+# --- fairness ----------------------------------------------------------------------------------
+
+FOUR_FIFTHS = 0.8
+SEX_LABELS = {1: _("Women"), 2: _("Men"), 3: _("Another sex")}
+
+
+@dataclass
+class FairnessRow:
+    sex: int
+    label: Any
+    pool: int
+    shortlisted: int
+    selected: int
+    rate: float | None  # selected ÷ pool
+    ratio: float | None  # rate ÷ the highest rate
+    flagged: bool
+
+
+def fairness_audit(order: JobOrder) -> list[FairnessRow]:
+    """Selection rates by sex on this order against its eligible pool, with the four-fifths
+    ratio (a group's rate under 80% of the highest group's is flagged for a look)."""
+    pool = ranking.pool_by_sex(order)
+    counts: dict[tuple[int, str], int] = {}
+    for sex, status in order.candidacies.values_list("worker__sex", "status"):
+        code = d.SEX_CODES.get(sex, 0)
+        counts[(code, status)] = counts.get((code, status), 0) + 1
+    rows = []
+    for code in sorted(set(pool) | {k[0] for k in counts}):
+        if code == 0:
+            continue
+        selected = counts.get((code, S.SELECTED), 0)
+        shortlisted = (
+            selected + counts.get((code, S.SHORTLISTED), 0) + counts.get((code, S.NOT_SELECTED), 0)
+        )
+        n = pool.get(code, 0)
+        rows.append(
+            FairnessRow(
+                code,
+                SEX_LABELS.get(code, code),
+                n,
+                shortlisted,
+                selected,
+                selected / n if n else None,
+                None,
+                False,
+            )
+        )
+    rates = [r.rate for r in rows if r.rate is not None]
+    top = max(rates) if rates else 0
+    for r in rows:
+        if r.rate is not None and top > 0:
+            r.ratio = r.rate / top
+            r.flagged = r.ratio < FOUR_FIFTHS
+    return rows
+
+
+# --- batch matching ---------------------------------------------------------------------------
+
+
+def match_run_request(*, actor: Any, jurisdiction: Any = None) -> MatchRun:
+    from vinculo.matching.tasks import match_run
+
+    chosen = jurisdiction_pick(
+        actor=actor, perm=Perm.SHORTLIST_CANDIDATES, value=jurisdiction, message=WHICH_JURISDICTION
+    )
+    with transaction.atomic():
+        jurisdiction = Jurisdiction.objects.select_for_update().get(pk=chosen.pk)
+        busy = MatchRun.objects.filter(
+            jurisdiction=jurisdiction,
+            status__in=(RunStatus.QUEUED, RunStatus.RUNNING),
+            created_at__gt=timezone.now() - STALE_AFTER,
+        )
+        if busy.exists():
+            raise Conflict(RUN_BUSY, code="matching_running")
+        run = MatchRun.objects.create(jurisdiction=jurisdiction, requested_by=actor)
+        audit_record(
+            verb=AuditVerb.MATCHING_STARTED, actor=actor, obj=run, jurisdiction=jurisdiction
+        )
+        transaction.on_commit(lambda: match_run.enqueue(run_id=str(run.pk)))
+    return run
+
+
+def match_run_process(*, run_id: str) -> MatchRun | None:
+    """Rebuild the index, then rank every published order of the jurisdiction and keep each
+    order's top 50 as its recommendations; progress is saved order by order."""
+    updated = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING
+    )
+    if not updated:
+        return None
+    run = MatchRun.objects.get(pk=run_id)
+    try:
+        ix.index_build()
+        orders = list(
+            JobOrder.objects.filter(
+                jurisdiction_id=run.jurisdiction_id, state=JobOrderState.PUBLISHED
+            )
+            .select_related("employer")
+            .prefetch_related("named_workers")
+        )
+        MatchRun.objects.filter(pk=run.pk).update(orders_total=len(orders))
+        total = 0
+        for done, order in enumerate(orders, start=1):
+            found = ranking.rank_order(order, k=50).matches
+            with transaction.atomic():
+                Recommendation.objects.filter(order=order).delete()
+                Recommendation.objects.bulk_create(
+                    Recommendation(
+                        order=order,
+                        worker_id=m.worker_id,
+                        rank=i,
+                        score=m.score,
+                        reasons=m.reasons,
+                        run=run,
+                    )
+                    for i, m in enumerate(found, start=1)
+                )
+            total += len(found)
+            MatchRun.objects.filter(pk=run.pk).update(orders_done=done, recommendations=total)
+        MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
+    except Exception as error:  # the run says why; the queue's log has the traceback
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    run.refresh_from_db()
+    audit_record(
+        verb=AuditVerb.MATCHING_FINISHED,
+        actor=run.requested_by,
+        obj=run,
+        jurisdiction=run.jurisdiction_id,
+        after={"orders": run.orders_total, "recommendations": run.recommendations},
+    )
+    return run
+
+
+def index_rebuild_soon() -> None:
+    """Ask for a new build in the background (after imports; when changes pile up)."""
+    from vinculo.matching.tasks import index_rebuild
+
+    transaction.on_commit(lambda: index_rebuild.enqueue())

@@ -1,0 +1,143 @@
+"""Matching pages: the explained ranking a caseworker shortlists from (with the equity option),
+the batch matching with its progress, and a worker's recommended vacancies."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vinculo.core.access import user_can
+from vinculo.core.errors import DomainError
+from vinculo.core.permissions import Perm
+from vinculo.core.selectors import jurisdictions_for
+from vinculo.matching import ranking, services
+from vinculo.matching.models import Candidacy, MatchRun
+from vinculo.registry.models import Worker
+
+
+@login_required
+def ranking_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    equity = request.GET.get("equity") == "1"
+    try:
+        order, result = services.ranking_for(actor=request.user, order_id=order_id, equity=equity)
+    except DomainError:
+        raise Http404 from None
+    workers = Worker.objects.in_bulk([m.worker_id for m in result.matches])
+    shortlisted = dict(order.candidacies.values_list("worker_id", "status"))
+    rows = [(m, workers.get(m.worker_id), shortlisted.get(m.worker_id)) for m in result.matches]
+    top = result.matches[0].score if result.matches else 1
+    return render(
+        request,
+        "matching/ranking.html",
+        {
+            "order": order,
+            "ranking": result,
+            "rows": rows,
+            "equity": equity,
+            "top": top or 1,
+            "filters": ranking.FILTER_TEXTS.values(),
+            "fairness": services.fairness_audit(order),
+        },
+    )
+
+
+@login_required
+@require_POST
+def shortlist_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    try:
+        services.shortlist(
+            actor=request.user, order_id=order_id, worker_id=request.POST.get("worker")
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Shortlisted: the employer can now see this candidate."))
+    suffix = "?equity=1" if request.POST.get("equity") == "1" else ""
+    return redirect(reverse("matching:ranking", args=[order_id]) + suffix)
+
+
+@login_required
+@require_POST
+def decide_view(request: HttpRequest, candidacy_id: int) -> HttpResponse:
+    candidacy = Candidacy.objects.filter(pk=candidacy_id).first()
+    if candidacy is None:
+        raise Http404
+    try:
+        if request.POST.get("decision") == "select":
+            services.select(actor=request.user, candidacy_id=candidacy_id)
+            messages.success(request, _("Selected."))
+        else:
+            services.not_select(
+                actor=request.user, candidacy_id=candidacy_id, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Recorded as not selected."))
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect("jobs:order_detail", order_id=candidacy.order_id)
+
+
+@login_required
+def run_list_view(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, Perm.SHORTLIST_CANDIDATES):
+        raise Http404
+    jurisdictions = jurisdictions_for(actor=request.user, perm=Perm.SHORTLIST_CANDIDATES)
+    if request.method == "POST":
+        try:
+            run = services.match_run_request(
+                actor=request.user, jurisdiction=request.POST.get("jurisdiction") or None
+            )
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            return redirect("matching:run", run_id=run.pk)
+    runs = MatchRun.objects.filter(jurisdiction__in=jurisdictions).select_related("jurisdiction")[
+        :10
+    ]
+    return render(request, "matching/runs.html", {"runs": runs, "jurisdictions": jurisdictions})
+
+
+@login_required
+def run_view(request: HttpRequest, run_id: str) -> HttpResponse:
+    jurisdictions = jurisdictions_for(actor=request.user, perm=Perm.SHORTLIST_CANDIDATES)
+    run = MatchRun.objects.filter(pk=run_id, jurisdiction__in=jurisdictions).first()
+    if run is None:
+        raise Http404
+    partial = request.headers.get("HX-Request") == "true"
+    return render(
+        request, "matching/run_progress.html" if partial else "matching/run.html", {"run": run}
+    )
+
+
+def _own_worker(request: HttpRequest) -> Worker:
+    worker = Worker.objects.filter(user=request.user).first()
+    if worker is None or not user_can(request.user, Perm.APPLY_FOR_VACANCIES):
+        raise Http404
+    return worker.merged_into or worker
+
+
+@login_required
+def my_vacancies_view(request: HttpRequest) -> HttpResponse:
+    worker = _own_worker(request)
+    return render(
+        request,
+        "matching/my_vacancies.html",
+        {"worker": worker, "recommended": services.recommended_for(worker=worker)},
+    )
+
+
+@login_required
+@require_POST
+def apply_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    worker = _own_worker(request)
+    try:
+        services.apply(worker=worker, order_id=order_id)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Application sent. The programme's caseworkers will see it."))
+    return redirect("matching:my_vacancies")

@@ -1,0 +1,157 @@
+"""Ranking, shortlisting, selecting, applying, the fairness audit and the batch matching, on the
+database, with the index built, kept current and shared through files."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from tests.matching.conftest import make_worker
+from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.jobs.models import JobOrderState
+from vinculo.matching import index, services
+from vinculo.matching.models import CandidacyStatus, MatchRun, Recommendation
+
+
+def _ids(ranking):
+    return [m.worker_id for m in ranking.matches]
+
+
+def test_the_ranking_orders_the_eligible_and_explains_each_score(world, published):
+    best = make_worker(world, unit="6111", years=5)
+    related = make_worker(world, unit="6112", years=5)
+    novice = make_worker(world, unit="6111", years=0)
+    make_worker(world, unit="6111", consent=False)  # no consent: never ranked
+    make_worker(world, unit="6111", passport_to=published.end_date)  # valid to the last day: ok
+    expired = make_worker(world, unit="6111", passport_to=date(published.end_date.year, 1, 1))
+    make_worker(world, unit="7212")  # another trade altogether
+    index.index_build()
+    _order, ranking = services.ranking_for(actor=world.users["caseworker"], order_id=published.pk)
+    ids = _ids(ranking)
+    assert ids[0] == best.pk and related.pk in ids and novice.pk in ids
+    assert ids.index(best.pk) < ids.index(related.pk) and expired.pk not in ids
+    assert len(ids) == 4
+    top = ranking.matches[0]
+    codes = [r["code"] for r in top.reasons]
+    assert codes[:2] == ["occupation_4", "experience"] and "place_abroad" in codes
+    assert sum(r["points"] for r in top.reasons) == pytest.approx(top.score)
+
+
+def test_the_index_is_kept_current_without_a_rebuild(world, published):
+    first = make_worker(world)
+    index.index_build()
+    late = make_worker(world, years=9)  # registered after the build
+    first.consents.update(withdrawn_at=timezone.now())  # update() sends no signal...
+    first.save()  # ...but the record's save does
+    _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    assert _ids(ranking) == [late.pk]
+    assert ranking.delta >= 2
+
+
+def test_no_index_yet_ranks_from_the_database(world, published):
+    worker = make_worker(world)
+    _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    assert _ids(ranking) == [worker.pk] and ranking.generation == ""
+
+
+def test_the_equity_option_spreads_municipalities_and_says_why(world, published):
+    choloma = [make_worker(world, years=6, municipality="Choloma") for _ in range(3)]
+    other = make_worker(world, years=4, municipality="Olanchito")
+    index.index_build()
+    _o, plain = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    assert _ids(plain)[-1] == other.pk
+    _o, spread = services.ranking_for(
+        actor=world.users["official"], order_id=published.pk, equity=True
+    )
+    assert _ids(spread)[:2] == [choloma[0].pk, other.pk]
+    moved = spread.matches[2]
+    assert moved.reasons[-1]["code"] == "equity" and moved.reasons[-1]["points"] < 0
+
+
+def test_shortlist_select_and_fill(world, published):
+    workers = [make_worker(world, years=3 + i) for i in range(2)]
+    official = world.users["official"]
+    published.positions = 1
+    published.save()
+    candidacy = services.shortlist(actor=official, order_id=published.pk, worker_id=workers[0].pk)
+    assert candidacy.status == CandidacyStatus.SHORTLISTED and candidacy.reasons
+    employer = world.users["employer_staff"]
+    _order, seen = services.shortlisted_for(actor=employer, order_id=published.pk)
+    assert [c.worker_id for c in seen] == [workers[0].pk]
+    services.select(actor=employer, candidacy_id=candidacy.pk)
+    published.refresh_from_db()
+    assert published.state == JobOrderState.FILLED
+    with pytest.raises(Conflict):  # no longer on the board
+        services.shortlist(actor=official, order_id=published.pk, worker_id=workers[1].pk)
+    # Placed in this job: not eligible for another one at the same time.
+    assert services.recommended_for(worker=workers[0]) == []
+
+
+def test_an_ineligible_worker_cannot_be_shortlisted_and_the_reason_is_named(world, published):
+    worker = make_worker(world, consent=False)
+    with pytest.raises(ValidationFailed) as error:
+        services.shortlist(
+            actor=world.users["official"], order_id=published.pk, worker_id=worker.pk
+        )
+    assert error.value.details["failed"] == ["consent"]
+
+
+def test_who_may_rank_shortlist_and_select(world, published):
+    worker = make_worker(world)
+    with pytest.raises(Http404):
+        services.ranking_for(actor=world.outsider, order_id=published.pk)
+    with pytest.raises(Http404):
+        services.shortlist(actor=world.outsider, order_id=published.pk, worker_id=worker.pk)
+    with pytest.raises(NotAllowed):  # the employer sees the order but never the ranking
+        services.ranking_for(actor=world.users["employer_staff"], order_id=published.pk)
+    candidacy = services.shortlist(
+        actor=world.users["caseworker"], order_id=published.pk, worker_id=worker.pk
+    )
+    with pytest.raises(Http404):  # only the filer's side selects
+        services.select(actor=world.users["official"], candidacy_id=candidacy.pk)
+
+
+def test_a_worker_sees_recommendations_explained_and_applies(world, published):
+    worker = make_worker(world, years=4)
+    recommended = services.recommended_for(worker=worker)
+    assert [r.order for r in recommended] == [published]
+    assert recommended[0].reasons[0]["code"] == "occupation_4"
+    candidacy = services.apply(worker=worker, order_id=published.pk)
+    assert candidacy.status == CandidacyStatus.APPLIED
+    unwilling = make_worker(world, work_abroad=False)
+    assert services.recommended_for(worker=unwilling) == []
+    with pytest.raises(ValidationFailed):
+        services.apply(worker=unwilling, order_id=published.pk)
+
+
+def test_the_fairness_audit_compares_selection_with_the_pool(world, published):
+    women = [make_worker(world, sex="F") for _ in range(4)]
+    men = [make_worker(world, sex="M") for _ in range(2)]
+    index.index_build()
+    official, employer = world.users["official"], world.users["employer_staff"]
+    for worker in (men[0], men[1], women[0]):
+        c = services.shortlist(actor=official, order_id=published.pk, worker_id=worker.pk)
+        services.select(actor=employer, candidacy_id=c.pk)
+    rows = {r.sex: r for r in services.fairness_audit(published)}
+    assert (rows[1].pool, rows[1].selected, rows[2].pool, rows[2].selected) == (4, 1, 2, 2)
+    assert rows[2].ratio == 1.0 and rows[1].ratio == pytest.approx(0.25)
+    assert rows[1].flagged and not rows[2].flagged
+
+
+def test_the_batch_matching_keeps_each_orders_top(
+    world, published, django_capture_on_commit_callbacks
+):
+    workers = [make_worker(world, years=i) for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.match_run_request(actor=world.users["official"])
+    run = MatchRun.objects.get(pk=run.pk)
+    assert (run.status, run.orders_total, run.orders_done, run.recommendations) == ("done", 1, 1, 3)
+    ranked = list(
+        Recommendation.objects.filter(order=published).values_list("worker_id", flat=True)
+    )
+    assert ranked == [w.pk for w in reversed(workers)]
+    with pytest.raises(ValidationFailed):
+        services.match_run_request(actor=world.outsider, jurisdiction=world.hn.pk)

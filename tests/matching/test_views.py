@@ -1,0 +1,95 @@
+"""The matching pages and API: the caseworker's explained ranking and shortlist, the employer's
+selection on the order, the fairness audit on the order, the worker's vacancies; scoped."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tests.conftest import login
+from tests.matching.conftest import make_worker
+from vinculo.matching import index
+from vinculo.matching.models import Candidacy
+
+
+def test_the_caseworker_ranks_in_spanish_and_shortlists(client, world, published):
+    worker = make_worker(world, years=4)
+    index.index_build()
+    login(client, world.users["caseworker"])
+    client.cookies["django_language"] = "es"
+    page = client.get(reverse("matching:ranking", args=[published.pk])).content.decode()
+    assert worker.full_name in page and "Misma ocupación (grupo primario CIUO-08 6111)" in page
+    assert "Dispuesto a trabajar en el extranjero" in page and "Auditoría de equidad" in page
+    equity = client.get(reverse("matching:ranking", args=[published.pk]), {"equity": "1"})
+    assert equity.status_code == 200
+    response = client.post(
+        reverse("matching:shortlist", args=[published.pk]), {"worker": worker.pk}
+    )
+    assert response.status_code == 302
+    assert Candidacy.objects.get().status == "shortlisted"
+
+
+def test_the_employer_selects_on_the_order_and_the_official_sees_the_audit(
+    client, world, published
+):
+    worker = make_worker(world)
+    login(client, world.users["official"])
+    client.post(reverse("matching:shortlist", args=[published.pk]), {"worker": worker.pk})
+    order_page = client.get(reverse("jobs:order_detail", args=[published.pk])).content.decode()
+    assert "Fairness audit" in order_page or "Auditoría de equidad" in order_page
+    login(client, world.users["employer_staff"])
+    page = client.get(reverse("jobs:order_detail", args=[published.pk])).content.decode()
+    assert worker.full_name in page and worker.phone not in page  # contact details stay private
+    assert client.get(reverse("matching:ranking", args=[published.pk])).status_code == 404
+    candidacy = Candidacy.objects.get()
+    client.post(reverse("matching:decide", args=[candidacy.pk]), {"decision": "select"})
+    candidacy.refresh_from_db()
+    assert candidacy.status == "selected"
+
+
+def test_the_worker_sees_their_vacancies_and_applies(client, world, published):
+    world.users["worker"].worker.delete()
+    worker = make_worker(world, years=2, user=world.users["worker"])
+    login(client, world.users["worker"])
+    page = client.get(reverse("matching:my_vacancies")).content.decode()
+    assert published.title in page
+    assert client.post(reverse("matching:apply", args=[published.pk])).status_code == 302
+    assert Candidacy.objects.get(worker=worker).status == "applied"
+
+
+def test_another_jurisdiction_gets_404(client, world, published):
+    login(client, world.outsider)
+    assert client.get(reverse("matching:ranking", args=[published.pk])).status_code == 404
+    assert (
+        client.post(reverse("matching:shortlist", args=[published.pk]), {"worker": 1}).status_code
+        == 404
+    )
+
+
+def test_the_api(api, world, published, django_capture_on_commit_callbacks):
+    worker = make_worker(world, years=3)
+    api.force_authenticate(world.users["caseworker"])
+    ranking = api.get(f"/api/v1/job-orders/{published.pk}/ranking/").json()
+    assert ranking["matches"][0]["worker"] == worker.pk
+    assert ranking["matches"][0]["reasons"][0]["code"] == "occupation_4"
+    created = api.post(
+        f"/api/v1/job-orders/{published.pk}/shortlist/", {"worker": worker.pk}, format="json"
+    )
+    assert created.status_code == 201
+    assert api.get(f"/api/v1/job-orders/{published.pk}/fairness/").json()[0]["pool"] == 1
+    api.force_authenticate(world.users["employer_staff"])
+    assert api.get(f"/api/v1/job-orders/{published.pk}/ranking/").status_code == 403
+    decided = api.post(
+        f"/api/v1/candidacies/{created.json()['id']}/decision/",
+        {"decision": "select"},
+        format="json",
+    )
+    assert decided.status_code == 200 and decided.json()["status"] == "selected"
+    api.force_authenticate(world.outsider)
+    assert api.get(f"/api/v1/job-orders/{published.pk}/ranking/").status_code == 404
+    missing = api.get(f"/api/v1/job-orders/{published.pk}/candidates/")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"
+    api.force_authenticate(world.users["official"])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = api.post("/api/v1/matching-runs/", {}, format="json")
+    assert run.status_code == 202
+    assert api.get(f"/api/v1/matching-runs/{run.json()['id']}/").json()["status"] == "done"
