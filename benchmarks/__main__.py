@@ -3,9 +3,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import imports, linkage, search
+from benchmarks import imports, linkage, matching, search
 
-JOBS = {"search": search.main, "import": imports.main, "linkage": linkage.main}
+JOBS = {
+    "search": search.main,
+    "import": imports.main,
+    "linkage": linkage.main,
+    "matching": matching.main,
+}
 
 
 def main() -> int:

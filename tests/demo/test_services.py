@@ -70,3 +70,12 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers(
     draft = JobOrder.objects.get(state="draft")
     assert [f["code"] for f in draft.failed_findings] == ["minimum_wage"]
     assert all(o.verification_code for o in JobOrder.objects.filter(state="published"))
+
+    # A fair offering Honduras' published vacancies, for the kiosk in the tour.
+    from vinculo.jobs.models import JobFair
+
+    fair = JobFair.objects.get()
+    assert sorted(o.title for o in fair.orders.all()) == [
+        "Greenhouse vegetable harvesters",
+        "Recolectoras y recolectores de fresa",
+    ]

@@ -86,8 +86,11 @@ def test_shortlist_select_and_fill(world, published):
     assert published.state == JobOrderState.FILLED
     with pytest.raises(Conflict):  # no longer on the board
         services.shortlist(actor=official, order_id=published.pk, worker_id=workers[1].pk)
-    # Placed in this job: not eligible for another one at the same time.
-    assert services.recommended_for(worker=workers[0]) == []
+    # Placed in this job: it stays among the worker's vacancies, marked selected...
+    mine = services.recommended_for(worker=workers[0])
+    assert [(r.order, r.candidacy.status) for r in mine] == [(published, "selected")]
+    # ...and a filled order is nobody else's recommendation.
+    assert services.recommended_for(worker=workers[1]) == []
 
 
 def test_an_ineligible_worker_cannot_be_shortlisted_and_the_reason_is_named(world, published):

@@ -43,6 +43,8 @@ class AuditVerb(models.TextChoices):
     JOB_ORDER_FILLED = "job_order.filled", _("Marked a job order filled")
     JOB_ORDER_REOPENED = "job_order.reopened", _("Reopened a filled job order")
     JOB_ORDER_CLOSED = "job_order.closed", _("Closed a job order")
+    JOB_FAIR_CREATED = "job_fair.created", _("Organised a job fair")
+    JOB_FAIR_CHANGED = "job_fair.changed", _("Changed a job fair")
     CANDIDATE_APPLIED = "candidacy.applied", _("Applied for a vacancy")
     CANDIDATE_WITHDRAWN = "candidacy.withdrawn", _("Withdrew an application")
     CANDIDATE_SHORTLISTED = "candidacy.shortlisted", _("Shortlisted a worker for a job order")

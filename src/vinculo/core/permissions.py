@@ -82,6 +82,13 @@ class Perm(models.TextChoices):
         "jobs.review_orders",
         _("Approve or return the job orders filed with your jurisdiction, publish and close them"),
     )
+    MANAGE_JOB_FAIRS = (
+        "jobs.manage_fairs",
+        _(
+            "Organise job fairs: their employers and vacancies, the registration kiosk and the "
+            "count of placements"
+        ),
+    )
     SHORTLIST_CANDIDATES = (
         "matching.shortlist",
         _(
@@ -128,6 +135,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_JOB_ORDERS,
             Perm.REVIEW_JOB_ORDERS,
             Perm.SHORTLIST_CANDIDATES,
+            Perm.MANAGE_JOB_FAIRS,
         }
     ),
     Role.CASEWORKER: frozenset(
@@ -139,6 +147,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_OWN_ORGANISATION,
             Perm.VIEW_JOB_ORDERS,
             Perm.SHORTLIST_CANDIDATES,
+            Perm.MANAGE_JOB_FAIRS,
         }
     ),
     Role.AUDITOR: frozenset(_EVERYONE | {Perm.VIEW_AUDIT_LOG}),

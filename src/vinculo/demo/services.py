@@ -337,6 +337,28 @@ def _job_orders(users: dict[str, User], organisations: dict[str, Organisation]) 
         for to in steps:
             actor = users[filer] if to == "submitted" else official
             jobs.order_move(actor=actor, order_id=order.pk, to=to)
+    # A fair in San Pedro Sula offering Honduras' published vacancies: the kiosk in the tour.
+    from vinculo.jobs import fairs
+    from vinculo.jobs.models import JobOrder
+
+    fair = fairs.fair_create(
+        actor=official,
+        values=fairs.FairValues(
+            name="Feria de Empleo Temporal en el Extranjero · San Pedro Sula",
+            country="HN",
+            subdivision="HN-CR",
+            municipality="San Pedro Sula",
+            venue="Centro de Convenciones",
+            starts_on=timezone.localdate() + timedelta(days=30),
+            ends_on=timezone.localdate() + timedelta(days=31),
+        ),
+    )
+    published = JobOrder.objects.filter(
+        jurisdiction=official.memberships.get().jurisdiction, state="published"
+    )
+    fairs.fair_offer(
+        actor=official, fair_id=fair.pk, order_ids=list(published.values_list("pk", flat=True))
+    )
 
 
 SECOND_REGISTRATIONS = 0.02  # of the demo's workers are someone registered a second time

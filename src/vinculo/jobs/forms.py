@@ -63,9 +63,11 @@ class JobOrderForm(forms.Form):
     )
     worksite_municipality = forms.CharField(label=_("Municipality or city"), max_length=120)
     start_date = forms.DateField(
-        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     season = forms.CharField(
         label=_("Season"),
         max_length=60,

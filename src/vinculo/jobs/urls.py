@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vinculo.jobs import views
+from vinculo.jobs import fair_views, views
 
 app_name = "jobs"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("vacancies/", views.board_view, name="board"),
     path("vacancies/verify/", views.verify_view, name="verify"),
     path("vacancies/<int:order_id>/", views.vacancy_view, name="vacancy"),
+    path("vacancies/fairs/<int:fair_id>/", fair_views.fair_public_view, name="fair_public"),
+    path("fairs/", fair_views.fair_list_view, name="fairs"),
+    path("fairs/<int:fair_id>/", fair_views.fair_view, name="fair"),
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -150,23 +151,42 @@ def _age_limit(start: int, years: int) -> int:
     return (limit - EPOCH).days
 
 
-def eligibility(c: dict[str, np.ndarray], needs: OrderNeeds) -> dict[str, np.ndarray]:
-    """Each filter as a boolean column over the rows of `c`."""
-    abroad = c["residence"] != needs.worksite_country
-    document = np.where(
+WHERE_COLUMNS = (
+    "residence",
+    "work_abroad",
+    "region",
+    "relocate",
+    "nationality",
+    "passport_valid_to",
+    "document_valid_to",
+)
+
+
+def _documented(c: dict[str, np.ndarray], needs: OrderNeeds) -> np.ndarray:
+    return np.where(
         c["nationality"] != needs.worksite_country,
         c["passport_valid_to"] >= needs.end,
         c["document_valid_to"] >= needs.end,
     )
-    same_region = c["region"] == needs.worksite_region
+
+
+def _willing(c: dict[str, np.ndarray], needs: OrderNeeds) -> np.ndarray:
+    abroad = c["residence"] != needs.worksite_country
+    return np.where(
+        abroad, c["work_abroad"], (c["region"] == needs.worksite_region) | c["relocate"]
+    )
+
+
+def eligibility(c: dict[str, np.ndarray], needs: OrderNeeds) -> dict[str, np.ndarray]:
+    """Each filter as a boolean column over the rows of `c`."""
     out = {
         "adult": c["birth"] <= _age_limit(needs.start, needs.min_age),
         "available": (c["available_from"] <= needs.start) & (c["available_to"] >= needs.end),
-        "document": document,
+        "document": _documented(c, needs),
         "consent": c["consent"],
         "not_placed": (c["placed_to"] < needs.start) | (c["placed_from"] > needs.end),
         "not_flagged": ~c["fraud"],
-        "willing": np.where(abroad, c["work_abroad"], same_region | c["relocate"]),
+        "willing": _willing(c, needs),
     }
     if needs.nationalities is not None:
         out["nationality"] = np.isin(c["nationality"], list(needs.nationalities))
@@ -207,7 +227,8 @@ def closeness_level(units: np.ndarray, unit: int) -> np.ndarray:
 
 
 def score(c: dict[str, np.ndarray], needs: OrderNeeds) -> dict[str, np.ndarray]:
-    """Each component's points per row (float32), and their sum under "total"."""
+    """Each component's points per row (float32), their sum under "total", and, for the
+    reasons, the ISCO level shared ("level") and the years of experience counted ("worked")."""
     n = len(c["birth"])
     units, years = c["occupations"], c["years"]
     level = closeness_level(units, needs.unit)
@@ -269,6 +290,8 @@ def score(c: dict[str, np.ndarray], needs: OrderNeeds) -> dict[str, np.ndarray]:
         "returning": returning,
     }
     parts["total"] = sum(parts.values())  # type: ignore[assignment]
+    # Not points: what the reasons of each score say (the level shared, the years counted).
+    parts["level"], parts["worked"] = level, worked
     return parts
 
 
@@ -303,41 +326,81 @@ def _top(total: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
     return keep[order][:k]
 
 
-def take(c: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, np.ndarray]:
-    return {name: column[rows] for name, column in c.items()}
+# What stage one reads (and the tier test): gathered before the rest of a row.
+FILTER_COLUMNS = (
+    "jurisdiction",
+    "birth",
+    "available_from",
+    "available_to",
+    "document_valid_to",
+    "passport_valid_to",
+    "consent",
+    "fraud",
+    "work_abroad",
+    "relocate",
+    "nationality",
+    "residence",
+    "region",
+    "placed_from",
+    "placed_to",
+    "occupations",
+)
+
+
+def take(
+    c: dict[str, np.ndarray], rows: np.ndarray, names: tuple[str, ...] | None = None
+) -> dict[str, np.ndarray]:
+    return {name: c[name][rows] for name in (names or c)}
 
 
 def rank(
     c: dict[str, np.ndarray],
     needs: OrderNeeds,
     k: int,
-    tiers: dict[int, np.ndarray],
+    tiers: Any,
 ) -> Ranked:
     """The exact top k of the workers of `needs.jurisdiction` by score among the eligible.
 
-    `tiers` gives, for ISCO levels 4, 3 and 2, the rows whose occupations share that level with
-    the order (each a superset of the next: the sub-major tier holds the minor one). A wider tier
-    is scored only while its best possible score could still change the top k."""
+    `tiers(level)` gives, for ISCO levels 4, 3 and 2, the rows whose occupations share that
+    level with the order (each a superset of the next: the sub-major tier holds the minor one),
+    either as rows or as (rows, their columns) when the caller keeps gathered tiers; a dict of
+    rows works too. A wider tier is asked for, and scored, only while its best possible score
+    could still change the top k."""
+    tier = tiers.get if isinstance(tiers, dict) else tiers
     best_rows = np.empty(0, dtype=np.int64)
     best_total = np.empty(0, dtype=np.float32)
-    seen = np.empty(0, dtype=np.int64)
     scored = 0
     for level in (4, 3, 2):
-        rows = tiers.get(level, np.empty(0, dtype=np.int64))
-        rows = np.setdiff1d(rows, seen, assume_unique=True) if len(seen) else rows
-        if len(rows) == 0:
-            continue
         if len(best_total) >= k:
             kth = np.sort(best_total)[-k]
-            if best_possible(needs, level, c["worker_id"][rows]) < kth:
+            # The bound without looking at the tier's rows: named and returning workers are few
+            # and known, so they count as present in every tier.
+            if (
+                best_possible(needs, level, np.fromiter(needs.named | needs.returning, np.int64))
+                < kth
+            ):
                 break
-        sub = take(c, rows)
-        here = (sub["jurisdiction"] == needs.jurisdiction) & eligible(sub, needs)
-        rows, sub = rows[here], take(sub, np.flatnonzero(here))
-        seen = tiers[level]
-        scored += len(rows)
+        got = tier(level)
+        if got is None:
+            continue
+        rows, sub = got if isinstance(got, tuple) else (got, None)
         if not len(rows):
             continue
+        # The filters first, on their own columns: only the rows that pass are gathered whole;
+        # where to work and which document first, as they leave out the most.
+        if sub is None:
+            where = take(c, rows, WHERE_COLUMNS)
+            near = _willing(where, needs) & _documented(where, needs)
+            rows = rows[near]
+        first = sub if sub is not None else take(c, rows, FILTER_COLUMNS)
+        keep = (first["jurisdiction"] == needs.jurisdiction) & eligible(first, needs)
+        if level < 4:  # rows sharing more digits belong to a narrower tier, already scored
+            keep &= closeness_level(first["occupations"], needs.unit) == level
+        rows = rows[keep]
+        if not len(rows):
+            continue
+        sub = take(sub, np.flatnonzero(keep)) if sub is not None else take(c, rows)
+        scored += len(rows)
         total = score(sub, needs)["total"]
         best_rows = np.concatenate([best_rows, rows])
         best_total = np.concatenate([best_total, total])

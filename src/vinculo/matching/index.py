@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
 from django.db.models import Max
 
 from vinculo.matching import domain as d
@@ -167,29 +168,51 @@ def columns_for(worker_ids: Iterable[int]) -> dict[str, np.ndarray]:
 # --- postings: rows by jurisdiction and ISCO unit ---------------------------------------------
 
 
+WIDTHS = {4: 1, 3: 10, 2: 100}  # how many unit codes an ISCO level spans
+_LEVEL = 10**9  # keys: level * _LEVEL + jurisdiction * 10,000 + the group's first unit code
+
+
+def _key(level: int, jurisdiction: Any, unit: Any) -> Any:
+    width = WIDTHS[level]
+    return level * _LEVEL + jurisdiction * 10_000 + unit // width * width
+
+
 def postings(c: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """One entry per (worker, occupation), sorted by jurisdiction then ISCO unit code: a unit,
-    a minor group and a sub-major group of a jurisdiction are each one contiguous slice."""
+    """For each ISCO level (unit, minor, sub-major group), one entry per rankable worker and
+    group of theirs, keyed by (level, jurisdiction, group) and sorted: a tier is one contiguous
+    slice of rows, each row once and in order."""
     n = len(c["worker_id"])
     units = c["occupations"]
     rows = np.repeat(np.arange(n, dtype=np.int64), units.shape[1])
     flat = units.reshape(-1).astype(np.int64)
-    keep = flat > 0
-    keys = c["jurisdiction"].astype(np.int64)[rows[keep]] * 10_000 + flat[keep]
-    order = np.argsort(keys, kind="stable")
-    return keys[order], rows[keep][order]
+    # A worker without the matching consent, or flagged for fraud, is never ranked: left out
+    # of the postings (a change of either is a delta, read from the database, until the next
+    # build).
+    keep = (flat > 0) & np.repeat(c["consent"] & ~c["fraud"], units.shape[1])
+    rows, flat = rows[keep], flat[keep]
+    jurisdiction = c["jurisdiction"].astype(np.int64)[rows]
+    keys = np.concatenate([_key(level, jurisdiction, flat) for level in WIDTHS])
+    rows = np.tile(rows, len(WIDTHS))
+    order = np.lexsort((rows, keys))
+    keys, rows = keys[order], rows[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
+    return keys[first], rows[first]
+
+
+def tier_rows(
+    keys: np.ndarray, rows: np.ndarray, jurisdiction: int, unit: int, level: int
+) -> np.ndarray:
+    """The rows of a jurisdiction sharing `level` ISCO digits with `unit`, each once."""
+    key = _key(level, jurisdiction, unit)
+    a, b = np.searchsorted(keys, [key, key + 1])
+    return rows[a:b]
 
 
 def tiers_for(
     keys: np.ndarray, rows: np.ndarray, jurisdiction: int, unit: int
 ) -> dict[int, np.ndarray]:
-    base = jurisdiction * 10_000
-    out = {}
-    for level, width in ((4, 1), (3, 10), (2, 100)):
-        lo = base + unit // width * width
-        a, b = np.searchsorted(keys, [lo, lo + width])
-        out[level] = np.unique(rows[a:b])
-    return out
+    return {level: tier_rows(keys, rows, jurisdiction, unit, level) for level in WIDTHS}
 
 
 # --- the stored index ---------------------------------------------------------------------------
@@ -277,9 +300,14 @@ def index_current() -> Index | None:
         folder = index_root() / generation
         try:
             meta = json.loads((folder / "meta.json").read_text())
-            columns = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in d.COLUMNS}
-            keys = np.load(folder / "_keys.npy", mmap_mode="r")
-            rows = np.load(folder / "_rows.npy", mmap_mode="r")
+            # Plain ndarray views of the memory maps (still the shared pages, no copy): the
+            # memmap subclass costs a Python call on every slice.
+            columns = {
+                name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r"))
+                for name in d.COLUMNS
+            }
+            keys = np.asarray(np.load(folder / "_keys.npy", mmap_mode="r"))
+            rows = np.asarray(np.load(folder / "_rows.npy", mmap_mode="r"))
         except FileNotFoundError:  # replaced while we looked: read the pointer again next time
             return None
         index = Index(generation, columns, keys, rows, meta["max_worker_id"], meta["change_mark"])
@@ -298,15 +326,22 @@ class Delta:
     changes: int
 
 
+def _ids_above(model: Any, column: str, above: int, select: str) -> set[int]:
+    """`select` of the rows whose `column` is above a mark, in plain SQL (asked at every
+    ranking; the ORM's compiling would cost more than the query)."""
+    q = connection.ops.quote_name
+    sql = f"SELECT {q(select)} FROM {q(model._meta.db_table)} WHERE {q(column)} > %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [above])
+        return {row[0] for row in cursor.fetchall()}
+
+
 def delta_for(index: Index | None) -> Delta:
     from vinculo.matching.models import IndexChange
     from vinculo.registry.models import Worker
 
     if index is None:
         return Delta(_columns_for(None), np.empty(0, dtype=np.int64), 0)
-    changed = set(
-        IndexChange.objects.filter(pk__gt=index.change_mark).values_list("worker_id", flat=True)
-    )
-    new = Worker.objects.filter(pk__gt=index.max_worker_id).values_list("pk", flat=True)
-    ids = changed | set(new)
+    changed = _ids_above(IndexChange, "id", index.change_mark, "worker_id")
+    ids = changed | _ids_above(Worker, "id", index.max_worker_id, "id")
     return Delta(columns_for(ids), index.rows_of(changed), len(ids))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.jobs.models import JobOrder
@@ -44,9 +45,24 @@ FILTER_TEXTS = {
 EQUITY_STEP = 6.0  # points off for each candidate of the same municipality already above
 
 
-def needs_for(order: JobOrder) -> d.OrderNeeds:
-    from vinculo.matching.models import CandidacyStatus
+def _returning(order: JobOrder) -> frozenset[int]:
+    """Workers the employer selected for an earlier job that ended before this one starts.
+    Plain SQL: a ranking runs it every time, and the ORM's compiling cost more than the query."""
+    from vinculo.matching.models import Candidacy, CandidacyStatus
 
+    candidacy, job = Candidacy._meta, JobOrder._meta
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT c.{q('worker_id')} FROM {q(candidacy.db_table)} c "  # noqa: S608 (model names)
+        f"JOIN {q(job.db_table)} o ON o.{q('id')} = c.{q('order_id')} "
+        f"WHERE c.{q('status')} = %s AND o.{q('employer_id')} = %s AND o.{q('end_date')} < %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CandidacyStatus.SELECTED.value, order.employer_id, order.start_date])
+        return frozenset(row[0] for row in cursor.fetchall())
+
+
+def needs_for(order: JobOrder) -> d.OrderNeeds:
     nationalities = None
     if order.programme:
         try:
@@ -55,13 +71,10 @@ def needs_for(order: JobOrder) -> d.OrderNeeds:
             rule = None
         if rule is not None:
             nationalities = frozenset(d.country_code(c) for c in rule.countries)
-    returning = frozenset(
-        order.employer.job_orders.exclude(pk=order.pk)
-        .filter(
-            candidacies__status=CandidacyStatus.SELECTED,
-            end_date__lt=order.start_date,
-        )
-        .values_list("candidacies__worker_id", flat=True)
+    named = (
+        frozenset(order.named_workers.values_list("pk", flat=True))
+        if order.named_request
+        else frozenset()
     )
     return d.OrderNeeds(
         jurisdiction=order.jurisdiction_id,
@@ -74,8 +87,8 @@ def needs_for(order: JobOrder) -> d.OrderNeeds:
         worksite_region=d.place_key(order.worksite_subdivision),
         worksite_municipality=d.place_key(order.worksite_subdivision, order.worksite_municipality),
         nationalities=nationalities,
-        named=frozenset(order.named_workers.values_list("pk", flat=True)),
-        returning=returning,
+        named=named,
+        returning=_returning(order),
     )
 
 
@@ -101,69 +114,70 @@ class Ranking:
 def reasons(
     parts: dict[str, np.ndarray], i: int, c: dict[str, np.ndarray], needs: d.OrderNeeds
 ) -> list[dict]:
-    """The reasons of row i's score, each with its points, as stored and shown."""
-    out: list[dict] = []
-    level = int(d.closeness_level(c["occupations"][i : i + 1], needs.unit)[0])
-    if level:
-        group = str(needs.unit)[:level]
-        out.append(
-            {
-                "code": f"occupation_{level}",
-                "points": float(parts["occupation"][i]),
-                "params": {"group": group},
-            }
-        )
-    divisor = 10 ** (4 - max(level, 1))
-    units, years = c["occupations"][i], c["years"][i]
-    worked = max(
-        (
-            int(y)
-            for u, y in zip(units, years, strict=True)
-            if u and u // divisor == needs.unit // divisor
-        ),
-        default=0,
-    )
-    out.append(
-        {
-            "code": "experience",
-            "points": float(parts["experience"][i]),
-            "params": {"years": worked, "asked": needs.min_years},
-        }
-    )
+    """The reasons of row i's score (see reasons_all)."""
+    return reasons_all(d.take(parts, np.array([i])), d.take(c, np.array([i])), needs)[0]
+
+
+def reasons_all(
+    parts: dict[str, np.ndarray], c: dict[str, np.ndarray], needs: d.OrderNeeds
+) -> list[list[dict]]:
+    """The reasons of each row's score, each with its points, as stored and shown. The numbers
+    are taken out of numpy once per column, not once per row."""
+    n = len(c["worker_id"])
+    level = parts["level"].tolist()
+    worked = parts["worked"].astype(int).tolist()
+    points = {name: parts[name].tolist() for name in d.COMPONENTS}
+    held_text: list[str] = [""] * n
     if needs.languages:
-        held = []
+        columns = []
         for code, least in needs.languages:
-            have = [
-                int(lv)
-                for lc, lv in zip(c["languages"][i], c["levels"][i], strict=True)
-                if lc == code
-            ]
-            level_held = max(have, default=0)
-            name, has = _language_name(code), d.LEVEL_NAMES.get(level_held, "—")
-            held.append(f"{name} {has} / {d.LEVEL_NAMES.get(least)}")
-        out.append(
+            have = np.where(c["languages"] == code, c["levels"], 0).max(axis=1).tolist()
+            name, asked = _language_name(code), d.LEVEL_NAMES.get(least)
+            columns.append([f"{name} {d.LEVEL_NAMES.get(h, '—')} / {asked}" for h in have])
+        held_text = [", ".join(parts_) for parts_ in zip(*columns, strict=True)]
+    abroad = c["residence"] != needs.worksite_country
+    place = np.select(
+        [
+            abroad,
+            c["municipality"] == needs.worksite_municipality,
+            c["region"] == needs.worksite_region,
+            c["relocate"],
+        ],
+        ["place_abroad", "place_municipality", "place_region", "place_relocate"],
+        "place_none",
+    ).tolist()
+    unit = str(needs.unit)
+    out = []
+    for i in range(n):
+        row = []
+        if level[i]:
+            row.append(
+                {
+                    "code": f"occupation_{level[i]}",
+                    "points": points["occupation"][i],
+                    "params": {"group": unit[: level[i]]},
+                }
+            )
+        row.append(
             {
-                "code": "languages",
-                "points": float(parts["languages"][i]),
-                "params": {"held": ", ".join(held)},
+                "code": "experience",
+                "points": points["experience"][i],
+                "params": {"years": worked[i], "asked": needs.min_years},
             }
         )
-    abroad = c["residence"][i] != needs.worksite_country
-    if abroad:
-        place = "place_abroad"
-    elif c["municipality"][i] == needs.worksite_municipality:
-        place = "place_municipality"
-    elif c["region"][i] == needs.worksite_region:
-        place = "place_region"
-    elif c["relocate"][i]:
-        place = "place_relocate"
-    else:
-        place = "place_none"
-    out.append({"code": place, "points": float(parts["place"][i]), "params": {}})
-    if parts["named"][i]:
-        out.append({"code": "named", "points": float(parts["named"][i]), "params": {}})
-    if parts["returning"][i]:
-        out.append({"code": "returning", "points": float(parts["returning"][i]), "params": {}})
+        if needs.languages:
+            row.append(
+                {
+                    "code": "languages",
+                    "points": points["languages"][i],
+                    "params": {"held": held_text[i]},
+                }
+            )
+        row.append({"code": place[i], "points": points["place"][i], "params": {}})
+        for extra in ("named", "returning"):
+            if points[extra][i]:
+                row.append({"code": extra, "points": points[extra][i], "params": {}})
+        out.append(row)
     return out
 
 
@@ -180,45 +194,93 @@ def _top_of(
 ) -> list[Match]:
     ranked = d.rank(c, needs, k, tiers)
     sub = d.take(c, ranked.rows)
+    why = reasons_all(ranked.parts, sub, needs)
+    ids, totals = sub["worker_id"].tolist(), ranked.parts["total"].tolist()
+    sexes, places = sub["sex"].tolist(), sub["municipality"].tolist()
     return [
         Match(
-            worker_id=int(sub["worker_id"][i]),
-            score=float(ranked.parts["total"][i]),
-            reasons=reasons(ranked.parts, i, sub, needs),
-            sex=int(sub["sex"][i]),
-            municipality=int(sub["municipality"][i]),
+            worker_id=ids[i], score=totals[i], reasons=why[i], sex=sexes[i], municipality=places[i]
         )
-        for i in range(len(ranked.rows))
+        for i in range(len(ids))
     ], ranked.scored
 
 
-def _without(tiers: dict[int, np.ndarray], stale: np.ndarray) -> dict[int, np.ndarray]:
-    if not len(stale):
-        return tiers
-    return {level: np.setdiff1d(rows, stale, assume_unique=False) for level, rows in tiers.items()}
+def _tiers(
+    keys: np.ndarray,
+    rows: np.ndarray,
+    needs: d.OrderNeeds,
+    stale: np.ndarray,
+    c: dict[str, np.ndarray],
+    kept: dict | None = None,
+) -> Any:
+    """The order's ISCO tiers with their columns, each looked up only when the ranking asks
+    for it, without the rows the delta replaces. `kept` holds gathered tiers across the orders
+    of a batch (orders of one occupation group share them)."""
+    found = {} if kept is None else kept
+
+    def tier(level: int) -> Any:
+        key = (level, needs.jurisdiction, needs.unit // ix.WIDTHS[level])
+        if key not in found:
+            here = ix.tier_rows(keys, rows, needs.jurisdiction, needs.unit, level)
+            here = here[~np.isin(here, stale)] if len(stale) else here
+            # One order gathers only what passes its filters; a batch keeps whole tiers.
+            found[key] = (here, d.take(c, here)) if kept is not None else here
+        return found[key]
+
+    return tier
 
 
 def rank_order(order: JobOrder, *, k: int = 50, equity: bool = False) -> Ranking:
     """The exact top k eligible workers of the order's jurisdiction, best first, explained.
     With `equity`, a wider top is re-ranked to spread selection across municipalities."""
-    needs = needs_for(order)
-    want = k * 3 if equity else k
+    index = ix.index_current()
+    return rank_needs(needs_for(order), index, ix.delta_for(index), k=k, equity=equity)
+
+
+def rank_orders(orders: list[JobOrder], *, k: int = 50) -> list[Ranking]:
+    """Many orders against one reading of the index and its delta (batch matching). Orders are
+    ranked by occupation group, so each group's tiers are gathered once and then dropped."""
     index = ix.index_current()
     delta = ix.delta_for(index)
+    delta_postings = ix.postings(delta.columns) if len(delta.columns["worker_id"]) else None
+    results: dict[int, Ranking] = {}
+    kept: dict = {}
+    group = None
+    for i in sorted(
+        range(len(orders)), key=lambda i: (orders[i].jurisdiction_id, orders[i].isco_unit)
+    ):
+        order = orders[i]
+        if (order.jurisdiction_id, order.isco_unit[:2]) != group:
+            group = (order.jurisdiction_id, order.isco_unit[:2])
+            kept = {}
+        results[i] = rank_needs(
+            needs_for(order), index, delta, k=k, delta_postings=delta_postings, kept=kept
+        )
+    return [results[i] for i in range(len(orders))]
+
+
+def rank_needs(
+    needs: d.OrderNeeds,
+    index: ix.Index | None,
+    delta: ix.Delta,
+    *,
+    k: int = 50,
+    equity: bool = False,
+    delta_postings: tuple[np.ndarray, np.ndarray] | None = None,
+    kept: dict | None = None,
+) -> Ranking:
+    want = k * 3 if equity else k
     matches: list[Match] = []
     scored = 0
     if index is not None and index.size:
-        tiers = _without(
-            ix.tiers_for(index.keys, index.rows, needs.jurisdiction, needs.unit), delta.stale_rows
-        )
+        tiers = _tiers(index.keys, index.rows, needs, delta.stale_rows, index.columns, kept)
         found, n = _top_of(index.columns, needs, want, tiers)
         matches += found
         scored += n
     if len(delta.columns["worker_id"]):
-        keys, rows = ix.postings(delta.columns)
-        found, n = _top_of(
-            delta.columns, needs, want, ix.tiers_for(keys, rows, needs.jurisdiction, needs.unit)
-        )
+        keys, rows = delta_postings or ix.postings(delta.columns)
+        tiers = _tiers(keys, rows, needs, np.empty(0), delta.columns)
+        found, n = _top_of(delta.columns, needs, want, tiers)
         matches += found
         scored += n
     matches.sort(key=lambda m: (-m.score, m.worker_id))

@@ -11,6 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -131,8 +133,6 @@ def _decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> Cand
     )
     visible = candidacy is not None and FILER in order_roles(actor=actor, order=candidacy.order)
     if not visible:
-        from django.http import Http404
-
         raise Http404
     with transaction.atomic():
         order = JobOrder.objects.select_for_update().get(pk=candidacy.order_id)
@@ -213,8 +213,9 @@ class Recommended:
 
 
 def recommended_for(*, worker: Worker, limit: int = 20) -> list[Recommended]:
-    """The published vacancies of the worker's authority the worker is eligible for, best score
-    first, each with its reasons (computed now, from the worker's own record)."""
+    """The published or filled vacancies of the worker's authority the worker is eligible for
+    (or was selected for), best score first, each with its reasons (computed now, from the
+    worker's own record)."""
     if worker.merged_into_id:
         return []
     c = ix.columns_for([worker.pk])
@@ -224,13 +225,23 @@ def recommended_for(*, worker: Worker, limit: int = 20) -> list[Recommended]:
     found = []
     for order in (
         JobOrder.objects.filter(
-            state=JobOrderState.PUBLISHED, jurisdiction_id=worker.jurisdiction_id
+            Q(state=JobOrderState.PUBLISHED)
+            | Q(state=JobOrderState.FILLED, candidacies__worker=worker),
+            jurisdiction_id=worker.jurisdiction_id,
         )
+        .distinct()
         .select_related("employer", "occupation")
         .prefetch_related("named_workers")
     ):
         needs = ranking.needs_for(order)
-        if d.closeness_level(c["occupations"], needs.unit)[0] == 0 or not d.eligible(c, needs)[0]:
+        if d.closeness_level(c["occupations"], needs.unit)[0] == 0:
+            continue
+        failed = {name for name, ok in d.eligibility(c, needs).items() if not ok[0]}
+        # Selected for this very order: the placement is this job, not another one.
+        own = mine.get(order.pk)
+        if own is not None and own.status == S.SELECTED:
+            failed.discard("not_placed")
+        if failed:
             continue
         parts = d.score(c, needs)
         found.append(
@@ -253,8 +264,6 @@ def apply(*, worker: Worker, order_id: Any) -> Candidacy:
         .first()
     )
     if order is None:
-        from django.http import Http404
-
         raise Http404
     _c, failed, score, why = _fresh(order, worker.pk)
     if failed:
@@ -389,10 +398,12 @@ def match_run_process(*, run_id: str) -> MatchRun | None:
         )
         MatchRun.objects.filter(pk=run.pk).update(orders_total=len(orders))
         total = 0
-        for done, order in enumerate(orders, start=1):
-            found = ranking.rank_order(order, k=50).matches
+        step = 100  # orders ranked between two progress updates
+        for start in range(0, len(orders), step):
+            chunk = orders[start : start + step]
+            results = ranking.rank_orders(chunk, k=50)
             with transaction.atomic():
-                Recommendation.objects.filter(order=order).delete()
+                Recommendation.objects.filter(order__in=chunk).delete()
                 Recommendation.objects.bulk_create(
                     Recommendation(
                         order=order,
@@ -402,10 +413,13 @@ def match_run_process(*, run_id: str) -> MatchRun | None:
                         reasons=m.reasons,
                         run=run,
                     )
-                    for i, m in enumerate(found, start=1)
+                    for order, result in zip(chunk, results, strict=True)
+                    for i, m in enumerate(result.matches, start=1)
                 )
-            total += len(found)
-            MatchRun.objects.filter(pk=run.pk).update(orders_done=done, recommendations=total)
+            total += sum(len(r.matches) for r in results)
+            MatchRun.objects.filter(pk=run.pk).update(
+                orders_done=start + len(chunk), recommendations=total
+            )
         MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
     except Exception as error:  # the run says why; the queue's log has the traceback
         MatchRun.objects.filter(pk=run.pk).update(

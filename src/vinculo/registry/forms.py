@@ -276,12 +276,15 @@ class DeskForm(PlainForm):
     )
     jurisdiction = forms.ModelChoiceField(label=_("Authority"), queryset=None)
 
-    def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, jurisdictions: Any, fair: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = jurisdictions
         if jurisdictions.count() == 1:
             self.fields["jurisdiction"].initial = jurisdictions.first()
             self.fields["jurisdiction"].widget = forms.HiddenInput()
+        if fair:  # a fair's kiosk: always "at a job fair"
+            self.fields["channel"].initial = RegistrationChannel.FAIR
+            self.fields["channel"].widget = forms.HiddenInput()
 
 
 STEP_FORMS: dict[str, type[StepForm]] = {

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -218,9 +219,19 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
     if scope.empty:
         raise Http404
     jurisdictions = scope.apply(Jurisdiction.objects.filter(is_active=True), field="pk")
+    # A job fair's kiosk: the same page, for the fair's authority, each registration counted
+    # for the fair (jobs.fairs).
+    fair = None
+    if request.GET.get("fair"):
+        from vinculo.jobs.fairs import fair_get
+
+        fair = fair_get(actor=request.user, fair_id=request.GET["fair"])
+        jurisdictions = jurisdictions.filter(pk=fair.jurisdiction_id)
+        if not jurisdictions.exists():
+            raise Http404
     data = request.POST or None
     forms = {step: form_class(data, prefix=step) for step, form_class in STEP_FORMS.items()}
-    desk = DeskForm(data, prefix="desk", jurisdictions=jurisdictions)
+    desk = DeskForm(data, prefix="desk", jurisdictions=jurisdictions, fair=fair is not None)
     if request.method == "POST" and desk.is_valid() and all(f.is_valid() for f in forms.values()):
         answers = {step: form.answers() for step, form in forms.items()}
         phone = desk.cleaned_data["phone"]
@@ -242,6 +253,7 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
                     {
                         "forms": [(STEP_TITLES[s], f) for s, f in forms.items()],
                         "desk": desk,
+                        "fair": fair,
                         **unconfirmed,
                         "confirm_label": _(
                             "I have compared them: this is a different person. Register anyway."
@@ -249,13 +261,18 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
                     },
                 )
             try:
-                worker = services.worker_register(
-                    data=data,
-                    jurisdiction=desk.cleaned_data["jurisdiction"],
-                    channel=desk.cleaned_data["channel"],
-                    actor=request.user,
-                    unlike=tuple(m.worker.registration_number for m in probable),
-                )
+                with transaction.atomic():
+                    worker = services.worker_register(
+                        data=data,
+                        jurisdiction=desk.cleaned_data["jurisdiction"],
+                        channel=desk.cleaned_data["channel"],
+                        actor=request.user,
+                        unlike=tuple(m.worker.registration_number for m in probable),
+                    )
+                    if fair is not None:
+                        from vinculo.jobs.fairs import fair_register
+
+                        fair_register(fair=fair, worker=worker)
             except DomainError as error:
                 forms["document"].add_error(
                     error.field if error.field in forms["document"].fields else None,
@@ -263,11 +280,12 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Registered. Print or show the card below."))
-                return redirect("registry:worker_card", worker_id=worker.pk)
+                card = reverse("registry:worker_card", args=[worker.pk])
+                return redirect(f"{card}?fair={fair.pk}" if fair else card)
     return render(
         request,
         "registry/register_desk.html",
-        {"forms": [(STEP_TITLES[s], f) for s, f in forms.items()], "desk": desk},
+        {"forms": [(STEP_TITLES[s], f) for s, f in forms.items()], "desk": desk, "fair": fair},
     )
 
 

@@ -1,19 +1,24 @@
-// Draws the stacked bar charts whose data a page embeds with json_script.
+// Draws the horizontal bar charts a page asks for: each <canvas data-chart="ID"> reads its data,
+// {labels: [...], series: [{label, data: [...]}, ...]}, from the json_script element ID. Several
+// series stack. The same numbers are always in a table beside the chart.
 (function () {
-  var canvas = document.getElementById("registered-chart");
-  var source = document.getElementById("registered-data");
-  if (!canvas || !source || !window.Chart) { return; }
-  var data = JSON.parse(source.textContent);
+  if (!window.Chart) { return; }
   var colours = ["#1565c0", "#ef6c00", "#6a1b9a"];
-  new window.Chart(canvas, {
-    type: "bar",
-    data: {
-      labels: data.labels,
-      datasets: data.series.map(function (s, i) {
-        return { label: s.label, data: s.data, backgroundColor: colours[i % colours.length] };
-      })
-    },
-    options: { responsive: true, maintainAspectRatio: false, indexAxis: "y",
-               scales: { x: { stacked: true }, y: { stacked: true } } }
+  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+    var source = document.getElementById(canvas.getAttribute("data-chart"));
+    if (!source) { return; }
+    var data = JSON.parse(source.textContent);
+    new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: data.series.map(function (s, i) {
+          return { label: s.label, data: s.data, backgroundColor: colours[i % colours.length] };
+        })
+      },
+      options: { responsive: true, maintainAspectRatio: false, indexAxis: "y",
+                 plugins: { legend: { display: data.series.length > 1 } },
+                 scales: { x: { stacked: true }, y: { stacked: true } } }
+    });
   });
 })();

@@ -1,0 +1,154 @@
+"""Job-fair pages: the organisers' list with each fair's figures, a fair with its employers and
+vacancies, and the public page of a fair's vacancies. The kiosk is the desk registration page
+opened for a fair (registry.views.register_worker_view with ?fair=)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vinculo.core.access import get_or_404, user_can
+from vinculo.core.errors import DomainError
+from vinculo.core.models import Jurisdiction
+from vinculo.core.permissions import Perm
+from vinculo.core.selectors import jurisdictions_for
+from vinculo.jobs import fairs
+from vinculo.jobs.models import JobFair, JobOrder
+from vinculo.registry.organisations.forms import (
+    add_domain_error,
+    country_choices,
+    subdivision_choices,
+)
+
+
+class FairForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name of the fair"), max_length=200)
+    jurisdiction = forms.ModelChoiceField(
+        label=gettext_lazy("Authority"), queryset=Jurisdiction.objects.none()
+    )
+    country = forms.ChoiceField(label=gettext_lazy("Country"), choices=[])
+    subdivision = forms.ChoiceField(
+        label=gettext_lazy("Department or state"), required=False, choices=[("", "—")]
+    )
+    municipality = forms.CharField(label=gettext_lazy("Municipality or city"), max_length=120)
+    venue = forms.CharField(label=gettext_lazy("Venue"), max_length=200, required=False)
+    starts_on = forms.DateField(
+        label=gettext_lazy("First day"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ends_on = forms.DateField(
+        label=gettext_lazy("Last day"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, jurisdictions, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = jurisdictions
+        if jurisdictions.count() == 1:
+            self.fields["jurisdiction"].initial = jurisdictions.first()
+            self.fields["jurisdiction"].widget = forms.HiddenInput()
+        self.fields["country"].choices = country_choices()
+        country = self.data.get("country") or (
+            jurisdictions.first().country if jurisdictions.exists() else ""
+        )
+        self.fields["country"].initial = country
+        self.fields["subdivision"].choices = subdivision_choices(country)
+
+
+def _allowed(request: HttpRequest) -> None:
+    if not user_can(request.user, Perm.MANAGE_JOB_FAIRS):
+        raise Http404
+
+
+@login_required
+def fair_list_view(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    jurisdictions = jurisdictions_for(actor=request.user, perm=Perm.MANAGE_JOB_FAIRS)
+    form = FairForm(request.POST or None, jurisdictions=jurisdictions)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            fair = fairs.fair_create(
+                actor=request.user,
+                jurisdiction=d["jurisdiction"].pk,
+                values=fairs.FairValues(
+                    d["name"],
+                    d["country"],
+                    d.get("subdivision", ""),
+                    d["municipality"],
+                    d.get("venue", ""),
+                    d["starts_on"],
+                    d["ends_on"],
+                ),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Fair created. Offer its vacancies below."))
+            return redirect("jobs:fair", fair_id=fair.pk)
+    rows = [(fair, fairs.fair_figures(fair)) for fair in fairs.fair_list(actor=request.user)[:50]]
+    return render(
+        request,
+        "jobs/fairs.html",
+        {
+            "form": form,
+            "rows": rows,
+            "chart": {
+                "labels": [fair.name for fair, _fig in rows],
+                "series": [
+                    {"label": _("Placements"), "data": [fig.placements for _f, fig in rows]}
+                ],
+            },
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def fair_view(request: HttpRequest, fair_id: int) -> HttpResponse:
+    fair = fairs.fair_get(actor=request.user, fair_id=fair_id)
+    offerable = (
+        JobOrder.objects.filter(
+            jurisdiction_id=fair.jurisdiction_id, state__in=fairs.FAIR_ORDER_STATES
+        )
+        .exclude(pk__in=fair.orders.values("pk"))
+        .select_related("employer")
+    )
+    if request.method == "POST":
+        try:
+            fairs.fair_offer(
+                actor=request.user, fair_id=fair.pk, order_ids=request.POST.getlist("orders")
+            )
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Vacancies added to the fair."))
+        return redirect("jobs:fair", fair_id=fair.pk)
+    return render(
+        request,
+        "jobs/fair.html",
+        {
+            "fair": fair,
+            "figures": fairs.fair_figures(fair),
+            "orders": fair.orders.select_related("employer"),
+            "employers": fair.employers.all(),
+            "offerable": offerable,
+            "registrations": fair.registrations.select_related("worker").order_by("-at")[:20],
+            "can_register": user_can(request.user, Perm.REGISTER_WORKERS),
+        },
+    )
+
+
+def fair_public_view(request: HttpRequest, fair_id: int) -> HttpResponse:
+    """Anyone: a fair's dates, place, employers and the vacancies on the board."""
+    fair = get_or_404(JobFair.objects.all(), pk=fair_id)
+    return render(
+        request,
+        "jobs/fair_public.html",
+        {"fair": fair, "orders": fair.orders.filter(state="published").select_related("employer")},
+    )

@@ -1,0 +1,155 @@
+"""Job fairs: the event, its employers and vacancies, the kiosk that registers workers on site,
+and its figures (registrations, shortlisted, placements). Scoped to the organisers'
+jurisdictions: another jurisdiction's fair is a 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.core.access import get_or_404, scope_for
+from vinculo.core.audit import AuditVerb
+from vinculo.core.errors import ValidationFailed
+from vinculo.core.permissions import Perm
+from vinculo.core.selectors import jurisdiction_pick
+from vinculo.core.services import audit_record
+from vinculo.jobs.models import FairRegistration, JobFair, JobOrder, JobOrderState
+from vinculo.reference.countries import is_country
+from vinculo.registry.domain import FieldInvalid, subdivision_check
+
+WHICH_JURISDICTION = _("Say which authority organises the fair.")
+DATES_REVERSED = _("The last day is before the first.")
+ORDER_NOT_OPEN = _(
+    "Only approved or published job orders of the fair's authority can be offered at it."
+)
+FAIR_ORDER_STATES = (JobOrderState.APPROVED, JobOrderState.PUBLISHED, JobOrderState.FILLED)
+
+
+def fair_list(*, actor: Any) -> QuerySet[JobFair]:
+    return (
+        scope_for(actor, Perm.MANAGE_JOB_FAIRS)
+        .apply(JobFair.objects.all())
+        .select_related("jurisdiction")
+    )
+
+
+def fair_get(*, actor: Any, fair_id: Any) -> JobFair:
+    return get_or_404(fair_list(actor=actor), pk=fair_id)
+
+
+@dataclass(frozen=True)
+class FairValues:
+    name: str
+    country: str
+    subdivision: str
+    municipality: str
+    venue: str
+    starts_on: date
+    ends_on: date
+
+
+def _clean(values: FairValues) -> FairValues:
+    name = " ".join(values.name.split())
+    if not name:
+        raise ValidationFailed(_("This value is required."), code="required", field="name")
+    country = values.country.strip().upper()
+    if not is_country(country):
+        raise ValidationFailed(_("Choose a country."), code="invalid", field="country")
+    subdivision = values.subdivision.strip()
+    try:
+        subdivision = subdivision_check(subdivision, country) if subdivision else ""
+    except FieldInvalid as error:
+        raise ValidationFailed(error.message, code=error.code, field="subdivision") from None
+    if values.ends_on < values.starts_on:
+        raise ValidationFailed(DATES_REVERSED, code="date_order", field="ends_on")
+    return FairValues(
+        name,
+        country,
+        subdivision,
+        " ".join(values.municipality.split()),
+        values.venue.strip(),
+        values.starts_on,
+        values.ends_on,
+    )
+
+
+@transaction.atomic
+def fair_create(*, actor: Any, values: FairValues, jurisdiction: Any = None) -> JobFair:
+    chosen = jurisdiction_pick(
+        actor=actor, perm=Perm.MANAGE_JOB_FAIRS, value=jurisdiction, message=WHICH_JURISDICTION
+    )
+    clean = _clean(values)
+    fair = JobFair.objects.create(jurisdiction=chosen, created_by=actor, **clean.__dict__)
+    audit_record(verb=AuditVerb.JOB_FAIR_CREATED, actor=actor, obj=fair, after={"name": fair.name})
+    return fair
+
+
+@transaction.atomic
+def fair_offer(*, actor: Any, fair_id: Any, order_ids: list[Any]) -> JobFair:
+    """Offer job orders at the fair; their employers join the fair's employers."""
+    fair = fair_get(actor=actor, fair_id=fair_id)
+    orders = list(
+        JobOrder.objects.filter(
+            pk__in=order_ids, jurisdiction_id=fair.jurisdiction_id, state__in=FAIR_ORDER_STATES
+        )
+    )
+    if len(orders) != len(set(order_ids)):
+        raise ValidationFailed(ORDER_NOT_OPEN, code="order_not_open", field="orders")
+    fair.orders.add(*orders)
+    fair.employers.add(*{o.employer_id for o in orders})
+    audit_record(
+        verb=AuditVerb.JOB_FAIR_CHANGED,
+        actor=actor,
+        obj=fair,
+        after={"orders": [o.pk for o in orders]},
+    )
+    return fair
+
+
+def fair_register(*, fair: JobFair, worker: Any) -> FairRegistration:
+    registration, _created = FairRegistration.objects.get_or_create(fair=fair, worker=worker)
+    return registration
+
+
+@dataclass(frozen=True)
+class FairFigures:
+    employers: int
+    vacancies: int
+    positions: int
+    registrations: int
+    shortlisted: int
+    placements: int
+
+
+def fair_figures(fair: JobFair) -> FairFigures:
+    """Placements are the selections on the fair's vacancies."""
+    from vinculo.matching.models import CandidacyStatus
+
+    orders = fair.orders.aggregate(
+        n=Count("pk", distinct=True),
+        shortlisted=Count(
+            "candidacies",
+            filter=Q(
+                candidacies__status__in=(
+                    CandidacyStatus.SHORTLISTED,
+                    CandidacyStatus.SELECTED,
+                    CandidacyStatus.NOT_SELECTED,
+                )
+            ),
+        ),
+        placements=Count("candidacies", filter=Q(candidacies__status=CandidacyStatus.SELECTED)),
+    )
+    positions = sum(fair.orders.values_list("positions", flat=True))
+    return FairFigures(
+        employers=fair.employers.count(),
+        vacancies=orders["n"],
+        positions=positions,
+        registrations=fair.registrations.count(),
+        shortlisted=orders["shortlisted"],
+        placements=orders["placements"],
+    )

@@ -1,0 +1,111 @@
+"""Job fairs: an official organises one, offers vacancies, registers workers at its kiosk, and
+reads its placements; another jurisdiction sees nothing of it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.http import Http404
+from django.urls import reverse
+
+from tests.conftest import login
+from vinculo.core.errors import ValidationFailed
+from vinculo.jobs import fairs, services
+from vinculo.jobs.models import FairRegistration, JobOrderState
+from vinculo.matching import services as matching
+from vinculo.matching.models import Candidacy
+
+S = JobOrderState
+
+
+def _values(**changes):
+    values = {
+        "name": "Feria de empleo de Choloma",
+        "country": "HN",
+        "subdivision": "HN-CR",
+        "municipality": "Choloma",
+        "venue": "Parque central",
+        "starts_on": date(2027, 2, 10),
+        "ends_on": date(2027, 2, 11),
+    }
+    return fairs.FairValues(**{**values, **changes})
+
+
+def _published(world, farm):
+    order = services.order_create(
+        actor=world.users["employer_staff"], employer_id=farm.employer.pk, values=farm.terms
+    )
+    services.order_move(actor=world.users["employer_staff"], order_id=order.pk, to=S.SUBMITTED)
+    services.order_move(actor=world.users["official"], order_id=order.pk, to=S.APPROVED)
+    return services.order_move(actor=world.users["official"], order_id=order.pk, to=S.PUBLISHED)
+
+
+def test_a_fair_counts_its_registrations_and_placements(world, farm):
+    from tests.matching.conftest import make_worker
+
+    official = world.users["official"]
+    fair = fairs.fair_create(actor=official, values=_values())
+    order = _published(world, farm)
+    fairs.fair_offer(actor=official, fair_id=fair.pk, order_ids=[order.pk])
+    assert list(fair.employers.all()) == [farm.employer]
+    worker = make_worker(world)
+    fairs.fair_register(fair=fair, worker=worker)
+    fairs.fair_register(fair=fair, worker=worker)  # counted once
+    candidacy = matching.shortlist(actor=official, order_id=order.pk, worker_id=worker.pk)
+    matching.select(actor=world.users["employer_staff"], candidacy_id=candidacy.pk)
+    figures = fairs.fair_figures(fair)
+    assert (figures.vacancies, figures.positions, figures.registrations) == (1, 12, 1)
+    assert (figures.shortlisted, figures.placements) == (1, 1)
+
+
+def test_a_fair_refuses_bad_dates_and_unapproved_orders(world, farm):
+    official = world.users["official"]
+    with pytest.raises(ValidationFailed) as error:
+        fairs.fair_create(actor=official, values=_values(ends_on=date(2027, 2, 9)))
+    assert error.value.field == "ends_on"
+    fair = fairs.fair_create(actor=official, values=_values())
+    draft = services.order_create(
+        actor=world.users["employer_staff"], employer_id=farm.employer.pk, values=farm.terms
+    )
+    with pytest.raises(ValidationFailed):
+        fairs.fair_offer(actor=official, fair_id=fair.pk, order_ids=[draft.pk])
+
+
+def test_another_jurisdiction_sees_no_fair(world, client):
+    fair = fairs.fair_create(actor=world.users["official"], values=_values())
+    with pytest.raises(Http404):
+        fairs.fair_get(actor=world.outsider, fair_id=fair.pk)
+    login(client, world.outsider)
+    assert client.get(reverse("jobs:fair", args=[fair.pk])).status_code == 404
+    assert client.get(reverse("registry:register_worker"), {"fair": fair.pk}).status_code == 404
+    login(client, world.users["employer_staff"])
+    assert client.get(reverse("jobs:fairs")).status_code == 404
+
+
+def test_the_pages_organise_a_fair_in_spanish_and_open_its_kiosk(client, world, farm):
+    login(client, world.users["official"])
+    client.cookies["django_language"] = "es"
+    response = client.post(
+        reverse("jobs:fairs"),
+        {
+            "name": "Feria de Choloma",
+            "jurisdiction": world.hn.pk,
+            "country": "HN",
+            "subdivision": "HN-CR",
+            "municipality": "Choloma",
+            "starts_on": "2027-02-10",
+            "ends_on": "2027-02-11",
+        },
+    )
+    assert response.status_code == 302
+    fair = fairs.fair_list(actor=world.users["official"]).get()
+    page = client.get(reverse("jobs:fair", args=[fair.pk])).content.decode()
+    assert "Abrir el quiosco de inscripción" in page
+    listing = client.get(reverse("jobs:fairs")).content.decode()
+    assert 'data-chart="placements-data"' in listing and "Feria de Choloma" in listing
+    kiosk = client.get(reverse("registry:register_worker"), {"fair": fair.pk}).content.decode()
+    assert "Feria de Choloma" in kiosk and 'name="desk-channel" value="fair"' in kiosk
+    public = client.get(reverse("jobs:fair_public", args=[fair.pk])).content.decode()
+    assert "Feria de Choloma" in public
+    assert not FairRegistration.objects.exists() and not Candidacy.objects.exists()
