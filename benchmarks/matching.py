@@ -508,29 +508,10 @@ def main(*, size: str, seed: int) -> int:
         orm_bad += b
 
     bandwidth = _bandwidth()
-    used = (
-        "jurisdiction",
-        "birth",
-        "available_from",
-        "available_to",
-        "document_valid_to",
-        "passport_valid_to",
-        "consent",
-        "fraud",
-        "work_abroad",
-        "relocate",
-        "nationality",
-        "residence",
-        "region",
-        "municipality",
-        "occupations",
-        "years",
-        "languages",
-        "levels",
-        "placed_from",
-        "placed_to",
-        "worker_id",
-    )
+    from vinculo.matching import domain as d
+
+    # What stage one and the score read of a row (sex is the audit's only).
+    used = (*d.FILTER_COLUMNS, "municipality", "years", "languages", "levels", "worker_id")
     row_bytes = sum(
         columns[n].itemsize * (columns[n].shape[1] if columns[n].ndim > 1 else 1) for n in used
     )

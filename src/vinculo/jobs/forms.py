@@ -10,6 +10,7 @@ from vinculo.core.i18n import pick
 from vinculo.core.models import Jurisdiction, Organisation
 from vinculo.jobs.models import ORDER_COSTS, JobOrderState, Payer, WageBasis
 from vinculo.jobs.selectors import BoardFilter, OrderFilter
+from vinculo.jobs.services import ORDER_FIELDS
 from vinculo.policy.domain import COST_LABELS
 from vinculo.policy.selectors import pack_list
 from vinculo.reference.countries import currency_list, language_list
@@ -181,32 +182,7 @@ class JobOrderForm(forms.Form):
     def values(self) -> dict[str, Any]:
         """The values for the services (jobs.services.order_values_clean)."""
         d = self.cleaned_data
-        values = {
-            name: d.get(name)
-            for name in (
-                "programme",
-                "title",
-                "occupation",
-                "positions",
-                "sector",
-                "description",
-                "worksite_country",
-                "worksite_subdivision",
-                "worksite_municipality",
-                "start_date",
-                "end_date",
-                "season",
-                "wage_amount",
-                "wage_currency",
-                "wage_basis",
-                "weekly_hours",
-                "guaranteed_hours",
-                "overtime_rule",
-                "housing_provided",
-                "min_experience_years",
-                "named_request",
-            )
-        }
+        values = {name: d.get(name) for name in ORDER_FIELDS if name in PLAIN_FIELDS}
         values["housing_weekly_cost"] = d.get("housing_weekly_cost") or 0
         values["costs"] = {c: d.get(f"cost_{c}") or Payer.EMPLOYER for c in ORDER_COSTS}
         values["languages"] = [
@@ -217,37 +193,17 @@ class JobOrderForm(forms.Form):
         return values
 
 
+# The order's fields the form holds one to one (the others: costs and languages are spread
+# over several fields, the establishment is not asked here).
+PLAIN_FIELDS = frozenset(ORDER_FIELDS) - {"establishment", "costs", "languages"}
+
+
 def initial_from(order: Any) -> dict[str, Any]:
     """A saved order's values as the form's initial data."""
-    initial = {
-        name: getattr(order, name)
-        for name in (
-            "programme",
-            "title",
-            "positions",
-            "sector",
-            "description",
-            "worksite_country",
-            "worksite_subdivision",
-            "worksite_municipality",
-            "start_date",
-            "end_date",
-            "season",
-            "wage_amount",
-            "wage_currency",
-            "wage_basis",
-            "weekly_hours",
-            "guaranteed_hours",
-            "overtime_rule",
-            "housing_provided",
-            "housing_weekly_cost",
-            "min_experience_years",
-            "named_request",
-            "version",
-        )
-    }
-    initial["employer"] = order.employer_id
-    initial["occupation"] = order.occupation_id
+    initial = {name: getattr(order, name) for name in PLAIN_FIELDS if name != "occupation"}
+    initial.update(
+        version=order.version, employer=order.employer_id, occupation=order.occupation_id
+    )
     for cost in ORDER_COSTS:
         initial[f"cost_{cost}"] = order.costs.get(cost, Payer.EMPLOYER)
     for i, (code, level) in enumerate(order.languages[:LANGUAGE_SLOTS]):
