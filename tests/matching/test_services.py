@@ -158,3 +158,30 @@ def test_the_batch_matching_keeps_each_orders_top(
     assert ranked == [w.pk for w in reversed(workers)]
     with pytest.raises(ValidationFailed):
         services.match_run_request(actor=world.outsider, jurisdiction=world.hn.pk)
+
+
+def test_returning_workers_requested_by_name_rank_first_and_say_why(world, farm):
+    from tests.matching.conftest import S
+    from vinculo.jobs import services as jobs
+
+    novice = make_worker(world, years=0)
+    expert = make_worker(world, years=9)
+    staff, official = world.users["employer_staff"], world.users["official"]
+    with pytest.raises(ValidationFailed) as error:
+        jobs.order_create(
+            actor=staff,
+            employer_id=farm.employer.pk,
+            values={**farm.terms, "named_workers": ["VN-00000-00000"]},
+        )
+    assert error.value.field == "named_workers"
+    order = jobs.order_create(
+        actor=staff,
+        employer_id=farm.employer.pk,
+        values={**farm.terms, "named_workers": [novice.registration_number.lower()]},
+    )
+    assert order.named_request and list(order.named_workers.all()) == [novice]
+    for to in (S.SUBMITTED, S.APPROVED, S.PUBLISHED):
+        jobs.order_move(actor=staff if to == S.SUBMITTED else official, order_id=order.pk, to=to)
+    _order, ranking = services.ranking_for(actor=official, order_id=order.pk)
+    assert _ids(ranking) == [novice.pk, expert.pk]
+    assert ranking.matches[0].reasons[-1] == {"code": "named", "points": 30.0, "params": {}}

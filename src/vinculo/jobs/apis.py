@@ -73,6 +73,9 @@ class OrderSerializer(TermsSerializer):
     )
     version = serializers.IntegerField(read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
+    named_workers = serializers.ListField(
+        child=serializers.CharField(), source="named_numbers", read_only=True
+    )
     checked_at = serializers.DateTimeField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
@@ -123,6 +126,12 @@ class OrderInput(serializers.Serializer):
         min_value=0, max_value=60, required=False, default=0
     )
     named_request = serializers.BooleanField(required=False, default=False)
+    named_workers = serializers.ListField(
+        child=serializers.CharField(max_length=16),
+        required=False,
+        max_length=500,
+        help_text="Registration numbers (VN-XXXXX-XXXXX) of returning workers asked for by name",
+    )
 
 
 class OrderListApi(APIView):

@@ -112,6 +112,15 @@ class JobOrderForm(forms.Form):
     named_request = forms.BooleanField(
         label=_("We ask for returning workers by name"), required=False
     )
+    named_workers = forms.CharField(
+        label=_("Registration numbers of the workers asked for by name"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "As printed on their cards, e.g. VN-7K3M9-Q2XA4, separated by spaces or commas."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, employers: Any, authorities: Any = None, **kwargs: Any) -> None:
@@ -184,6 +193,7 @@ class JobOrderForm(forms.Form):
         d = self.cleaned_data
         values = {name: d.get(name) for name in ORDER_FIELDS if name in PLAIN_FIELDS}
         values["housing_weekly_cost"] = d.get("housing_weekly_cost") or 0
+        values["named_workers"] = d.get("named_workers", "").replace(",", " ").split()
         values["costs"] = {c: d.get(f"cost_{c}") or Payer.EMPLOYER for c in ORDER_COSTS}
         values["languages"] = [
             [d[f"language_{i}"], d.get(f"level_{i}")]
@@ -202,7 +212,10 @@ def initial_from(order: Any) -> dict[str, Any]:
     """A saved order's values as the form's initial data."""
     initial = {name: getattr(order, name) for name in PLAIN_FIELDS if name != "occupation"}
     initial.update(
-        version=order.version, employer=order.employer_id, occupation=order.occupation_id
+        version=order.version,
+        employer=order.employer_id,
+        occupation=order.occupation_id,
+        named_workers=" ".join(order.named_numbers),
     )
     for cost in ORDER_COSTS:
         initial[f"cost_{cost}"] = order.costs.get(cost, Payer.EMPLOYER)

@@ -165,6 +165,11 @@ class JobOrder(TimeStamped):
     def failed_findings(self) -> list[dict]:
         return [f for f in self.findings if not f["passed"]]
 
+    @property
+    def named_numbers(self) -> list[str]:
+        """The registration numbers of the workers requested by name."""
+        return list(self.named_workers.values_list("registration_number", flat=True))
+
 
 class JobOrderEvent(models.Model):
     """One move of an order through its lifecycle, with who made it and why (the reasons of a

@@ -42,7 +42,7 @@ from vinculo.policy.schema import PolicyPack
 from vinculo.reference.countries import is_country, is_currency, is_language
 from vinculo.reference.models import Occupation
 from vinculo.registry.domain import FieldInvalid, subdivision_check
-from vinculo.registry.models import CefrLevel, Establishment, LicenceState
+from vinculo.registry.models import CefrLevel, Establishment, LicenceState, Worker
 from vinculo.registry.organisations.domain import (
     EMPLOYER_KINDS,
     SECTORS,
@@ -364,6 +364,30 @@ def _members(raw: Any, employer: Organisation) -> list[Organisation]:
     return members
 
 
+NAMED_UNKNOWN = _(
+    "No worker registered with this authority has the number %(number)s. Check it against the "
+    "worker's card."
+)
+
+
+def _named(raw: Any, jurisdiction_id: int) -> list[Worker]:
+    """Returning workers requested by name, by the registration numbers on their cards, among
+    the workers of the authority the order is filed with (merged records follow their merge)."""
+    numbers = [str(n).strip().upper() for n in (raw or []) if str(n).strip()]
+    if len(numbers) > 500:
+        raise _invalid(_("At most 500 workers can be requested by name."), "named_workers")
+    found = {
+        w.registration_number: w.merged_into or w
+        for w in Worker.objects.filter(
+            registration_number__in=numbers, jurisdiction_id=jurisdiction_id
+        ).select_related("merged_into")
+    }
+    for number in numbers:
+        if number not in found:
+            raise _invalid(NAMED_UNKNOWN % {"number": number}, "named_workers", "worker_unknown")
+    return list({w.pk: w for w in found.values()}.values())
+
+
 @transaction.atomic
 def order_create(
     *, actor: Any, employer_id: Any, values: dict[str, Any], jurisdiction: Any = None
@@ -375,6 +399,9 @@ def order_create(
     )
     clean = order_values_clean(values, employer=employer)
     members = _members(values.get("members"), employer)
+    named = _named(values.get("named_workers"), authority.pk)
+    if named:
+        clean["named_request"] = True
     order = JobOrder(
         jurisdiction=authority,
         employer=employer,
@@ -386,6 +413,7 @@ def order_create(
     _recheck(order)
     order.save()
     order.members.set(members)
+    order.named_workers.set(named)
     audit_record(
         verb=AuditVerb.JOB_ORDER_CREATED,
         actor=actor,
@@ -423,6 +451,10 @@ def order_update(
     order.isco_unit = clean["occupation"].isco_group_id
     if "members" in values:
         order.members.set(_members(values.get("members"), order.employer))
+    if "named_workers" in values:
+        named = _named(values.get("named_workers"), order.jurisdiction_id)
+        order.named_workers.set(named)
+        order.named_request = order.named_request or bool(named)
     order.version += 1
     _recheck(order)
     order.save()
