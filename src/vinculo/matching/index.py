@@ -5,7 +5,8 @@ cache holds them once for all the web and task workers: nothing is copied per pr
 Kept current without rebuilding on every change: a worker created since the build (a higher id)
 or changed since (an IndexChange row, written by receivers.py) is read from the database at
 ranking time, and the index's own row for them is left out. A build (`index_build`, a task)
-absorbs them; it runs after imports, before batch matching, and when the changes pile up.
+absorbs them; it runs after imports of workers, before batch matching and after the demo
+loads.
 
 Works the same on SQLite and PostgreSQL: it reads the database through the ORM only.
 """
@@ -31,7 +32,6 @@ from django.db.models import Max
 from vinculo.matching import domain as d
 
 CHUNK = 50_000  # workers read from the database at a time while building
-REBUILD_AFTER = 5_000  # changes before a ranking asks for a new build
 
 
 def index_root() -> Path:
@@ -46,7 +46,6 @@ def _columns_for(
 ) -> dict[str, np.ndarray]:
     """The matching columns of the given workers (or of every worker with above < id <= upto),
     in id order. Merged records are left out."""
-    from vinculo.jobs.models import JobOrder  # noqa: F401  (app loaded)
     from vinculo.linkage.models import FraudFlag
     from vinculo.matching.models import Candidacy, CandidacyStatus
     from vinculo.registry.models import (

@@ -438,7 +438,7 @@ def match_run_process(*, run_id: str) -> MatchRun | None:
 
 
 def index_rebuild_soon() -> None:
-    """Ask for a new build in the background (after imports; when changes pile up)."""
+    """Ask for a new build in the background (after an import of workers)."""
     from vinculo.matching.tasks import index_rebuild
 
     transaction.on_commit(lambda: index_rebuild.enqueue())
