@@ -503,3 +503,56 @@ def _sqlite_cache_size() -> int | None:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         return cursor.fetchone()[0]
+
+
+def test_the_cycle_collector_is_paused_while_batches_are_written_and_back_after(
+    world, occupations, monkeypatch
+):
+    """Each batch's thousands of young objects are not re-scanned by Python's cycle collector
+    while the import runs; it is on again afterwards, also when the import fails."""
+    import gc
+
+    seen: list[bool] = []
+    write = services.batch_write
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(services, "batch_write", watched)
+    run = services.import_request(
+        kind="workers",
+        upload=upload(csv_bytes(HEADER, _people_rows(3))),
+        actor=world.users["official"],
+    )
+    run = services.import_process(import_id=str(run.pk))
+    assert run.status == ImportStatus.DONE and seen == [False]
+    assert gc.isenabled()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "batch_write", broken)
+    run = services.import_request(
+        kind="workers",
+        upload=upload(csv_bytes(HEADER, _people_rows(2))),
+        actor=world.users["official"],
+    )
+    with pytest.raises(RuntimeError):
+        services.import_process(import_id=str(run.pk))
+    assert Import.objects.get(pk=run.pk).status == ImportStatus.FAILED
+    assert gc.isenabled()
+
+
+def test_a_prepared_row_takes_each_default_once_and_makes_callable_ones_per_row():
+    from vinculo.imports.services import _Table
+
+    table = _Table(Worker)
+    number = table.columns.index("registration_number")
+    a, b = table.row({}), table.row({})
+    assert a[number] != b[number]  # `new_registration_number`, drawn for each row
+    assert table.row({"registration_number": "VN-1"})[number] == "VN-1"
+    assert a[table.columns.index("version")] == 1  # a plain default, the same for every row
+    occupation = _Table(WorkerOccupation)
+    years = occupation.columns.index("years_experience")
+    assert occupation.row({"occupation_id": FRUIT_PICKER})[years] == 0

@@ -20,7 +20,8 @@ def init(kind: str, names: list[str], context: dict[str, Any], shared: dict[str,
 
 
 def check(chunk: list[tuple[int, list]]) -> tuple[list[Any], int]:
-    from vinculo.imports.services import rows_check
+    from vinculo.imports.services import gc_paused, rows_check
 
     state = _state
-    return rows_check(state["kind"], state["names"], chunk, state["context"], state["shared"])
+    with gc_paused():
+        return rows_check(state["kind"], state["names"], chunk, state["context"], state["shared"])
