@@ -10,4 +10,17 @@ urlpatterns = [
     path("job-orders/<int:order_id>/move/", apis.OrderMoveApi.as_view(), name="job-order-move"),
     path("vacancies/", apis.VacancyListApi.as_view(), name="vacancies"),
     path("job-offers/<str:code>/", apis.JobOfferVerifyApi.as_view(), name="job-offer"),
+    path("job-fairs/", apis.FairListApi.as_view(), name="job-fairs"),
+    path("job-fairs/<int:fair_id>/", apis.FairDetailApi.as_view(), name="job-fair"),
+    path(
+        "job-fairs/<int:fair_id>/vacancies/",
+        apis.FairVacanciesApi.as_view(),
+        name="job-fair-vacancies",
+    ),
+    path(
+        "job-fairs/<int:fair_id>/registrations/",
+        apis.FairRegistrationsApi.as_view(),
+        name="job-fair-registrations",
+    ),
+    path("public/job-fairs/<int:fair_id>/", apis.FairPublicApi.as_view(), name="job-fair-public"),
 ]

@@ -1,20 +1,28 @@
 """Job orders over the API: file, change and check an order, move it through its lifecycle; and,
 without signing in, the vacancy board and the check of an offer by its code. Errors answer
-application/problem+json; an order the caller may not see answers 404."""
+application/problem+json; an order the caller may not see answers 404. Job fairs: organised,
+offered vacancies, workers counted, figures read, by their organisers; and each fair's public
+page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vinculo.core.access import get_or_404
+from vinculo.core.errors import NotAllowed
 from vinculo.core.pagination import Pagination
-from vinculo.jobs import selectors, services
-from vinculo.jobs.models import ORDER_COSTS, JobOrderState, Payer, WageBasis
+from vinculo.core.permissions import Perm
+from vinculo.jobs import fairs, selectors, services
+from vinculo.jobs.models import ORDER_COSTS, JobFair, JobOrderState, Payer, WageBasis
 from vinculo.registry.models import CefrLevel
 from vinculo.registry.organisations.apis import PublicVerificationThrottle
 from vinculo.registry.organisations.domain import SECTORS
@@ -289,3 +297,187 @@ class JobOfferVerifyApi(APIView):
         if order is None:
             raise Http404
         return Response(TermsSerializer(order).data)
+
+
+# --- job fairs --------------------------------------------------------------------------------
+
+
+class FairFiguresSerializer(serializers.Serializer):
+    employers = serializers.IntegerField()
+    vacancies = serializers.IntegerField()
+    positions = serializers.IntegerField()
+    registrations = serializers.IntegerField(help_text="Workers registered or met at the fair")
+    shortlisted = serializers.IntegerField()
+    placements = serializers.IntegerField(help_text="Selections on the fair's vacancies")
+
+
+class FairSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    jurisdiction = serializers.CharField(source="jurisdiction.code", read_only=True)
+    name = serializers.CharField()
+    country = serializers.CharField()
+    subdivision = serializers.CharField()
+    municipality = serializers.CharField()
+    venue = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    figures = serializers.SerializerMethodField()
+
+    @extend_schema_field(FairFiguresSerializer)
+    def get_figures(self, fair: Any) -> dict:
+        return FairFiguresSerializer(fairs.fair_figures(fair)).data
+
+
+class FairDetailSerializer(FairSerializer):
+    employers = serializers.SerializerMethodField()
+    vacancies = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_employers(self, fair: Any) -> list[dict]:
+        return [{"id": e.pk, "name": e.name} for e in fair.employers.order_by("name")]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_vacancies(self, fair: Any) -> list[dict]:
+        return [
+            {
+                "id": o.pk,
+                "title": o.title,
+                "employer": o.employer.name,
+                "state": o.state,
+                "positions": o.positions,
+                "verification_code": o.verification_code,
+            }
+            for o in fair.orders.select_related("employer").order_by("pk")
+        ]
+
+
+class FairInput(serializers.Serializer):
+    jurisdiction = serializers.CharField(
+        required=False, help_text="Code of the organising authority; by default your only one"
+    )
+    name = serializers.CharField(max_length=200)
+    country = serializers.CharField(max_length=2)
+    subdivision = serializers.CharField(required=False, allow_blank=True, default="", max_length=10)
+    municipality = serializers.CharField(max_length=120)
+    venue = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+
+
+class FairListApi(APIView):
+    @extend_schema(
+        responses=FairSerializer(many=True), summary="Job fairs you organise, with their figures"
+    )
+    def get(self, request: Request) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(fairs.fair_list(actor=request.user), request, view=self)
+        return paginator.get_paginated_response(FairSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=FairInput,
+        responses={201: FairDetailSerializer, **ERRORS},
+        summary="Organise a job fair",
+    )
+    def post(self, request: Request) -> Response:
+        if not request.user.can(Perm.MANAGE_JOB_FAIRS):
+            raise NotAllowed(_("You may not organise job fairs."))
+        data = FairInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        jurisdiction = values.pop("jurisdiction", None)
+        fair = fairs.fair_create(
+            actor=request.user, jurisdiction=jurisdiction, values=fairs.FairValues(**values)
+        )
+        return Response(FairDetailSerializer(fair).data, status=status.HTTP_201_CREATED)
+
+
+class FairDetailApi(APIView):
+    @extend_schema(
+        responses={200: FairDetailSerializer, 404: PROBLEM},
+        summary="A job fair: its employers, vacancies and figures",
+    )
+    def get(self, request: Request, fair_id: int) -> Response:
+        return Response(
+            FairDetailSerializer(fairs.fair_get(actor=request.user, fair_id=fair_id)).data
+        )
+
+
+class FairVacanciesApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        orders = serializers.ListField(
+            child=serializers.IntegerField(),
+            min_length=1,
+            max_length=500,
+            help_text="Ids of approved or published job orders of the fair's authority",
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: FairDetailSerializer, **ERRORS},
+        summary="Offer job orders at a fair (their employers join it)",
+    )
+    def post(self, request: Request, fair_id: int) -> Response:
+        fairs.fair_get(actor=request.user, fair_id=fair_id)  # 404 before any validation
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fair = fairs.fair_offer(
+            actor=request.user, fair_id=fair_id, order_ids=data.validated_data["orders"]
+        )
+        return Response(FairDetailSerializer(fair).data)
+
+
+class FairRegistrationsApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        worker = serializers.CharField(
+            max_length=20, help_text="The registration number on the worker's card (VN-…)"
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: FairFiguresSerializer, **ERRORS},
+        summary="Count a registered worker met at the fair (once per worker)",
+        description="New workers register at the fair's kiosk page; this counts one already "
+        "registered with the fair's authority. Answers the fair's figures.",
+    )
+    def post(self, request: Request, fair_id: int) -> Response:
+        fairs.fair_get(actor=request.user, fair_id=fair_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        registration = fairs.fair_register_number(
+            actor=request.user, fair_id=fair_id, registration_number=data.validated_data["worker"]
+        )
+        return Response(
+            FairFiguresSerializer(fairs.fair_figures(registration.fair)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class FairPublicApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        country = serializers.CharField()
+        subdivision = serializers.CharField()
+        municipality = serializers.CharField()
+        venue = serializers.CharField()
+        starts_on = serializers.DateField()
+        ends_on = serializers.DateField()
+        employers = serializers.ListField(child=serializers.CharField())
+        vacancies = TermsSerializer(many=True)
+
+    @extend_schema(
+        responses={200: OutputSerializer, 404: PROBLEM},
+        summary="Public: a job fair's dates, place, employers and published vacancies",
+        auth=[],
+    )
+    def get(self, request: Request, fair_id: int) -> Response:
+        fair = get_or_404(JobFair.objects.all(), pk=fair_id)
+        vacancies = fair.orders.filter(state=JobOrderState.PUBLISHED).select_related("employer")
+        place = ("id", "name", "country", "subdivision", "municipality", "venue")
+        answer = {name: getattr(fair, name) for name in (*place, "starts_on", "ends_on")}
+        answer["employers"] = sorted({o.employer.name for o in vacancies})
+        answer["vacancies"] = vacancies
+        return Response(self.OutputSerializer(answer).data)

@@ -27,6 +27,7 @@ DATES_REVERSED = _("The last day is before the first.")
 ORDER_NOT_OPEN = _(
     "Only approved or published job orders of the fair's authority can be offered at it."
 )
+WORKER_UNKNOWN = _("No worker of the fair's authority has this registration number.")
 FAIR_ORDER_STATES = (JobOrderState.APPROVED, JobOrderState.PUBLISHED, JobOrderState.FILLED)
 
 
@@ -113,6 +114,33 @@ def fair_offer(*, actor: Any, fair_id: Any, order_ids: list[Any]) -> JobFair:
 
 def fair_register(*, fair: JobFair, worker: Any) -> FairRegistration:
     registration, _created = FairRegistration.objects.get_or_create(fair=fair, worker=worker)
+    return registration
+
+
+@transaction.atomic
+def fair_register_number(*, actor: Any, fair_id: Any, registration_number: str) -> FairRegistration:
+    """Count a worker already registered, met at the fair, by the number on their card. The
+    worker must be one of the fair's authority that the actor may see; counted once."""
+    from vinculo.registry.selectors import worker_list
+
+    fair = fair_get(actor=actor, fair_id=fair_id)
+    worker = (
+        worker_list(actor=actor)
+        .filter(
+            jurisdiction_id=fair.jurisdiction_id,
+            registration_number=registration_number.strip().upper(),
+        )
+        .first()
+    )
+    if worker is None:
+        raise ValidationFailed(WORKER_UNKNOWN, code="worker_unknown", field="worker")
+    registration = fair_register(fair=fair, worker=worker)
+    audit_record(
+        verb=AuditVerb.JOB_FAIR_CHANGED,
+        actor=actor,
+        obj=fair,
+        after={"registered": worker.registration_number},
+    )
     return registration
 
 

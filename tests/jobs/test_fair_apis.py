@@ -1,0 +1,128 @@
+"""Job fairs over the API: an organiser creates a fair, offers a vacancy, counts a worker met
+there and reads the figures; bad input answers problem+json in the caller's language; another
+jurisdiction's official gets 404 on every fair endpoint; the public fair needs no sign-in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.factories import WorkerFactory
+from tests.jobs.test_fairs import _published
+from vinculo.core.audit import AuditVerb
+from vinculo.core.models import AuditEvent
+from vinculo.jobs import fairs, services
+from vinculo.jobs.models import FairRegistration
+
+FAIR = {
+    "name": "Feria de empleo de Choloma",
+    "country": "HN",
+    "subdivision": "HN-CR",
+    "municipality": "Choloma",
+    "starts_on": "2027-02-10",
+    "ends_on": "2027-02-11",
+}
+
+
+def test_organise_a_fair_offer_a_vacancy_and_count_a_worker(api, world, farm):
+    official = world.users["official"]
+    api.force_authenticate(official)
+    created = api.post("/api/v1/job-fairs/", FAIR, format="json")
+    assert created.status_code == 201
+    fair = created.json()
+    assert fair["jurisdiction"] == world.hn.code and fair["figures"]["registrations"] == 0
+    order = _published(world, farm)
+    offered = api.post(
+        f"/api/v1/job-fairs/{fair['id']}/vacancies/", {"orders": [order.pk]}, format="json"
+    )
+    assert offered.status_code == 200
+    assert [v["id"] for v in offered.json()["vacancies"]] == [order.pk]
+    assert offered.json()["employers"] == [{"id": farm.employer.pk, "name": farm.employer.name}]
+    worker = WorkerFactory(jurisdiction=world.hn)
+    for _ in range(2):  # counted once
+        counted = api.post(
+            f"/api/v1/job-fairs/{fair['id']}/registrations/",
+            {"worker": worker.registration_number.lower()},
+            format="json",
+        )
+        assert counted.status_code == 201
+    assert counted.json()["registrations"] == 1
+    assert FairRegistration.objects.get().worker == worker
+    listed = api.get("/api/v1/job-fairs/").json()["results"]
+    assert [(f["id"], f["figures"]["vacancies"]) for f in listed] == [(fair["id"], 1)]
+    detail = api.get(f"/api/v1/job-fairs/{fair['id']}/").json()
+    assert detail["figures"]["positions"] == order.positions
+    assert AuditEvent.objects.filter(verb=AuditVerb.JOB_FAIR_CREATED).count() == 1
+    assert AuditEvent.objects.filter(verb=AuditVerb.JOB_FAIR_CHANGED).count() == 3
+
+    api.force_authenticate(None)
+    public = api.get(f"/api/v1/public/job-fairs/{fair['id']}/")
+    assert public.status_code == 200
+    assert public.json()["employers"] == [farm.employer.name]
+    assert [v["verification_code"] for v in public.json()["vacancies"]] == [order.verification_code]
+    assert api.get("/api/v1/public/job-fairs/999999/").status_code == 404
+
+
+def test_bad_input_answers_problem_json_in_the_callers_language(api, world, farm):
+    api.force_authenticate(world.users["official"])
+    reversed_dates = api.post(
+        "/api/v1/job-fairs/",
+        {**FAIR, "ends_on": "2027-02-09"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert reversed_dates.status_code == 400
+    assert reversed_dates["Content-Type"] == "application/problem+json"
+    body = reversed_dates.json()
+    assert "ends_on" in str(body) and "El último día es anterior al primero." in str(body)
+    missing = api.post("/api/v1/job-fairs/", {"country": "HN"}, format="json")
+    assert missing.status_code == 400 and missing["Content-Type"] == "application/problem+json"
+    fair = _fair(world)
+    draft = services.order_create(
+        actor=world.users["employer_staff"], employer_id=farm.employer.pk, values=farm.terms
+    )
+    refused = api.post(
+        f"/api/v1/job-fairs/{fair.pk}/vacancies/", {"orders": [draft.pk]}, format="json"
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "order_not_open"
+    # A worker of another authority is no worker of this fair's.
+    elsewhere = WorkerFactory(jurisdiction=world.cr)
+    unknown = api.post(
+        f"/api/v1/job-fairs/{fair.pk}/registrations/",
+        {"worker": elsewhere.registration_number},
+        format="json",
+    )
+    assert unknown.status_code == 400 and unknown.json()["code"] == "worker_unknown"
+    assert not FairRegistration.objects.exists()
+    api.force_authenticate(world.users["employer_staff"])
+    forbidden = api.post("/api/v1/job-fairs/", FAIR, format="json")
+    assert forbidden.status_code == 403
+    assert forbidden["Content-Type"] == "application/problem+json"
+
+
+def test_another_jurisdiction_gets_404_on_every_fair_endpoint(api, world, farm):
+    fair = _fair(world)
+    order = _published(world, farm)
+    worker = WorkerFactory(jurisdiction=world.hn)
+    api.force_authenticate(world.outsider)
+    assert api.get("/api/v1/job-fairs/").json()["results"] == []
+    assert api.get(f"/api/v1/job-fairs/{fair.pk}/").status_code == 404
+    offered = api.post(
+        f"/api/v1/job-fairs/{fair.pk}/vacancies/", {"orders": [order.pk]}, format="json"
+    )
+    counted = api.post(
+        f"/api/v1/job-fairs/{fair.pk}/registrations/",
+        {"worker": worker.registration_number},
+        format="json",
+    )
+    assert offered.status_code == counted.status_code == 404
+    assert offered["Content-Type"] == "application/problem+json"
+    assert not fair.orders.exists() and not FairRegistration.objects.exists()
+
+
+def _fair(world):
+    return fairs.fair_create(
+        actor=world.users["official"],
+        values=fairs.FairValues(
+            "Feria", "HN", "", "Choloma", "", date(2027, 2, 10), date(2027, 2, 11)
+        ),
+    )
