@@ -7,6 +7,8 @@ from datetime import date
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vinculo.matching import domain as d
 from vinculo.matching.index import postings, tiers_for
@@ -156,6 +158,17 @@ def _random_registry(n: int, seed: int) -> dict[str, np.ndarray]:
     return c
 
 
+def _everyone_top(c, needs, k):
+    everyone = (
+        (c["jurisdiction"] == needs.jurisdiction)
+        & d.eligible(c, needs)
+        & (d.closeness_level(c["occupations"], needs.unit) > 0)
+    )
+    total = d.score(c, needs)["total"]
+    idx = np.flatnonzero(everyone)
+    return list(c["worker_id"][idx[np.lexsort((c["worker_id"][idx], -total[idx]))][:k]])
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("k", [1, 10, 50])
 def test_the_tiered_top_k_is_the_top_of_scoring_everyone(seed, k):
@@ -163,12 +176,56 @@ def test_the_tiered_top_k_is_the_top_of_scoring_everyone(seed, k):
     needs = _needs(languages=((d.language_code("en"), d.LEVELS["B2"]),), min_years=5)
     keys, rows = postings(c)
     ranked = d.rank(c, needs, k, tiers_for(keys, rows, 1, needs.unit))
-    everyone = (
-        (c["jurisdiction"] == 1)
-        & d.eligible(c, needs)
-        & (d.closeness_level(c["occupations"], needs.unit) > 0)
+    assert list(c["worker_id"][ranked.rows]) == _everyone_top(c, needs, k)
+
+
+@pytest.mark.parametrize("chunk", [1, 100_000])
+def test_a_wider_tier_that_can_only_tie_is_still_read_for_lower_ids(chunk):
+    """The unit group's best (id 100) scores exactly what a minor group's worker can at most
+    (75): a worker of the minor group with a lower id (50) wins the tie, so the minor tier is
+    read although it cannot score more; from id 101 on it could not win, and is not needed."""
+    near = d.score(_worker(unit=9211, worked=1), _needs())["total"][0]
+    assert near == d.best_possible(_needs(), 3, np.empty(0, dtype=np.int64)) == 75
+    for lower, expected in ((50, 50), (101, 100)):
+        rows = [
+            _worker(unit=9211, worked=1, worker_id=100),
+            _worker(unit=9212, worked=9, worker_id=lower),
+        ]
+        rows.sort(key=lambda c: c["worker_id"][0])
+        c = {name: np.concatenate([r[name] for r in rows]) for name in rows[0]}
+        keys, postings_rows = postings(c)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(d, "TIER_CHUNK", chunk)
+            ranked = d.rank(c, _needs(), 1, tiers_for(keys, postings_rows, 1, 9211))
+        assert list(c["worker_id"][ranked.rows]) == [expected]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    k=st.sampled_from([1, 5, 50, 400]),
+    chunk=st.sampled_from([1, 7, 64, 100_000]),
+    min_years=st.integers(0, 8),
+    english=st.sampled_from([None, "A2", "B2", "C2"]),
+    unit=st.sampled_from([9211, 9216, 6111, 7212]),
+    named=st.integers(0, 3),
+)
+def test_a_tier_left_early_loses_nobody_of_the_top_k(
+    seed, k, chunk, min_years, english, unit, named
+):
+    """Scored a few rows at a time and left as soon as the rest could not enter (ties go to
+    the lower worker id): the same top k as scoring everyone, named workers included."""
+    c = _random_registry(3_000, seed)
+    languages = ((d.language_code("en"), d.LEVELS[english]),) if english else ()
+    rng = np.random.default_rng(seed)
+    needs = _needs(
+        unit=unit,
+        languages=languages,
+        min_years=min_years,
+        named=frozenset(int(i) for i in rng.choice(c["worker_id"], named, replace=False)),
     )
-    total = d.score(c, needs)["total"]
-    idx = np.flatnonzero(everyone)
-    expected = idx[np.lexsort((c["worker_id"][idx], -total[idx]))][:k]
-    assert list(c["worker_id"][ranked.rows]) == list(c["worker_id"][expected])
+    keys, rows = postings(c)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(d, "TIER_CHUNK", chunk)
+        ranked = d.rank(c, needs, k, tiers_for(keys, rows, 1, needs.unit))
+    assert list(c["worker_id"][ranked.rows]) == _everyone_top(c, needs, k)

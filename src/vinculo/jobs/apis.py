@@ -311,9 +311,10 @@ class FairFiguresSerializer(serializers.Serializer):
     placements = serializers.IntegerField(help_text="Selections on the fair's vacancies")
 
 
-class FairSerializer(serializers.Serializer):
+class FairPlaceSerializer(serializers.Serializer):
+    """What anyone may read of a fair: when and where."""
+
     id = serializers.IntegerField(read_only=True)
-    jurisdiction = serializers.CharField(source="jurisdiction.code", read_only=True)
     name = serializers.CharField()
     country = serializers.CharField()
     subdivision = serializers.CharField()
@@ -321,6 +322,10 @@ class FairSerializer(serializers.Serializer):
     venue = serializers.CharField()
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
+
+
+class FairSerializer(FairPlaceSerializer):
+    jurisdiction = serializers.CharField(source="jurisdiction.code", read_only=True)
     figures = serializers.SerializerMethodField()
 
     @extend_schema_field(FairFiguresSerializer)
@@ -456,17 +461,9 @@ class FairPublicApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        name = serializers.CharField()
-        country = serializers.CharField()
-        subdivision = serializers.CharField()
-        municipality = serializers.CharField()
-        venue = serializers.CharField()
-        starts_on = serializers.DateField()
-        ends_on = serializers.DateField()
-        employers = serializers.ListField(child=serializers.CharField())
-        vacancies = TermsSerializer(many=True)
+    class OutputSerializer(FairPlaceSerializer):
+        employers = serializers.ListField(child=serializers.CharField(), source="employer_names")
+        vacancies = TermsSerializer(many=True, source="published")
 
     @extend_schema(
         responses={200: OutputSerializer, 404: PROBLEM},
@@ -475,9 +472,8 @@ class FairPublicApi(APIView):
     )
     def get(self, request: Request, fair_id: int) -> Response:
         fair = get_or_404(JobFair.objects.all(), pk=fair_id)
-        vacancies = fair.orders.filter(state=JobOrderState.PUBLISHED).select_related("employer")
-        place = ("id", "name", "country", "subdivision", "municipality", "venue")
-        answer = {name: getattr(fair, name) for name in (*place, "starts_on", "ends_on")}
-        answer["employers"] = sorted({o.employer.name for o in vacancies})
-        answer["vacancies"] = vacancies
-        return Response(self.OutputSerializer(answer).data)
+        fair.published = list(
+            fair.orders.filter(state=JobOrderState.PUBLISHED).select_related("employer")
+        )
+        fair.employer_names = sorted({o.employer.name for o in fair.published})
+        return Response(self.OutputSerializer(fair).data)

@@ -228,8 +228,9 @@ def closeness_level(units: np.ndarray, unit: int) -> np.ndarray:
 
 def score(c: dict[str, np.ndarray], needs: OrderNeeds) -> dict[str, np.ndarray]:
     """Each component's points per row (float32), their sum under "total", and, for the
-    reasons, the ISCO level shared ("level") and the years of experience counted ("worked")."""
-    n = len(c["birth"])
+    reasons, the ISCO level shared ("level") and the years of experience counted ("worked").
+    Reads SCORE_COLUMNS only."""
+    n = len(c["worker_id"])
     units, years = c["occupations"], c["years"]
     level = closeness_level(units, needs.unit)
     occupation = np.zeros(n, dtype=np.float32)
@@ -347,10 +348,39 @@ FILTER_COLUMNS = (
 )
 
 
+# What the score reads of a row.
+SCORE_COLUMNS = (
+    "worker_id",
+    "occupations",
+    "years",
+    "languages",
+    "levels",
+    "residence",
+    "municipality",
+    "region",
+    "relocate",
+)
+
+
 def take(
-    c: dict[str, np.ndarray], rows: np.ndarray, names: tuple[str, ...] | None = None
+    c: dict[str, np.ndarray], rows: Any, names: tuple[str, ...] | None = None
 ) -> dict[str, np.ndarray]:
     return {name: c[name][rows] for name in (names or c)}
+
+
+TIER_CHUNK = 16_384  # rows of a tier scored at a time, so a large tier can stop early
+
+
+def _settled(
+    best_total: np.ndarray, best_ids: np.ndarray, k: int, bound: float, next_id: int
+) -> bool:
+    """Whether rows scoring at most `bound`, all with worker ids from `next_id` up, could still
+    change the top k so far (`best_total`, `best_ids`: best first, as `_top` leaves them): not
+    if the k-th scores more, nor if it scores the same with a lower id (ties go to the lower
+    id)."""
+    if len(best_total) < k:
+        return False
+    return bool(best_total[-1] > bound or (best_total[-1] == bound and best_ids[-1] < next_id))
 
 
 def rank(
@@ -363,49 +393,57 @@ def rank(
 
     `tiers(level)` gives, for ISCO levels 4, 3 and 2, the rows whose occupations share that
     level with the order (each a superset of the next: the sub-major tier holds the minor one),
-    either as rows or as (rows, their columns) when the caller keeps gathered tiers; a dict of
-    rows works too. A wider tier is asked for, and scored, only while its best possible score
-    could still change the top k."""
+    in ascending order, either as rows or as (rows, their columns) when the caller keeps
+    gathered tiers; a dict of rows works too. Rows of `c` are in worker-id order (the index and
+    its delta are built so).
+
+    A wider tier is asked for, and scored, only while its best possible score could still change
+    the top k; a tier is scored TIER_CHUNK rows at a time, in worker-id order, and left as soon
+    as the rest of it could not: once the top k all score the tier's best possible, say, every
+    later row of the tier could at most tie, and would lose the tie on its higher id."""
     tier = tiers.get if isinstance(tiers, dict) else tiers
     best_rows = np.empty(0, dtype=np.int64)
     best_total = np.empty(0, dtype=np.float32)
     scored = 0
+    # Named and returning workers are few and known, so they count as present in every tier.
+    bonus_ids = np.fromiter(needs.named | needs.returning, np.int64)
+    ids = c["worker_id"]
     for level in (4, 3, 2):
-        if len(best_total) >= k:
-            kth = np.sort(best_total)[-k]
-            # The bound without looking at the tier's rows: named and returning workers are few
-            # and known, so they count as present in every tier.
-            if (
-                best_possible(needs, level, np.fromiter(needs.named | needs.returning, np.int64))
-                < kth
-            ):
-                break
+        bound = best_possible(needs, level, bonus_ids)
+        if _settled(best_total, ids[best_rows], k, bound, np.iinfo(np.int64).min):
+            break
         got = tier(level)
         if got is None:
             continue
-        rows, sub = got if isinstance(got, tuple) else (got, None)
-        if not len(rows):
-            continue
-        # The filters first, on their own columns: only the rows that pass are gathered whole;
-        # where to work and which document first, as they leave out the most.
-        if sub is None:
-            where = take(c, rows, WHERE_COLUMNS)
-            near = _willing(where, needs) & _documented(where, needs)
-            rows = rows[near]
-        first = sub if sub is not None else take(c, rows, FILTER_COLUMNS)
-        keep = (first["jurisdiction"] == needs.jurisdiction) & eligible(first, needs)
-        if level < 4:  # rows sharing more digits belong to a narrower tier, already scored
-            keep &= closeness_level(first["occupations"], needs.unit) == level
-        rows = rows[keep]
-        if not len(rows):
-            continue
-        sub = take(sub, np.flatnonzero(keep)) if sub is not None else take(c, rows)
-        scored += len(rows)
-        total = score(sub, needs)["total"]
-        best_rows = np.concatenate([best_rows, rows])
-        best_total = np.concatenate([best_total, total])
-        top = _top(best_total, c["worker_id"][best_rows], k)
-        best_rows, best_total = best_rows[top], best_total[top]
-    top = _top(best_total, c["worker_id"][best_rows], k)
+        all_rows, all_sub = got if isinstance(got, tuple) else (got, None)
+        for start in range(0, len(all_rows), TIER_CHUNK):
+            rows = all_rows[start : start + TIER_CHUNK]
+            if _settled(best_total, ids[best_rows], k, bound, ids[rows[0]]):
+                break
+            sub = None if all_sub is None else take(all_sub, slice(start, start + len(rows)))
+            # The filters first, on their own columns: only the rows that pass are gathered
+            # whole; where to work and which document first, as they leave out the most.
+            if sub is None:
+                where = take(c, rows, WHERE_COLUMNS)
+                near = _willing(where, needs) & _documented(where, needs)
+                rows = rows[near]
+            first = sub if sub is not None else take(c, rows, FILTER_COLUMNS)
+            keep = (first["jurisdiction"] == needs.jurisdiction) & eligible(first, needs)
+            if level < 4:  # rows sharing more digits belong to a narrower tier, already scored
+                keep &= closeness_level(first["occupations"], needs.unit) == level
+            rows = rows[keep]
+            if not len(rows):
+                continue
+            if sub is not None:
+                sub = take(sub, np.flatnonzero(keep))
+            else:
+                sub = take(c, rows, SCORE_COLUMNS)
+            scored += len(rows)
+            total = score(sub, needs)["total"]
+            best_rows = np.concatenate([best_rows, rows])
+            best_total = np.concatenate([best_total, total])
+            top = _top(best_total, ids[best_rows], k)
+            best_rows, best_total = best_rows[top], best_total[top]
+    top = _top(best_total, ids[best_rows], k)
     rows = best_rows[top]
     return Ranked(rows=rows, parts=score(take(c, rows), needs), scored=scored)
