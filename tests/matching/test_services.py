@@ -51,6 +51,18 @@ def test_the_index_is_kept_current_without_a_rebuild(world, published):
     assert ranking.delta >= 2
 
 
+def test_a_withdrawn_consent_stops_the_ranking_at_once(world, published):
+    """Withdrawing the matching consent (the worker's own page and API call this service) takes
+    the worker out of every ranking straight away, not at the next build of the index."""
+    from vinculo.registry.services import consent_withdraw
+
+    worker, other = make_worker(world), make_worker(world)
+    index.index_build()
+    consent_withdraw(worker=worker, purpose="matching", actor=world.users["worker"])
+    _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    assert _ids(ranking) == [other.pk]
+
+
 def test_no_index_yet_ranks_from_the_database(world, published):
     worker = make_worker(world)
     _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)

@@ -275,11 +275,17 @@ def consent_give(*, worker: Worker, purpose: str, actor: Any) -> Consent:
 
 @transaction.atomic
 def consent_withdraw(*, worker: Worker, purpose: str, actor: Any) -> None:
-    """Withdrawal keeps the consent's row with its date: what was agreed, and until when."""
-    updated = Consent.objects.filter(
+    """Withdrawal keeps the consent's row with its date: what was agreed, and until when. Saved
+    row by row, not with update(): the save is what tells the matching index (its receivers), so
+    a worker who withdraws the matching consent leaves every ranking at once."""
+    active = Consent.objects.select_for_update().filter(
         worker=worker, purpose=purpose, withdrawn_at__isnull=True
-    ).update(withdrawn_at=timezone.now())
-    if updated:
+    )
+    now = timezone.now()
+    for consent in active:
+        consent.withdrawn_at = now
+        consent.save(update_fields=["withdrawn_at"])
+    if active:
         audit_record(
             verb=AuditVerb.CONSENT_WITHDRAWN, actor=actor, obj=worker, before={"purpose": purpose}
         )
