@@ -63,6 +63,30 @@ def test_a_withdrawn_consent_stops_the_ranking_at_once(world, published):
     assert _ids(ranking) == [other.pk]
 
 
+def test_a_large_delta_asks_for_a_new_build_once_in_a_while(
+    world, published, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Workers changed since the build are read at every ranking; when they are many, a ranking
+    asks for a build (the immediate task backend runs it at once here), and a second ranking in
+    the same ten minutes does not ask again."""
+    monkeypatch.setattr(index, "DELTA_REBUILD_AT", 2)
+    make_worker(world)
+    first = index.index_build()
+    late = [make_worker(world), make_worker(world)]
+    with django_capture_on_commit_callbacks(execute=True) as asked:
+        _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    assert len(asked) == 1
+    assert ranking.generation == first and ranking.delta == 2  # read from the database...
+    rebuilt = index.index_current()
+    assert rebuilt.generation != first and rebuilt.max_worker_id == late[-1].pk  # ...and built
+    for _ in range(2):
+        make_worker(world)
+    with django_capture_on_commit_callbacks(execute=True) as asked:
+        _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    assert ranking.delta == 2 and not asked
+    assert index.index_current().generation == rebuilt.generation
+
+
 def test_no_index_yet_ranks_from_the_database(world, published):
     worker = make_worker(world)
     _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)

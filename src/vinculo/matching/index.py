@@ -5,8 +5,8 @@ cache holds them once for all the web and task workers: nothing is copied per pr
 Kept current without rebuilding on every change: a worker created since the build (a higher id)
 or changed since (an IndexChange row, written by receivers.py) is read from the database at
 ranking time, and the index's own row for them is left out. A build (`index_build`, a task)
-absorbs them; it runs after imports of workers, before batch matching and after the demo
-loads.
+absorbs them; it runs after imports of workers, before batch matching, after the demo loads,
+and when a ranking finds DELTA_REBUILD_AT or more workers to read from the database.
 
 Works the same on SQLite and PostgreSQL: it reads the database through the ORM only.
 """
@@ -340,7 +340,31 @@ def delta_for(index: Index | None) -> Delta:
     from vinculo.registry.models import Worker
 
     if index is None:
-        return Delta(_columns_for(None), np.empty(0, dtype=np.int64), 0)
+        columns = _columns_for(None)
+        return Delta(columns, np.empty(0, dtype=np.int64), len(columns["worker_id"]))
     changed = _ids_above(IndexChange, "id", index.change_mark, "worker_id")
     ids = changed | _ids_above(Worker, "id", index.max_worker_id, "id")
     return Delta(columns_for(ids), index.rows_of(changed), len(ids))
+
+
+DELTA_REBUILD_AT = 1_000  # workers read from the database at each ranking: time for a new build
+REBUILD_ASK_EVERY = 600  # seconds: at most one such request in this while, across processes
+
+
+def rebuild_wanted(delta: Delta) -> bool:
+    """Whether so many workers changed since the build that a new one should be asked for:
+    every ranking reads them from the database until it runs. Edits at desks and by workers
+    pile up between imports; this keeps rankings fast without a rebuild on every change. Asked
+    at most once every REBUILD_ASK_EVERY seconds, whichever process ranks (a marker file's
+    time)."""
+    if delta.changes < DELTA_REBUILD_AT:
+        return False
+    marker = index_root() / "REBUILD_ASKED"
+    try:
+        if time.time() - marker.stat().st_mtime < REBUILD_ASK_EVERY:
+            return False
+    except FileNotFoundError:
+        pass
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    return True

@@ -230,18 +230,29 @@ def _tiers(
     return tier
 
 
+def _delta(index: ix.Index | None) -> ix.Delta:
+    """The workers the index does not hold as they are now; a new build is asked for when they
+    have grown many (index.rebuild_wanted)."""
+    delta = ix.delta_for(index)
+    if ix.rebuild_wanted(delta):
+        from vinculo.matching.services import index_rebuild_soon
+
+        index_rebuild_soon()
+    return delta
+
+
 def rank_order(order: JobOrder, *, k: int = 50, equity: bool = False) -> Ranking:
     """The exact top k eligible workers of the order's jurisdiction, best first, explained.
     With `equity`, a wider top is re-ranked to spread selection across municipalities."""
     index = ix.index_current()
-    return rank_needs(needs_for(order), index, ix.delta_for(index), k=k, equity=equity)
+    return rank_needs(needs_for(order), index, _delta(index), k=k, equity=equity)
 
 
 def rank_orders(orders: list[JobOrder], *, k: int = 50) -> list[Ranking]:
     """Many orders against one reading of the index and its delta (batch matching). Orders are
     ranked by occupation group, so each group's tiers are gathered once and then dropped."""
     index = ix.index_current()
-    delta = ix.delta_for(index)
+    delta = _delta(index)
     delta_postings = ix.postings(delta.columns) if len(delta.columns["worker_id"]) else None
     results: dict[int, Ranking] = {}
     kept: dict = {}
@@ -329,7 +340,7 @@ def pool_by_sex(order: JobOrder) -> dict[int, int]:
     )
     counts: dict[int, int] = {}
     index = ix.index_current()
-    delta = ix.delta_for(index)
+    delta = _delta(index)
     blocks = []
     if index is not None and index.size:
         rows = ix.tiers_for(index.keys, index.rows, needs.jurisdiction, needs.unit)[2]
