@@ -107,6 +107,26 @@ def world(db) -> World:
 
 
 @pytest.fixture
+def postgres_database():
+    """A PostgreSQL database of the test's own, for processes the test starts (dropped after)."""
+    import urllib.parse
+    import uuid
+
+    import psycopg
+
+    from tests.services import postgres_admin_url
+
+    admin = postgres_admin_url()
+    name = f"vinculo_smoke_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    parts = urllib.parse.urlsplit(admin)
+    yield urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
 def api() -> APIClient:
     return APIClient()
 

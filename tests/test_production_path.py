@@ -10,26 +10,9 @@ import re
 import time
 import urllib.parse
 import urllib.request
-import uuid
-
-import pytest
 
 from tests.processes import Up, vinculo_env
-from tests.services import postgres_admin_url, redis_url
-
-
-@pytest.fixture
-def postgres_database():
-    import psycopg
-
-    admin = postgres_admin_url()
-    name = f"vinculo_smoke_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    parts = urllib.parse.urlsplit(admin)
-    yield urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+from tests.services import redis_url
 
 
 class Browser:
