@@ -62,6 +62,20 @@ def test_organise_a_fair_offer_a_vacancy_and_count_a_worker(api, world, farm):
     assert api.get("/api/v1/public/job-fairs/999999/").status_code == 404
 
 
+def test_the_list_reads_every_fairs_figures_in_one_query(api, world, farm):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api.force_authenticate(world.users["official"])
+    counts = []
+    for _ in range(2):
+        _fair(world)
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/api/v1/job-fairs/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]  # one fair or two: the same queries
+
+
 def test_bad_input_answers_problem_json_in_the_callers_language(api, world, farm):
     api.force_authenticate(world.users["official"])
     reversed_dates = api.post(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -17,12 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vinculo.core.access import get_or_404
-from vinculo.core.errors import NotAllowed
 from vinculo.core.pagination import Pagination
-from vinculo.core.permissions import Perm
 from vinculo.jobs import fairs, selectors, services
-from vinculo.jobs.models import ORDER_COSTS, JobFair, JobOrderState, Payer, WageBasis
+from vinculo.jobs.models import ORDER_COSTS, JobOrderState, Payer, WageBasis
 from vinculo.registry.models import CefrLevel
 from vinculo.registry.organisations.apis import PublicVerificationThrottle
 from vinculo.registry.organisations.domain import SECTORS
@@ -375,7 +371,8 @@ class FairListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         paginator = Pagination()
-        page = paginator.paginate_queryset(fairs.fair_list(actor=request.user), request, view=self)
+        listed = fairs.with_figures(fairs.fair_list(actor=request.user))
+        page = paginator.paginate_queryset(listed, request, view=self)
         return paginator.get_paginated_response(FairSerializer(page, many=True).data)
 
     @extend_schema(
@@ -384,8 +381,6 @@ class FairListApi(APIView):
         summary="Organise a job fair",
     )
     def post(self, request: Request) -> Response:
-        if not request.user.can(Perm.MANAGE_JOB_FAIRS):
-            raise NotAllowed(_("You may not organise job fairs."))
         data = FairInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -462,8 +457,8 @@ class FairPublicApi(APIView):
     authentication_classes = []
 
     class OutputSerializer(FairPlaceSerializer):
-        employers = serializers.ListField(child=serializers.CharField(), source="employer_names")
-        vacancies = TermsSerializer(many=True, source="published")
+        employers = serializers.ListField(child=serializers.CharField())
+        vacancies = TermsSerializer(many=True)
 
     @extend_schema(
         responses={200: OutputSerializer, 404: PROBLEM},
@@ -471,9 +466,11 @@ class FairPublicApi(APIView):
         auth=[],
     )
     def get(self, request: Request, fair_id: int) -> Response:
-        fair = get_or_404(JobFair.objects.all(), pk=fair_id)
-        fair.published = list(
-            fair.orders.filter(state=JobOrderState.PUBLISHED).select_related("employer")
+        fair, vacancies = fairs.fair_public(fair_id=fair_id)
+        return Response(
+            {
+                **FairPlaceSerializer(fair).data,
+                "employers": sorted({o.employer.name for o in vacancies}),
+                "vacancies": TermsSerializer(vacancies, many=True).data,
+            }
         )
-        fair.employer_names = sorted({o.employer.name for o in fair.published})
-        return Response(self.OutputSerializer(fair).data)

@@ -12,13 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vinculo.core.access import get_or_404, user_can
+from vinculo.core.access import user_can
 from vinculo.core.errors import DomainError
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
 from vinculo.jobs import fairs
-from vinculo.jobs.models import JobFair, JobOrder
+from vinculo.jobs.models import JobOrder
 from vinculo.registry.organisations.forms import (
     add_domain_error,
     country_choices,
@@ -91,7 +91,8 @@ def fair_list_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Fair created. Offer its vacancies below."))
             return redirect("jobs:fair", fair_id=fair.pk)
-    rows = [(fair, fairs.fair_figures(fair)) for fair in fairs.fair_list(actor=request.user)[:50]]
+    listed = fairs.with_figures(fairs.fair_list(actor=request.user))[:50]
+    rows = [(fair, fairs.fair_figures(fair)) for fair in listed]
     return render(
         request,
         "jobs/fairs.html",
@@ -146,9 +147,5 @@ def fair_view(request: HttpRequest, fair_id: int) -> HttpResponse:
 
 def fair_public_view(request: HttpRequest, fair_id: int) -> HttpResponse:
     """Anyone: a fair's dates, place, employers and the vacancies on the board."""
-    fair = get_or_404(JobFair.objects.all(), pk=fair_id)
-    return render(
-        request,
-        "jobs/fair_public.html",
-        {"fair": fair, "orders": fair.orders.filter(state="published").select_related("employer")},
-    )
+    fair, orders = fairs.fair_public(fair_id=fair_id)
+    return render(request, "jobs/fair_public.html", {"fair": fair, "orders": orders})

@@ -9,12 +9,13 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.access import get_or_404, scope_for
 from vinculo.core.audit import AuditVerb
-from vinculo.core.errors import ValidationFailed
+from vinculo.core.errors import NotAllowed, ValidationFailed
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record
@@ -28,6 +29,7 @@ ORDER_NOT_OPEN = _(
     "Only approved or published job orders of the fair's authority can be offered at it."
 )
 WORKER_UNKNOWN = _("No worker of the fair's authority has this registration number.")
+NOT_ALLOWED = _("You may not organise job fairs.")
 FAIR_ORDER_STATES = (JobOrderState.APPROVED, JobOrderState.PUBLISHED, JobOrderState.FILLED)
 
 
@@ -81,6 +83,8 @@ def _clean(values: FairValues) -> FairValues:
 
 @transaction.atomic
 def fair_create(*, actor: Any, values: FairValues, jurisdiction: Any = None) -> JobFair:
+    if not actor.can(Perm.MANAGE_JOB_FAIRS):
+        raise NotAllowed(NOT_ALLOWED)
     chosen = jurisdiction_pick(
         actor=actor, perm=Perm.MANAGE_JOB_FAIRS, value=jurisdiction, message=WHICH_JURISDICTION
     )
@@ -154,30 +158,51 @@ class FairFigures:
     placements: int
 
 
-def fair_figures(fair: JobFair) -> FairFigures:
-    """Placements are the selections on the fair's vacancies."""
-    from vinculo.matching.models import CandidacyStatus
+def _per_fair(queryset: QuerySet, link: str, value: Any) -> Coalesce:
+    """`value` (a Count or a Sum) over the rows of `queryset` that `link` ties to the fair of
+    the outer query, as a subquery: 0 when there are none."""
+    rows = queryset.filter(**{link: OuterRef("pk")}).order_by().values(link)
+    return Coalesce(
+        Subquery(rows.annotate(v=value).values("v")[:1], output_field=IntegerField()), 0
+    )
 
-    orders = fair.orders.aggregate(
-        n=Count("pk", distinct=True),
-        shortlisted=Count(
-            "candidacies",
-            filter=Q(
-                candidacies__status__in=(
-                    CandidacyStatus.SHORTLISTED,
-                    CandidacyStatus.SELECTED,
-                    CandidacyStatus.NOT_SELECTED,
-                )
-            ),
+
+def with_figures(fairs: QuerySet[JobFair]) -> QuerySet[JobFair]:
+    """Each fair with its figures, in the one query that lists them (a list of fairs would
+    otherwise ask five more per fair). Placements are the selections on the fair's vacancies."""
+    from vinculo.core.models import Organisation
+    from vinculo.matching.models import Candidacy, CandidacyStatus
+
+    seen = (CandidacyStatus.SHORTLISTED, CandidacyStatus.SELECTED, CandidacyStatus.NOT_SELECTED)
+    candidacies = Candidacy.objects.all()
+    return fairs.annotate(
+        n_employers=_per_fair(Organisation.objects.all(), "job_fairs", Count("pk")),
+        n_vacancies=_per_fair(JobOrder.objects.all(), "fairs", Count("pk")),
+        n_positions=_per_fair(JobOrder.objects.all(), "fairs", Sum("positions")),
+        n_registrations=_per_fair(FairRegistration.objects.all(), "fair", Count("pk")),
+        n_shortlisted=_per_fair(candidacies.filter(status__in=seen), "order__fairs", Count("pk")),
+        n_placements=_per_fair(
+            candidacies.filter(status=CandidacyStatus.SELECTED), "order__fairs", Count("pk")
         ),
-        placements=Count("candidacies", filter=Q(candidacies__status=CandidacyStatus.SELECTED)),
     )
-    positions = sum(fair.orders.values_list("positions", flat=True))
+
+
+def fair_figures(fair: JobFair) -> FairFigures:
+    """A fair's figures: from the annotations `with_figures` gave it, else asked for."""
+    if not hasattr(fair, "n_employers"):
+        fair = with_figures(JobFair.objects.filter(pk=fair.pk)).get()
     return FairFigures(
-        employers=fair.employers.count(),
-        vacancies=orders["n"],
-        positions=positions,
-        registrations=fair.registrations.count(),
-        shortlisted=orders["shortlisted"],
-        placements=orders["placements"],
+        employers=fair.n_employers,
+        vacancies=fair.n_vacancies,
+        positions=fair.n_positions,
+        registrations=fair.n_registrations,
+        shortlisted=fair.n_shortlisted,
+        placements=fair.n_placements,
     )
+
+
+def fair_public(*, fair_id: Any) -> tuple[JobFair, list[JobOrder]]:
+    """Anyone: a fair and the vacancies of it that are on the public board."""
+    fair = get_or_404(JobFair.objects.all(), pk=fair_id)
+    orders = fair.orders.filter(state=JobOrderState.PUBLISHED).select_related("employer")
+    return fair, list(orders.order_by("pk"))
