@@ -1,10 +1,15 @@
 """The real settings, with what only tests need: a fast password hash, tasks run at once unless a
 test asks for a real backend, and exports written to a temporary folder."""
 
+import os
 import tempfile
-from pathlib import Path
 
-from vinculo.settings import *  # noqa: F403
+# Tests never write outside a temporary data directory: not the user's ./var (where `./run up`
+# keeps the demo and its matching index), and not a VINCULO_DATA_DIR exported for a real install.
+# Set before the real settings read it; processes the tests start inherit it.
+os.environ["VINCULO_DATA_DIR"] = tempfile.mkdtemp(prefix="vinculo-test-data-")
+
+from vinculo.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {
@@ -13,7 +18,6 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-EXPORTS_DIR = Path(tempfile.mkdtemp(prefix="vinculo-test-exports-"))
 
 # The Redis queue is configured but used only by the tests that ask for it (tests/tasks); they
 # run where Redis is reachable at VINCULO_TEST_REDIS_URL (database 15, which they empty).

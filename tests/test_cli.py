@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 from tests.processes import Up, vinculo_env
 from vinculo.policy.loader import SHIPPED_DIR
@@ -37,9 +39,33 @@ def test_check_passes_on_a_migrated_database_and_fails_on_a_bad_pack(tmp_path):
     assert "MX.toml is invalid" in refused.stdout and "minimum_wages[0].amount" in refused.stdout
 
 
-def test_check_reports_a_database_that_is_not_migrated(tmp_path):
+def test_check_on_a_data_directory_not_set_up_says_what_to_run(tmp_path):
     result = _vinculo("check", env=vinculo_env(tmp_path))
-    assert result.returncode == 1 and "migrations not applied" in result.stdout
+    assert result.returncode == 1
+    assert "not set up yet" in result.stdout and "vinculo up" in result.stdout
+    assert "✗" not in result.stdout  # nothing is broken: it is only new
+
+
+def test_check_reports_a_database_half_migrated(tmp_path):
+    env = vinculo_env(tmp_path)
+    assert _vinculo("manage", "migrate", "core", "0001", "-v0", env=env).returncode == 0
+    result = _vinculo("check", env=env)
+    assert result.returncode == 1 and "✗ database:" in result.stdout
+    assert "migrations not applied" in result.stdout
+
+
+def test_check_warns_of_key_files_inside_the_package(tmp_path):
+    import vinculo
+
+    package = Path(vinculo.__file__).parent
+    inside = package / "var-check-test"
+    try:
+        result = _vinculo("check", env=vinculo_env(inside))
+        assert "is inside the installed package" in result.stdout, result.stdout
+    finally:
+        shutil.rmtree(inside, ignore_errors=True)
+    outside = _vinculo("check", env=vinculo_env(tmp_path))
+    assert "inside the installed package" not in outside.stdout
 
 
 def test_up_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):

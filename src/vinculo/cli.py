@@ -201,8 +201,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _key_files_exposed() -> list[str]:
+    """Key files that sit where they could be shipped or committed: inside the installed package,
+    or inside a source checkout where git does not ignore them."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    package = Path(__file__).resolve().parent
+    checkout = package.parents[1]
+    in_checkout = (checkout / ".git").exists() and (checkout / "pyproject.toml").exists()
+    warnings = []
+    for path in (settings.DATA_DIR / "secret_key", settings.DATA_DIR / "field_keys.json"):
+        if not path.exists():
+            continue
+        if path.is_relative_to(package):
+            warnings.append(f"{path} is inside the installed package")
+        elif in_checkout and path.is_relative_to(checkout) and not _git_ignores(checkout, path):
+            warnings.append(f"{path} is inside the source checkout and git does not ignore it")
+    return warnings
+
+
+def _git_ignores(checkout, path) -> bool:
+    try:
+        answer = subprocess.run(  # noqa: S603
+            ["git", "-C", str(checkout), "check-ignore", "-q", str(path)],  # noqa: S607
+            capture_output=True,
+            check=False,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return answer.returncode == 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     _django()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -215,15 +250,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     except Exception as error:
         problems.append(f"django: {error}")
     problems += packs_validate()
+    not_set_up = False
     try:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        if pending:
+        if pending and not executor.loader.applied_migrations:
+            not_set_up = True
+        elif pending:
             problems.append(f"database: {len(pending)} migrations not applied (run `vinculo up`)")
     except Exception as error:
         problems.append(f"database: cannot connect ({error})")
-    from django.conf import settings
-
     if settings.TASKS_MODE == "redis":
         try:
             import redis
@@ -231,9 +267,21 @@ def cmd_check(args: argparse.Namespace) -> int:
             redis.Redis.from_url(settings.REDIS_URL, socket_timeout=3).ping()
         except Exception as error:
             problems.append(f"task queue: Redis at {settings.REDIS_URL} is not reachable ({error})")
+    for warning in _key_files_exposed():
+        _say(
+            f"! {warning}: keep secret_key and field_keys.json out of the code; set "
+            "VINCULO_DATA_DIR to a folder of their own and move them there"
+        )
     for problem in problems:
         _say(f"✗ {problem}")
     if problems:
+        return 1
+    if not_set_up:
+        _say(
+            f"· The database is not set up yet (data directory {settings.DATA_DIR}). Run "
+            "`vinculo up` to set it up with the demo and serve it, or `vinculo manage migrate` "
+            "for an empty database; then run `vinculo check` again."
+        )
         return 1
     _say(
         f"✓ settings, {len(packs_all())} policy packs, database "
