@@ -80,8 +80,40 @@ def install(env_dir: Path, extras: set[str]) -> None:
     print(f"· installing vinculo{sorted(extras) or ''} into {env_dir} (first run takes a minute)")
     py = str(venv_python(env_dir))
     subprocess.check_call([py, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    subprocess.check_call([py, "-m", "pip", "install", "--quiet", "-e", spec])
+    pip_with_progress([py, "-m", "pip", "install", "-e", spec])
     stamp.write_text(json.dumps({"pyproject": digest, "extras": sorted(extras)}))
+
+
+def pip_with_progress(command: list[str]) -> None:
+    """Run pip, showing one line of progress instead of a minute of silence: how many packages
+    it has collected and which one it is on, then that it is installing. pip's own output is
+    kept and shown whole only when it fails."""
+    tty = sys.stdout.isatty()
+    kept: list[str] = []
+    collected = 0
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+    ) as pip:
+        assert pip.stdout is not None
+        for line in pip.stdout:
+            kept.append(line)
+            words = line.split()
+            if line.startswith("Collecting ") and len(words) > 1:
+                collected += 1
+                status = f"  · {collected} packages found, now {words[1][:40]}"
+                if tty:
+                    print(f"\r{status:<72}", end="", flush=True)
+                elif collected % 10 == 1:
+                    print(status, flush=True)
+            elif line.startswith("Installing collected packages"):
+                print(
+                    f"{chr(13) if tty else ''}  · installing {collected} packages{' ' * 40}",
+                    flush=True,
+                )
+    if pip.returncode != 0:
+        print("".join(kept[-60:]), file=sys.stderr)
+        raise SystemExit(f"pip install failed (exit {pip.returncode})")
+    print("  · installed", flush=True)
 
 
 def main() -> None:

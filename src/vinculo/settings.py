@@ -219,7 +219,15 @@ IMPORTS_DIR = DATA_DIR / "imports"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "routine_at_debug": {
+            "()": "vinculo.core.logs.RoutineAtDebug",
+            "level": os.environ.get("VINCULO_LOG_LEVEL", "WARNING"),
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["routine_at_debug"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("VINCULO_LOG_LEVEL", "WARNING")},
     "loggers": {"vinculo": {"level": os.environ.get("VINCULO_LOG_LEVEL", "INFO")}},
 }
