@@ -98,9 +98,10 @@ def pip_with_progress(command: list[str]) -> None:
         for line in pip.stdout:
             kept.append(line)
             words = line.split()
-            if line.startswith("Collecting ") and len(words) > 1:
+            if words[:1] in (["Collecting"], ["Processing"]) and len(words) > 1:
                 collected += 1
-                status = f"  · {collected} packages found, now {words[1][:40]}"
+                name = words[1].rsplit("/", 1)[-1].split("-", 1)[0]
+                status = f"  · {collected} packages found, now {name[:40]}"
                 if tty:
                     print(f"\r{status:<72}", end="", flush=True)
                 elif collected % 10 == 1:
