@@ -225,9 +225,7 @@ LOGGING = {
             "level": os.environ.get("VINCULO_LOG_LEVEL", "WARNING"),
         }
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["routine_at_debug"]}
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["routine_at_debug"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("VINCULO_LOG_LEVEL", "WARNING")},
     "loggers": {"vinculo": {"level": os.environ.get("VINCULO_LOG_LEVEL", "INFO")}},
 }

@@ -79,3 +79,21 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers(
         "Greenhouse vegetable harvesters",
         "Recolectoras y recolectores de fresa",
     ]
+
+    # The tour's steps have something to show: the caseworker's ranking of the greenhouse order
+    # has a full page of eligible workers, María José's vacancies are both published ones, and
+    # the Honduran official has a Honduran employer waiting to be verified.
+    from vinculo.matching.services import ranking_for, recommended_for
+
+    caseworker = User.objects.get(username="gestor.hn")
+    greenhouse = JobOrder.objects.get(title="Greenhouse vegetable harvesters")
+    _, ranked = ranking_for(actor=caseworker, order_id=greenhouse.pk)
+    assert ranked.scored >= 50 and len(ranked.matches) == 50
+    assert {r.order.title for r in recommended_for(worker=own)} == {
+        "Greenhouse vegetable harvesters",
+        "Recolectoras y recolectores de fresa",
+    }
+    waiting = Organisation.objects.filter(
+        verification_state="pending", jurisdiction__code="HN-STSS"
+    )
+    assert waiting.filter(name="Agroexportadora del Valle de Sula S.A.").exists()

@@ -180,6 +180,16 @@ ORGANISATIONS = [
         "Tijuana, Baja California",
     ),
     (
+        "hn-sula",
+        K.EMPLOYER,
+        "Agroexportadora del Valle de Sula S.A.",
+        "HN",
+        "HN-STSS",
+        "05019016004321",
+        "agriculture",
+        "La Lima, Cortés",
+    ),
+    (
         "growers-on",
         K.EMPLOYER_ASSOCIATION,
         "Ontario Fruit and Vegetable Growers (demo)",
@@ -236,9 +246,13 @@ LICENCES = [
     ("agency-ok", "HN-STSS-AG-2026-0044", "applied", ["ES"], ["agriculture", "food_processing"]),
 ]
 
-# Employers start verified, except one left for an official to verify in the tour, and one
-# rejected with the official's reason.
-PENDING_VERIFICATION = {"Electrónica Pacífico Norte S. de R.L. de C.V."}
+# Employers start verified, except two left for an official to verify (the Honduran one in
+# `oficial.hn`'s tour; the Mexican one for the administrator, as Mexico has no demo official), and
+# one rejected with the official's reason.
+PENDING_VERIFICATION = {
+    "Agroexportadora del Valle de Sula S.A.",
+    "Electrónica Pacífico Norte S. de R.L. de C.V.",
+}
 REJECTED_VERIFICATION = {
     "Ensambles Fronterizos S.A. de C.V.": (
         "El RFC no coincide con el registro del SAT; presente la constancia de situación fiscal."

@@ -157,13 +157,26 @@ CONSENT_DATE = datetime(2026, 3, 2, 16, tzinfo=UTC)
 EDUCATION_SHARE = {"1": 30, "2": 30, "3": 28, "4": 5, "5": 3, "6": 4}
 
 
-def _profile(rng: random.Random) -> dict:
-    """Education (ISCED), availability and willingness to move of one demo worker."""
-    start = date(2027, 1, 4) + timedelta(days=7 * rng.randrange(0, 26))
+OPEN_AVAILABILITY = 0.7  # of the demo's workers are available from now to the end of next year
+
+
+def _profile(rng: random.Random, today: date) -> dict:
+    """Education (ISCED), availability and willingness to move of one demo worker.
+
+    Dates are relative to the day the demo is loaded, like its job orders (which run in the next
+    calendar year): most people registered for seasonal work abroad are available from now until
+    after next year's seasons; the rest for a window of four to nine months some time in the
+    next half year, so the filter on availability has people on both sides of it."""
+    if rng.random() < OPEN_AVAILABILITY:
+        start = today + timedelta(days=rng.randrange(0, 60))
+        end = date(today.year + 1, 12, 31) + timedelta(days=rng.randrange(0, 180))
+    else:
+        start = today + timedelta(days=7 * rng.randrange(0, 26))
+        end = start + timedelta(days=30 * rng.randrange(4, 10))
     return {
         "education_level": rng.choices(list(EDUCATION_SHARE), list(EDUCATION_SHARE.values()))[0],
         "available_from": start,
-        "available_to": start + timedelta(days=30 * rng.randrange(4, 10)),
+        "available_to": end,
         "relocate_within_country": rng.random() < 0.6,
         "work_abroad": rng.random() < 0.8,
         "channel": rng.choice(
@@ -195,6 +208,20 @@ def _demo_worker_person(generator: PeopleGenerator) -> DemoPerson:
     )
 
 
+FARM_UNITS = ("9211", "6111", "9212", "6121")  # crop and livestock labourers and growers
+FARM_SHARE = 0.35  # of those with other trades have also worked on farms
+
+
+def _with_farm_work(units: list[tuple[str, int]], rng: random.Random) -> list[tuple[str, int]]:
+    """The demo registers people for seasonal programmes, which recruit mostly farm workers:
+    beside their trade, a share of them has farm experience too, so the farm vacancies of the
+    tour rank a realistic pool (the generator's own draws, shared with the benchmarks, stay as
+    they are)."""
+    if any(unit in FARM_UNITS for unit, _ in units) or rng.random() >= FARM_SHARE:
+        return units
+    return [*units, (rng.choice(FARM_UNITS), rng.randint(1, 12))]
+
+
 def _write_people(
     people: list[DemoPerson],
     jurisdictions: dict[str, Jurisdiction],
@@ -202,6 +229,7 @@ def _write_people(
     rng: random.Random,
 ) -> list[Worker]:
     jurisdiction_of = catalogue.JURISDICTION_OF_COUNTRY
+    today = timezone.localdate()
     unsaved = [
         Worker(
             registration_number=p.registration_number,
@@ -216,7 +244,7 @@ def _write_people(
             subdivision=p.subdivision,
             municipality=p.municipality,
             residence_country=p.registered_in,
-            **_profile(rng),
+            **_profile(rng, today),
         )
         for p in people
     ]
@@ -250,7 +278,7 @@ def _write_people(
                     expires_on=d.expires_on,
                 )
             )
-        for unit, years in person.isco_units:
+        for unit, years in _with_farm_work(person.isco_units, rng):
             skills.append(
                 WorkerOccupation(
                     worker=worker,
@@ -285,8 +313,24 @@ def demo_load(
     own = _write_people([_demo_worker_person(generator)], jurisdictions, occupations_by_unit, rng)[
         0
     ]
+    # María José is the worker's tour: willing to go abroad, available for next year's seasons
+    # and consenting to be matched, so "My vacancies" has the board's vacancies to show her.
     own.user = users["trabajador"]
-    own.save(update_fields=["user"])
+    own.work_abroad = own.relocate_within_country = True
+    own.available_from = timezone.localdate()
+    own.available_to = date(timezone.localdate().year + 2, 6, 30)
+    own.save(
+        update_fields=[
+            "user",
+            "work_abroad",
+            "relocate_within_country",
+            "available_from",
+            "available_to",
+        ]
+    )
+    Consent.objects.get_or_create(
+        worker=own, purpose=ConsentPurpose.MATCHING, defaults={"given_at": CONSENT_DATE}
+    )
     done = 1
     while done < count:
         batch = generator.people(min(BATCH, count - done))

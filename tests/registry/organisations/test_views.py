@@ -423,3 +423,19 @@ def test_the_public_page_is_rate_limited_with_a_bilingual_answer(client, world, 
     html = limited.content.decode()
     assert "Too many requests" in html
     assert 'lang="es"' in html and 'lang="en"' in html
+
+
+@pytest.mark.parametrize("state", [VerificationState.VERIFIED, VerificationState.REJECTED])
+def test_a_decided_employer_without_a_recorded_decider_still_shows(client, world, state):
+    """Records decided before Vínculo (an import, a migration, the demo) have a date and no
+    decider: the page says when, and never fails on the missing person."""
+    employer = EmployerFactory(
+        jurisdiction=world.hn,
+        verification_state=state,
+        verified_at=timezone.now() - timedelta(days=3),
+        verified_by=None,
+    )
+    client.force_login(world.users[Role.OFFICIAL.value])
+    page = client.get(reverse("registry_orgs:employer_detail", args=[employer.pk]), **EN)
+    assert page.status_code == 200
+    assert "Decided on" in page.content.decode()

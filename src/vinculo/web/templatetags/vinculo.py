@@ -53,3 +53,12 @@ def form_fields(form: object, names: str) -> list:
 @register.filter
 def as_list(value: object) -> list:
     return [value]
+
+
+@register.filter
+def person(user: object) -> str:
+    """A user's full name, else their user name, else nothing: safe on an optional relation
+    (a filter's argument is not, so `x.get_full_name|default:x.username` fails when x is None)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username  # type: ignore[attr-defined]
