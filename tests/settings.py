@@ -9,7 +9,7 @@ import tempfile
 # Set before the real settings read it; processes the tests start inherit it.
 os.environ["VINCULO_DATA_DIR"] = tempfile.mkdtemp(prefix="vinculo-test-data-")
 
-from vinculo.settings import *  # noqa: E402, F403
+from vinculo.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {
