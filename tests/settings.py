@@ -6,8 +6,10 @@ import tempfile
 
 # Tests never write outside a temporary data directory: not the user's ./var (where `./run up`
 # keeps the demo and its matching index), and not a VINCULO_DATA_DIR exported for a real install.
-# Set before the real settings read it; processes the tests start inherit it.
-os.environ["VINCULO_DATA_DIR"] = tempfile.mkdtemp(prefix="vinculo-test-data-")
+# Set before the real settings read it. Helper processes a test spawns import these settings
+# again: they inherit the run's folder (and so its generated keys) instead of making their own.
+os.environ.setdefault("VINCULO_TEST_DATA_DIR", tempfile.mkdtemp(prefix="vinculo-test-data-"))
+os.environ["VINCULO_DATA_DIR"] = os.environ["VINCULO_TEST_DATA_DIR"]
 
 from vinculo.settings import *  # noqa: F403
 

@@ -60,3 +60,12 @@ def test_the_public_status_says_little_and_is_throttled(api, world):
     ]
     assert codes[-1] == 429
     cache.clear()
+
+
+def test_the_name_filter_ignores_accents_and_case(api, world):
+    worker = WorkerFactory(jurisdiction=world.hn, given_names="Dulce María", first_surname="Núñez")
+    WorkerFactory(jurisdiction=world.cr, given_names="Dulce María", first_surname="Núñez")
+    api.force_authenticate(world.users["official"])
+    for typed in ("dulce maria nunez", "NÚÑEZ", "Dulce Mar"):
+        found = api.get("/api/v1/workers/", {"name": typed}).json()
+        assert [w["registration_number"] for w in found["results"]] == [worker.registration_number]

@@ -81,3 +81,38 @@ def test_encrypted_columns_refuse_plain_lookups(world, workers):
 def test_name_filter_matches_any_name_part(world, workers):
     found = worker_list(actor=world.users["official"], filters=WorkerFilter(name="selvin cruz"))
     assert list(found) == [workers["hn"]]
+
+
+@pytest.mark.parametrize(
+    "typed", ["maría josé", "maria jose", "MARIA JOSE", "Lopez", "lópez", "hernandez lop", "pena"]
+)
+def test_name_search_ignores_accents_and_case(world, typed):
+    maria = WorkerFactory(
+        jurisdiction=world.hn,
+        given_names="María José",
+        first_surname="Hernández",
+        second_surname="López Peña" if "pena" in typed else "López",
+    )
+    decoy = WorkerFactory(
+        jurisdiction=world.hn,
+        given_names="Mario Josué",
+        first_surname="Peralta",
+        second_surname="Ruiz",
+    )
+    found = set(worker_list(actor=world.users["official"], filters=WorkerFilter(name=typed)))
+    assert maria in found and decoy not in found
+
+
+def test_name_search_matches_the_start_of_words_not_their_middle(world):
+    ana = WorkerFactory(jurisdiction=world.hn, given_names="Ana", first_surname="Hernández")
+    official = world.users["official"]
+    assert ana in worker_list(actor=official, filters=WorkerFilter(name="ana hern"))
+    assert ana not in worker_list(actor=official, filters=WorkerFilter(name="ana ernandez"))
+
+
+def test_an_edited_name_is_found_by_its_new_spelling(world):
+    worker = WorkerFactory(jurisdiction=world.hn, given_names="Jose", first_surname="Nunez")
+    worker.given_names, worker.first_surname = "José", "Núñez Ávila"
+    worker.save(update_fields=["given_names", "first_surname"])
+    found = worker_list(actor=world.users["official"], filters=WorkerFilter(name="jose avila"))
+    assert list(found) == [worker]

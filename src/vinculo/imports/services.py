@@ -50,7 +50,7 @@ from vinculo.imports.domain import (
 from vinculo.imports.models import Import, ImportKey, ImportKind, ImportRowError, ImportStatus
 from vinculo.linkage.domain import match_keys
 from vinculo.reference.models import Occupation
-from vinculo.registry.domain import OccupationReference, isco_representative_pick
+from vinculo.registry.domain import OccupationReference, isco_representative_pick, name_folded
 from vinculo.registry.models import (
     AgencyLicence,
     Consent,
@@ -659,6 +659,7 @@ class WorkerWriter(Writer):
                     birth_date=r.birth_date,
                     phone=r.phone,
                 ),
+                "name_folded": name_folded(r.given_names, r.first_surname, r.second_surname),
             }
             children: list[tuple[type[Model], dict]] = [
                 (

@@ -98,6 +98,18 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def name_folded(*parts: str) -> str:
+    """A whole name as the worker search compares it: folded, words separated by one space
+    ("María  José", "López" → "maria jose lopez"). In names ñ folds to n too: people type
+    "Pena" for "Peña" on keyboards without it."""
+    return " ".join(fold(" ".join(p for p in parts if p)).split())
+
+
+def name_words(query: str) -> list[str]:
+    """The words of a name search, folded the same way."""
+    return name_folded(query).split()
+
+
 def text_clean(value: str, *, max_length: int, required: bool = False) -> str:
     """Trimmed text, inner runs of spaces collapsed."""
     cleaned = " ".join(str(value or "").split())

@@ -12,6 +12,7 @@ from vinculo.core.crypto import EncryptedTextField, lookup_hash
 from vinculo.core.models import Jurisdiction, Organisation, TimeStamped
 from vinculo.linkage.domain import MATCH_KEY_FIELDS, MATCH_SOURCES, match_keys
 from vinculo.reference.models import Occupation
+from vinculo.registry.domain import name_folded
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type from a card.
 REGISTRATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -150,6 +151,9 @@ class Worker(TimeStamped):
     key_pair_hi = models.CharField(max_length=60, blank=True, default="", editable=False)
     key_birth_swapped = models.DateField(null=True, blank=True, editable=False)
     key_phone = models.CharField(max_length=8, blank=True, default="", editable=False)
+    # The whole name folded (lower case, no accents: "maría josé lópez" → "maria jose lopez"), so
+    # that the worker search finds "López" when an official types "lopez" (selectors.WorkerFilter).
+    name_folded = models.CharField(max_length=360, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["first_surname", "second_surname", "given_names"]
@@ -165,6 +169,11 @@ class Worker(TimeStamped):
             models.Index(fields=["key_surname1", "birth_date"], name="worker_key_surname_birth"),
             models.Index(fields=["key_given", "key_birth_swapped"], name="worker_key_given_swap"),
             models.Index(fields=["key_phone"], name="worker_key_phone"),
+            # Pattern operators let PostgreSQL answer a name's start from the index (SQLite's
+            # case-insensitive LIKE cannot, and ignores them).
+            models.Index(
+                fields=["name_folded"], name="worker_name_folded", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,12 +183,13 @@ class Worker(TimeStamped):
         values = match_keys(**{name: getattr(self, name) for name in MATCH_SOURCES})
         for name, value in values.items():
             setattr(self, name, value)
+        self.name_folded = name_folded(self.given_names, self.first_surname, self.second_surname)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.match_keys_refresh()
         fields = kwargs.get("update_fields")
         if fields is not None and set(MATCH_SOURCES) & set(fields):
-            kwargs["update_fields"] = {*fields, *MATCH_KEY_FIELDS}
+            kwargs["update_fields"] = {*fields, *MATCH_KEY_FIELDS, "name_folded"}
         super().save(*args, **kwargs)
 
     @property

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from vinculo.core.access import get_or_404, scope_for
 from vinculo.core.permissions import Perm
+from vinculo.registry.domain import name_words
 from vinculo.registry.models import IdentityDocument, Worker
 
 
@@ -22,12 +23,13 @@ class WorkerFilter:
     occupation: str = ""
 
     def apply(self, workers: QuerySet[Worker]) -> QuerySet[Worker]:
-        for word in self.name.split():
+        # Every word must start a word of the folded name ("maria jose", "lopez" and "López"
+        # find the same people), or be the registration number.
+        for raw, word in zip(self.name.split(), name_words(self.name), strict=False):
             workers = workers.filter(
-                Q(given_names__icontains=word)
-                | Q(first_surname__icontains=word)
-                | Q(second_surname__icontains=word)
-                | Q(registration_number__iexact=word)
+                Q(name_folded__startswith=word)
+                | Q(name_folded__contains=f" {word}")
+                | Q(registration_number__iexact=raw)
             )
         if self.document_number:
             # Encrypted numbers are found through their keyed hash, never by scanning.
