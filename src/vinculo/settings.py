@@ -8,6 +8,7 @@ task backend, run beside the web server by `vinculo up`. `DATABASE_URL` moves to
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "vinculo.core",
     "vinculo.reference",
     "vinculo.policy",
@@ -71,12 +73,40 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vinculo.core.middleware.RequestContextMiddleware",
+    "vinculo.web.signin.SignInThrottleMiddleware",
+    "vinculo.core.middleware.IdleSessionMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vinculo.urls"
 WSGI_APPLICATION = "vinculo.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
+CSRF_FAILURE_VIEW = "vinculo.urls.csrf_failure"
+# Sign-in: by user name or phone number as typed (vinculo.web.signin), locked out per account
+# after repeated wrong passwords (django-axes) and throttled per address (django-ratelimit).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "vinculo.web.signin.UsernameOrPhoneBackend",
+]
+AXES_FAILURE_LIMIT = env.int("VINCULO_SIGNIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("VINCULO_SIGNIN_LOCK_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "vinculo.web.signin.axes_username"
+AXES_LOCKOUT_CALLABLE = "vinculo.web.signin.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # as core.middleware.client_ip, see there
+AXES_VERBOSE = False  # lockouts are in the audit log
+# Axes warns when it does not lock by address too: the address limit is SIGNIN_ADDRESS_RATE's
+# (django-ratelimit, web.signin.SignInThrottleMiddleware), which does not lock out everyone
+# behind one office or job-fair connection the way an axes address lock would.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SIGNIN_ADDRESS_WINDOW_MINUTES = 10
+SIGNIN_ADDRESS_RATE = f"{env.int('VINCULO_SIGNIN_ADDRESS_LIMIT', default=30)}/10m"
+# Officials' and other staff's sessions end after this long without a request; workers' follow
+# Django's SESSION_COOKIE_AGE (two weeks), as they sign in from their own phones.
+STAFF_IDLE_MINUTES = env.int("VINCULO_STAFF_IDLE_MINUTES", default=30)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.urls import include, path
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -110,5 +111,25 @@ def handler403(request: HttpRequest, exception: Exception | None = None) -> Http
         request,
         "web/error.html",
         {"status": 403, "title": _("Not allowed"), "message": _("You may not do this.")},
+        status=403,
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token: most often a session that expired while the form
+    was open, or a lost cookie. Say so in the visitor's language, and offer to sign in again and
+    come back (to the form's own address, which sends a GET on to the page it belongs to)."""
+    if _is_api(request):
+        return problem_response(
+            request,
+            403,
+            "csrf_failed",
+            _("The request lacked a valid CSRF token. Reload and retry."),
+        )
+    back = request.path if url_has_allowed_host_and_scheme(request.path, None) else "/"
+    return render(
+        request,
+        "web/csrf_failure.html",
+        {"back": back, "login": f"{resolve_url('login')}?{urlencode({'next': back})}"},
         status=403,
     )

@@ -35,6 +35,12 @@ class Scope:
     def empty(self) -> bool:
         return not self.all and not self.jurisdiction_ids
 
+    def allows(self, jurisdiction_id: int | None) -> bool:
+        """Whether an object of this jurisdiction is inside the scope (fails closed on None)."""
+        return self.all or (
+            jurisdiction_id is not None and jurisdiction_id in self.jurisdiction_ids
+        )
+
     def q(self, field: str = "jurisdiction") -> Q:
         """A filter for rows whose `field` (a jurisdiction FK) is inside this scope."""
         if self.all:

@@ -4,10 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from vinculo.core import services
 from vinculo.core.access import user_can
+from vinculo.core.decorators import post_only
 from vinculo.core.forms import AuditFilterForm
 from vinculo.core.models import ExportStatus
 from vinculo.core.permissions import Perm
@@ -51,7 +51,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("core:audit_list")
 def audit_export(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, Perm.VIEW_AUDIT_LOG):
         raise Http404
@@ -71,7 +71,7 @@ def export_detail(request: HttpRequest, export_id: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("core:export_detail", "export_id")
 def export_retry(request: HttpRequest, export_id: str) -> HttpResponse:
     export = export_get(actor=request.user, export_id=export_id)
     services.export_retry(export=export, actor=request.user)

@@ -9,9 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from vinculo.core.access import user_can
+from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
@@ -82,7 +82,7 @@ def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("imports:import_detail", "import_id")
 def import_retry(request: HttpRequest, import_id: str) -> HttpResponse:
     run = import_get(actor=request.user, import_id=import_id)
     services.import_retry(run=run, actor=request.user)

@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from vinculo.core.access import scope_for, user_can
+from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.jobs import domain, forms, selectors, services
@@ -170,7 +170,7 @@ def order_detail_view(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("jobs:order_detail", "order_id")
 def order_move_view(request: HttpRequest, order_id: int) -> HttpResponse:
     order = selectors.order_get(actor=request.user, order_id=order_id)
     form = forms.MoveForm(request.POST)

@@ -11,9 +11,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from vinculo.core.access import user_can
+from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
@@ -133,7 +133,7 @@ def pair_view(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("linkage:pair", "pair_id")
 def pair_merge_view(request: HttpRequest, pair_id: int) -> HttpResponse:
     pair = selectors.pair_get(actor=request.user, pair_id=pair_id)
     try:
@@ -154,7 +154,7 @@ def pair_merge_view(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("linkage:pair_list")
 def merge_undo_view(request: HttpRequest, merge_id: int) -> HttpResponse:
     _allowed(request)
     merge = selectors.merge_get(actor=request.user, merge_id=merge_id)
@@ -167,7 +167,7 @@ def merge_undo_view(request: HttpRequest, merge_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("linkage:pair", "pair_id")
 def pair_distinct_view(request: HttpRequest, pair_id: int) -> HttpResponse:
     pair = selectors.pair_get(actor=request.user, pair_id=pair_id)
     form = ReasonForm(request.POST, prefix="distinct")
@@ -183,7 +183,7 @@ def pair_distinct_view(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("registry:worker_detail", "worker_id")
 def fraud_flag_view(request: HttpRequest, worker_id: int) -> HttpResponse:
     """Flag a record for fraud, or clear its flag, from a pair's page or the record's."""
     _allowed(request)

@@ -9,9 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from vinculo.core.access import user_can
+from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
@@ -47,7 +47,7 @@ def ranking_view(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("matching:ranking", "order_id")
 def shortlist_view(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         services.shortlist(
@@ -62,7 +62,7 @@ def shortlist_view(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("jobs:order_list")
 def decide_view(request: HttpRequest, candidacy_id: int) -> HttpResponse:
     candidacy = Candidacy.objects.filter(pk=candidacy_id).first()
     if candidacy is None:
@@ -131,7 +131,7 @@ def my_vacancies_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("matching:my_vacancies")
 def apply_view(request: HttpRequest, order_id: int) -> HttpResponse:
     worker = _own_worker(request)
     try:

@@ -11,6 +11,10 @@ import pycountry
 
 from vinculo.core.i18n import current_language
 
+# The countries Vínculo serves first: offered at the top of country lists, and the countries
+# whose phone numbers people type without their +code.
+REGION = ("HN", "GT", "SV", "NI", "CR", "PA", "MX", "DO", "VE", "CO", "BZ", "HT", "CU", "CW")
+
 
 @cache
 def _translator(domain: str, language: str) -> gettext.NullTranslations:

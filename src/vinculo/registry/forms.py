@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.reference.countries import country_list, language_list, subdivision_list
+from vinculo.reference.countries import REGION, country_list, language_list, subdivision_list
 from vinculo.reference.forms import OccupationField
 from vinculo.registry import domain
 from vinculo.registry.models import (
@@ -33,7 +33,6 @@ from vinculo.registry.services import (
 )
 
 # Countries of the region first in the lists: most people here pick one of them.
-REGION = ("HN", "GT", "SV", "NI", "CR", "PA", "MX", "DO", "VE", "CO", "BZ", "HT", "CU", "CW")
 NATIONALITIES = [
     ("", _("Any nationality")),
     ("HN", "HN"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.core.access import scope_for
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.core.lockout import account_locked, account_unlock
 from vinculo.core.models import Jurisdiction, Membership, User
 from vinculo.core.permissions import Perm, Role
 from vinculo.core.services import audit_record, audit_value
@@ -46,6 +47,7 @@ NO_AUTHORITY_FOR_COUNTRY = _(
     "No authority of this country registers workers in Vínculo yet. Ask a ministry office."
 )
 PHONE_HAS_ACCOUNT = _("This phone number already has an account. Sign in instead.")
+ACCOUNT_NOT_LOCKED = _("This worker's sign-in is not locked.")
 
 # The fields that identify a person: a change to any of them is audited with before and after.
 IDENTITY_FIELDS = ("given_names", "first_surname", "second_surname", "sex", "birth_date")
@@ -401,4 +403,21 @@ def registration_complete(*, user: User, data: WorkerInput) -> Worker:
     )
     draft.delete()
     registration_check(worker=worker)
+    return worker
+
+
+# --- sign-in ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def worker_account_unlock(*, actor: User, worker_id: Any) -> Worker:
+    """Lift the lock on a worker's sign-in, for an official who may correct that worker's record
+    (checked in the worker's jurisdiction)."""
+    worker = worker_get(actor=actor, worker_id=worker_id)
+    if not scope_for(actor, Perm.EDIT_WORKERS).allows(worker.jurisdiction_id):
+        raise NotAllowed(_("You may not change this record."), code="not_allowed")
+    if worker.user is None or not account_locked(worker.user.username):
+        raise Conflict(ACCOUNT_NOT_LOCKED, code="not_locked")
+    account_unlock(worker.user.username)
+    audit_record(verb=AuditVerb.ACCOUNT_UNLOCKED, actor=actor, obj=worker)
     return worker

@@ -10,6 +10,7 @@ urlpatterns = [
     path("workers/<int:worker_id>/", views.worker_detail_view, name="worker_detail"),
     path("workers/<int:worker_id>/edit/", views.worker_edit_view, name="worker_edit"),
     path("workers/<int:worker_id>/card/", views.worker_card_view, name="worker_card"),
+    path("workers/<int:worker_id>/unlock/", views.worker_unlock_view, name="worker_unlock"),
     path("me/", views.me_view, name="me"),
     path("me/edit/", views.me_edit_view, name="me_edit"),
     path("me/card/", views.my_card_view, name="my_card"),

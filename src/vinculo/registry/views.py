@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from vinculo.core.access import scope_for, user_can
+from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
+from vinculo.core.lockout import account_locked
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.linkage import selectors as linkage
@@ -83,8 +84,20 @@ def worker_detail_view(request: HttpRequest, worker_id: int) -> HttpResponse:
             "can_edit": user_can(request.user, Perm.EDIT_WORKERS),
             "can_review": user_can(request.user, Perm.REVIEW_DUPLICATES),
             "fraud_flag": linkage.fraud_flag_open(worker),
+            "locked": worker.user is not None and account_locked(worker.user.username),
         },
     )
+
+
+@login_required
+@post_only("registry:worker_detail", "worker_id")
+def worker_unlock_view(request: HttpRequest, worker_id: int) -> HttpResponse:
+    try:
+        services.worker_account_unlock(actor=request.user, worker_id=worker_id)
+        messages.success(request, _("The worker can sign in again."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("registry:worker_detail", worker_id=worker_id)
 
 
 @login_required
@@ -389,7 +402,7 @@ def me_edit_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("registry:me")
 def me_consent_view(request: HttpRequest) -> HttpResponse:
     worker = worker_own(actor=request.user)
     purpose = request.POST.get("purpose", "")
@@ -405,7 +418,7 @@ def me_consent_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("registry:me")
 def me_data_view(request: HttpRequest) -> HttpResponse:
     document = services.worker_own_data(actor=request.user)
     response = HttpResponse(

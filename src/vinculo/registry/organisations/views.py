@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from vinculo.core.access import user_can
+from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.registry.organisations import forms, selectors, services
@@ -101,7 +101,7 @@ def employer_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("registry_orgs:employer_detail", "organisation_id")
 def employer_decide(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.employer_get(actor=request.user, organisation_id=organisation_id)
     form = forms.DecisionForm(request.POST)
@@ -300,7 +300,7 @@ def agency_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("registry_orgs:agency_list")
 def licence_move(request: HttpRequest, licence_id: int) -> HttpResponse:
     licence = selectors.licence_get(actor=request.user, licence_id=licence_id)
     form = forms.DecisionForm(request.POST)
