@@ -4,7 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from tests.factories import WorkerFactory
+from vinculo.core.audit import AuditVerb
 from vinculo.core.permissions import ROLE_PERMISSIONS, Role
+from vinculo.core.services import audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +80,17 @@ def test_organisation_page_for_staff_and_404_for_others(client, world):
     assert client.get(reverse("core:my_organisation")).status_code == 200
     client.force_login(world.users["official"])
     assert client.get(reverse("core:my_organisation")).status_code == 404
+
+
+def test_the_audit_page_names_each_action_and_object_in_the_readers_language(client, world):
+    worker = WorkerFactory(jurisdiction=world.hn)
+    audit_record(verb=AuditVerb.PROFILE_VIEWED, actor=world.users["official"], obj=worker)
+    audit_record(verb="legacy.verb", actor=world.users["official"], obj=worker)
+    client.force_login(world.users["auditor"])
+    english = client.get(reverse("core:audit_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Viewed a worker&#x27;s full profile" in english
+    assert f"worker no. {worker.pk}" in english and "registry.worker" not in english
+    assert "legacy.verb" in english  # a verb of an older version is shown as written
+    spanish = client.get(reverse("core:audit_list"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Vio el perfil completo de un trabajador" in spanish
+    assert f"trabajador n.º {worker.pk}" in spanish

@@ -224,6 +224,31 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb}"
 
+    @property
+    def verb_label(self) -> str:
+        """The action in the reader's language ("Signed in"); the code itself when the verb
+        is not one of today's (an older version's, kept as written)."""
+        from vinculo.core.audit import AuditVerb
+
+        try:
+            return str(AuditVerb(self.verb).label)
+        except ValueError:
+            return self.verb
+
+    @property
+    def object_label(self) -> str:
+        """What the event is about, in the reader's language: "worker no. 3004", not
+        "registry.worker 3004". Only the kind and the number: no personal data in the log."""
+        if not self.object_type:
+            return ""
+        from django.apps import apps
+
+        try:
+            kind = str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            kind = self.object_type
+        return _("%(kind)s no. %(id)s") % {"kind": kind, "id": self.object_id}
+
 
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
