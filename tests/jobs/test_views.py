@@ -168,3 +168,13 @@ def test_workers_have_no_job_order_pages(client, world):
     login(client, world.users["worker"])
     assert client.get(reverse("jobs:order_list")).status_code == 404
     assert client.get(reverse("jobs:order_new")).status_code == 404
+
+
+def test_a_real_and_a_fake_offer_look_different_and_say_so_to_screen_readers(client, world, farm):
+    order = _published(world, farm)
+    _es(client)
+    real = client.get(reverse("jobs:verify"), {"code": order.verification_code}).content.decode()
+    fake = client.get(reverse("jobs:verify"), {"code": "JO-0000-0000"}).content.decode()
+    assert 'class="verdict real"' in real and 'aria-label="Oferta real"' in real and "✓" in real
+    assert 'class="verdict fake"' in fake and 'aria-label="Oferta no real"' in fake and "✗" in fake
+    assert 'role="alert"' in fake and "verdict real" not in fake and "verdict fake" not in real
