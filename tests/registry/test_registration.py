@@ -93,6 +93,8 @@ def test_a_worker_registers_in_steps_and_gets_a_number_a_card_and_a_status_page(
     assert response["Location"] == reverse("registry:register_step", args=["review"])
     review = client.get(response["Location"], **ES).content.decode()
     assert "Keila Suyapa" in review and "Paso 6 de 6" in review
+    # Each occupation by its name, with its years.
+    assert reference["picker"].label_es in review and reference["albanil"].label_es in review
 
     response = client.post(reverse("registry:register_step", args=["review"]), **ES)
     assert response["Location"] == reverse("registry:my_card")
@@ -140,8 +142,10 @@ def test_a_dropped_connection_loses_nothing(client, world, reference):
     client.post(reverse("registry:register_step", args=["identity"]), steps["identity"])
     client.post(reverse("registry:register_step", args=["document"]), steps["document"])
 
-    again = Client()  # another day, another connection: sign in with the phone number
-    assert again.login(username="+50494561234", password=PASSWORD)
+    # Another day, another connection: sign in with the phone number as the worker writes it.
+    again = Client()
+    signed_in = again.post(reverse("login"), {"username": "9456-1234", "password": PASSWORD})
+    assert signed_in.status_code == 302
     response = again.get(reverse("registry:register"))
     assert response["Location"] == reverse("registry:register_step", args=["residence"])
     # What was answered is still there, for review or correction.

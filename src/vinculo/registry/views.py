@@ -141,7 +141,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error(error.field, str(error.message))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="vinculo.web.signin.UsernameOrPhoneBackend")
             return redirect("registry:register_step", step=STEPS[0])
     return render(request, "registry/register_account.html", {"form": form})
 
@@ -194,7 +194,11 @@ def _register_review(request: HttpRequest, answers: dict[str, Any]) -> HttpRespo
         else:
             messages.success(request, _("You are registered. Keep your card: it has your number."))
             return redirect("registry:my_card")
-    occupations = Occupation.objects.in_bulk([o for o, _years in data.occupations])
+    # Keyed by the text of the id, as the answers keep it (in_bulk keys by UUID).
+    occupations = {
+        str(pk): occupation
+        for pk, occupation in Occupation.objects.in_bulk([o for o, _ in data.occupations]).items()
+    }
     return render(
         request,
         "registry/register_review.html",

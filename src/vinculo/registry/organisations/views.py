@@ -149,7 +149,7 @@ def employer_register(request: HttpRequest) -> HttpResponse:
                 forms.add_domain_error(form, error)
             else:
                 user = organisation.memberships.get().user
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="vinculo.web.signin.UsernameOrPhoneBackend")
                 messages.success(
                     request,
                     _(
