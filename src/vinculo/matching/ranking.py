@@ -9,18 +9,25 @@ from typing import Any
 import numpy as np
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from vinculo.jobs.models import JobOrder
 from vinculo.matching import domain as d
 from vinculo.matching import index as ix
 from vinculo.policy.loader import PolicyPackNotFound, pack_get
+from vinculo.reference.countries import language_name
 
 REASON_TEXTS = {
     "occupation_4": _("Same occupation (ISCO-08 unit group %(group)s)"),
     "occupation_3": _("Related occupation (same ISCO-08 minor group %(group)s)"),
     "occupation_2": _("Nearby occupation (same ISCO-08 sub-major group %(group)s)"),
-    "experience": _("%(years)s years of experience in it; %(asked)s asked"),
+    "experience": ngettext_lazy(
+        "%(years)s year of experience in it; %(asked)s asked",
+        "%(years)s years of experience in it; %(asked)s asked",
+        "years",
+    ),
     "languages": _("Languages asked: %(held)s"),
+    "languages_none": _("No language asked: all the points for languages"),
     "place_municipality": _("Lives in the municipality of the worksite"),
     "place_region": _("Lives in the region of the worksite"),
     "place_relocate": _("Willing to move within the country"),
@@ -28,8 +35,10 @@ REASON_TEXTS = {
     "place_none": _("Lives elsewhere and has not said they would move"),
     "named": _("Requested by name by the employer"),
     "returning": _("Worked for this employer in an earlier season"),
-    "equity": _(
-        "Moved down to spread selection: %(n)s candidates from the same municipality rank above"
+    "equity": ngettext_lazy(
+        "Moved down to spread selection: %(n)s candidate from the same municipality ranks above",
+        "Moved down to spread selection: %(n)s candidates from the same municipality rank above",
+        "n",
     ),
 }
 FILTER_TEXTS = {
@@ -101,6 +110,11 @@ class Match:
     municipality: int = 0
     equity_penalty: float = 0.0
 
+    @property
+    def total(self) -> float:
+        """The score shown: the points of every reason, the equity penalty taken off."""
+        return self.score - self.equity_penalty
+
 
 @dataclass
 class Ranking:
@@ -132,8 +146,8 @@ def reasons_all(
         columns = []
         for code, least in needs.languages:
             have = np.where(c["languages"] == code, c["levels"], 0).max(axis=1).tolist()
-            name, asked = _language_name(code), d.LEVEL_NAMES.get(least)
-            columns.append([f"{name} {d.LEVEL_NAMES.get(h, '—')} / {asked}" for h in have])
+            name = _language_name(code)
+            columns.append([f"{name} {_level_name(h)} / {_level_name(least)}" for h in have])
         held_text = [", ".join(parts_) for parts_ in zip(*columns, strict=True)]
     abroad = c["residence"] != needs.worksite_country
     place = np.select(
@@ -165,14 +179,15 @@ def reasons_all(
                 "params": {"years": worked[i], "asked": needs.min_years},
             }
         )
-        if needs.languages:
-            row.append(
-                {
-                    "code": "languages",
-                    "points": points["languages"][i],
-                    "params": {"held": held_text[i]},
-                }
-            )
+        # Always a line for languages: when none is asked everyone gets their points, and a
+        # total must be the sum of the lines shown under it.
+        row.append(
+            {
+                "code": "languages" if needs.languages else "languages_none",
+                "points": points["languages"][i],
+                "params": {"held": held_text[i]} if needs.languages else {},
+            }
+        )
         row.append({"code": place[i], "points": points["place"][i], "params": {}})
         for extra in ("named", "returning"):
             if points[extra][i]:
@@ -182,11 +197,21 @@ def reasons_all(
 
 
 def _language_name(code: int) -> str:
+    """The index keeps a language as a number (its ISO letters in base 27): its name in the
+    page's language ("español", "inglés"), not its code."""
     letters = []
     while code:
         code, rest = divmod(code, 27)
         letters.append(chr(rest + 96))
-    return "".join(reversed(letters))
+    return language_name("".join(reversed(letters)))
+
+
+def _level_name(level: int) -> str:
+    """A CEFR level as people read it: "A2", "B1"…, "mother tongue", or "—" for none."""
+    name = d.LEVEL_NAMES.get(level)
+    if name is None:
+        return "—"
+    return str(_("mother tongue")) if name == "native" else name
 
 
 def _top_of(

@@ -16,7 +16,7 @@ from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
 from vinculo.matching import ranking, services
-from vinculo.matching.models import Candidacy, MatchRun
+from vinculo.matching.models import Candidacy, CandidacyStatus, MatchRun
 from vinculo.registry.models import Worker
 
 
@@ -28,9 +28,12 @@ def ranking_view(request: HttpRequest, order_id: int) -> HttpResponse:
     except DomainError:
         raise Http404 from None
     workers = Worker.objects.in_bulk([m.worker_id for m in result.matches])
-    shortlisted = dict(order.candidacies.values_list("worker_id", "status"))
+    shortlisted = {
+        worker_id: CandidacyStatus(status).label
+        for worker_id, status in order.candidacies.values_list("worker_id", "status")
+    }
     rows = [(m, workers.get(m.worker_id), shortlisted.get(m.worker_id)) for m in result.matches]
-    top = result.matches[0].score if result.matches else 1
+    top = max((m.total for m in result.matches), default=1)
     return render(
         request,
         "matching/ranking.html",

@@ -14,7 +14,8 @@ def reason_text(reason: dict) -> str:
     if text is None:
         return str(reason.get("code", ""))
     try:
-        return str(text) % reason.get("params", {})
+        # `%` on the lazy text itself: a plural text picks its form from the params.
+        return str(text % reason.get("params", {}))
     except (KeyError, TypeError, ValueError):
         return str(text)
 
