@@ -12,10 +12,11 @@ from vinculo.stats.selectors import registered_by_nationality_and_sex
 @login_required
 def regional(request: HttpRequest) -> HttpResponse:
     rows = registered_by_nationality_and_sex(actor=request.user)
+    countries = [r for r in rows if r.nationality]  # the chart leaves the totals out
     chart = {
-        "labels": [country_name(r.nationality) for r in rows],
+        "labels": [country_name(r.nationality) for r in countries],
         "series": [
-            {"label": str(label), "data": [r.cells[sex].charted for r in rows]}
+            {"label": str(label), "data": [r.cells[sex].charted for r in countries]}
             for sex, label in Sex.choices
         ],
     }
