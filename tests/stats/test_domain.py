@@ -31,7 +31,7 @@ def test_no_hidden_count_can_be_worked_out_from_its_row_or_column(table):
 
 
 def test_the_case_that_leaked():
-    # México: 133 women, 228 men, 3 others, 364 in all: the 3 came back as 364 − 133 − 228.
+    # México: 133 women, 228 men, 3 others, 364 in all: the 3 came back as 364 - 133 - 228.
     grid = with_totals([[133, 228, 3], [40, 60, 10]])
     primary, secondary = suppressed(grid)
     assert primary == {(0, 2)}

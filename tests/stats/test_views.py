@@ -22,7 +22,7 @@ def test_the_coordinator_sees_aggregates_with_small_cells_hidden(client, world):
     assert rows["NI"].cells["M"].shown == "<5" and rows["NI"].cells["M"].charted is None
     # The total of Nicaragua would give the hidden count back: it is hidden too.
     assert rows["NI"].total.shown in ("<5", "*")
-    # A row of totals: the hidden 2 men would come back from it as 9 − 7, so that is hidden too.
+    # A row of totals: the hidden 2 men would come back from it as 9 - 7, so that is hidden too.
     totals = rows[""]
     assert "All nationalities" in page and totals.cells["M"].shown == "<5"
     assert totals.cells["F"].suppressed or totals.total.suppressed

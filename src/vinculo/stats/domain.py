@@ -1,7 +1,7 @@
 """Statistical disclosure control for the published tables: pure functions, no ORM.
 
 A count below SMALL_CELL could point at a person, so it is hidden (primary suppression). Hiding
-it is not enough when its row or column total is shown: 364 − 133 − 228 gives the hidden 3 back.
+it is not enough when its row or column total is shown: 364 - 133 - 228 gives the hidden 3 back.
 So every line of the table (a row with its total, a column with its total) that has exactly one
 hidden entry gets a second one hidden too (secondary suppression): the smallest other count of
 the line that is not zero, or its total when no such count is left. Hiding a cell can leave its
