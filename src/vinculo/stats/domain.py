@@ -3,9 +3,11 @@
 A count below SMALL_CELL could point at a person, so it is hidden (primary suppression). Hiding
 it is not enough when its row or column total is shown: 364 - 133 - 228 gives the hidden 3 back.
 So every line of the table (a row with its total, a column with its total) that has exactly one
-hidden entry gets a second one hidden too (secondary suppression): the smallest other count of
-the line that is not zero, or its total when no such count is left. Hiding a cell can leave its
-column with a single hidden entry, so lines are checked again until none has exactly one.
+hidden entry gets a second one hidden too (secondary suppression): the line's total when it is
+still shown, else the smallest other count of the line that is not zero. Totals go first because
+hiding one reaches only the margins (the row of totals, the column of totals), while hiding an
+inner count spreads through its other line and hides detail people read the table for. Lines
+are checked again until none has exactly one hidden entry.
 """
 
 from __future__ import annotations
@@ -46,10 +48,13 @@ def suppressed(grid: Grid, *, small: int = SMALL_CELL) -> tuple[set, set]:
             if len(unknown) != 1:
                 continue
             inner, total = line[:-1], line[-1]
-            candidates = [c for c in inner if c not in hidden and grid[c[0]][c[1]] > 0]
-            pick = min(candidates, key=lambda c: (grid[c[0]][c[1]], c)) if candidates else total
-            if pick in hidden:  # only the total was left and it is the one hidden
-                pick = next(c for c in inner if c not in hidden)
+            if total not in hidden:
+                pick = total
+            else:
+                # A zero only when nothing else is left (a hidden total of zero): hiding it costs
+                # nothing and still leaves two unknowns.
+                candidates = [c for c in inner if c not in hidden]
+                pick = min(candidates, key=lambda c: (grid[c[0]][c[1]] == 0, grid[c[0]][c[1]], c))
             hidden.add(pick)
             changed = True
     return primary, hidden - primary
