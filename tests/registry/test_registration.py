@@ -295,6 +295,8 @@ def test_a_probable_duplicate_is_shown_with_its_evidence_and_must_be_confirmed(
     assert page.status_code == 200 and not Worker.objects.filter(channel="fair").exists()
     html = page.content.decode()
     assert "Esta persona podría estar ya inscrita" in html
+    # At the top of the form, before the first question, where the official looks after saving.
+    assert html.index('id="matches-title"') < html.index("<fieldset")
     assert earlier.registration_number in html
     assert reverse("registry:worker_detail", args=[earlier.pk]) in html
     for evidence in ("los mismos, en el otro orden", "día y mes invertidos", "a favor"):
