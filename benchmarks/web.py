@@ -119,6 +119,7 @@ def _load(host: str, paths: list[str], seconds: int, env: dict, workdir: str) ->
         env={**env, "BENCH_PATHS": "|".join(paths)},
         check=True,
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,  # the summary; the figures are read from the CSV file
         timeout=seconds + 120,
     )
     with open(f"{prefix}_stats.csv", newline="") as f:
@@ -164,6 +165,9 @@ def main(*, size: str, seed: int) -> int:
             ],
             env=env,
             stdout=subprocess.DEVNULL,
+            # waitress says "Task queue depth is N" whenever all its threads are busy: under a
+            # load test, always. Kept in a file, not printed.
+            stderr=open(Path(workdir) / "up.log", "w"),  # noqa: SIM115 - closed with the process
         )
         peer = subprocess.Popen(
             [
@@ -176,6 +180,8 @@ def main(*, size: str, seed: int) -> int:
                 str(THREADS),
             ],
             env={**env, "DJANGO_SETTINGS_MODULE": "benchmarks.web_peer_settings"},
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(workdir) / "peer.log", "w"),  # noqa: SIM115
         )
         try:
             servers = {
