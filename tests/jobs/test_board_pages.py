@@ -231,3 +231,13 @@ def test_up_compresses_static_files_with_gzip_only():
     from vinculo.web.storage import CompressedStaticStorage
 
     assert CompressedStaticStorage().create_compressor().use_brotli is False
+
+
+def test_a_vacancy_page_cached_for_one_host_name_is_not_served_for_another(world, farm, settings):
+    settings.ALLOWED_HOSTS = ["vinculo.example", "empleo.example"]
+    order = _published(world, farm)
+    page = reverse("jobs:vacancy", args=[order.pk])
+    first = Client(HTTP_HOST="vinculo.example").get(page).content.decode()
+    second = Client(HTTP_HOST="empleo.example").get(page).content.decode()
+    assert "http://vinculo.example/vacancies/" in first
+    assert "http://empleo.example/vacancies/" in second

@@ -2,9 +2,9 @@
 
 A page such as the vacancy board is the same for every anonymous visitor who reads it in the same
 language with the same filters, until a vacancy changes. `public_page` keeps the drawn page per
-(language, path and query string, version) for a short time, in the "pages" cache. The version
-is read from the database on every request (one indexed query), so a vacancy published or
-withdrawn in any process, the task worker's included, is on the next page served: the cached
+(language, address with its query string, version) for a short time, in the "pages" cache. The
+version is read from the database on every request (one indexed query), so a vacancy published
+or withdrawn in any process, the task worker's included, is on the next page served: the cached
 page of the old version is never read again. The timeout covers what the version does not see
 (an employer's new name) and bounds the memory of query strings nobody asks for again.
 
@@ -45,7 +45,9 @@ def public_page(*, version: Callable[[], str]) -> Callable:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in ("GET", "HEAD") or not _anonymous(request):
                 return view(request, *args, **kwargs)
-            seen = "\n".join((version(), get_language() or "", request.get_full_path()))
+            # The whole address, host and scheme included: a page may write its own absolute
+            # URL (a vacancy's JSON-LD does), and a deployment may answer to several names.
+            seen = "\n".join((version(), get_language() or "", request.build_absolute_uri()))
             digest = hashlib.blake2b(seen.encode(), digest_size=16).hexdigest()
             etag = f'"{digest}"'
             cache = caches[PAGE_CACHE]
