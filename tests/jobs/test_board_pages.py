@@ -241,3 +241,22 @@ def test_a_vacancy_page_cached_for_one_host_name_is_not_served_for_another(world
     second = Client(HTTP_HOST="empleo.example").get(page).content.decode()
     assert "http://vinculo.example/vacancies/" in first
     assert "http://empleo.example/vacancies/" in second
+
+
+def test_a_browser_that_takes_gzip_gets_the_page_compressed_once(client, world, farm):
+    import gzip
+
+    _published(world, farm)
+    board = reverse("jobs:board")
+    plain = client.get(board)
+    packed = client.get(board, headers={"accept-encoding": "gzip, deflate, br"})
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    assert "Content-Encoding" not in plain and packed["ETag"] != plain["ETag"]
+    assert (
+        client.get(
+            board, headers={"accept-encoding": "gzip", "if-none-match": packed["ETag"]}
+        ).status_code
+        == 304
+    )

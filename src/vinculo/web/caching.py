@@ -9,6 +9,7 @@ page of the old version is never read again. The timeout covers what the version
 (an employer's new name) and bounds the memory of query strings nobody asks for again.
 
 The version also makes the page's ETag, so a browser that asks again gets a 304 without the page.
+The page is kept gzipped as well, and sent so to a browser that takes it.
 
 Only anonymous requests are served from the cache: one with a session cookie (signed in, or with
 a message waiting) or one whose page asked for a CSRF token is drawn every time, as before.
@@ -16,7 +17,9 @@ a message waiting) or one whose page asked for a CSRF token is drawn every time,
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -29,6 +32,7 @@ from django.utils.translation import get_language
 
 PAGE_SECONDS = 30
 PAGE_CACHE = "pages"
+_accepts_gzip = re.compile(r"\bgzip\b")
 
 
 def _anonymous(request: HttpRequest) -> bool:
@@ -49,29 +53,35 @@ def public_page(*, version: Callable[[], str]) -> Callable:
             # URL (a vacancy's JSON-LD does), and a deployment may answer to several names.
             seen = "\n".join((version(), get_language() or "", request.build_absolute_uri()))
             digest = hashlib.blake2b(seen.encode(), digest_size=16).hexdigest()
-            etag = f'"{digest}"'
             cache = caches[PAGE_CACHE]
             key = f"page:{view.__module__}.{view.__name__}:{digest}"
             kept = cache.get(key)
-            if kept is not None:
-                content, content_type = kept
-                response = HttpResponse(content, content_type=content_type)
-            else:
+            if kept is None:
                 response = view(request, *args, **kwargs)
                 if (
-                    response.status_code == 200
-                    and not response.streaming
-                    and not response.cookies
+                    response.status_code != 200
+                    or response.streaming
+                    or response.cookies
                     # The page holds a CSRF token for this visitor: it is not everyone's.
-                    and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                    or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
                 ):
-                    cache.set(key, (response.content, response["Content-Type"]), PAGE_SECONDS)
-                else:
                     return response
+                # Compressed once, when drawn, not on every request. The page holds nothing
+                # secret (no token, nobody's data), so compression cannot leak one (BREACH).
+                content = response.content
+                kept = (content, gzip.compress(content, mtime=0), response["Content-Type"])
+                cache.set(key, kept, PAGE_SECONDS)
+            content, compressed, content_type = kept
+            etag = f'"{digest}"'
+            if _accepts_gzip.search(request.headers.get("accept-encoding", "")):
+                content, etag = compressed, f'"{digest}-gz"'  # another representation
+            response = HttpResponse(content, content_type=content_type)
+            if content is compressed:
+                response["Content-Encoding"] = "gzip"
             response["ETag"] = etag
             # Stored by the browser, but asked again each time: a 304 while nothing changed.
             patch_cache_control(response, no_cache=True)
-            patch_vary_headers(response, ("Cookie", "Accept-Language"))
+            patch_vary_headers(response, ("Cookie", "Accept-Language", "Accept-Encoding"))
             return get_conditional_response(request, etag=etag, response=response)
 
         return wrapped
