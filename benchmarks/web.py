@@ -134,6 +134,14 @@ def _load(host: str, paths: list[str], seconds: int, env: dict, workdir: str) ->
 
 
 def main(*, size: str, seed: int) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("locust") is None:
+        print(
+            "The web benchmark loads the pages with locust, from the dev extra: "
+            "pip install -e '.[dev]' (./run test installs it)."
+        )
+        return 2
     count, seconds = SIZES[size]
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="vinculo-bench-web-") as workdir:
