@@ -3,13 +3,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import imports, linkage, matching, search
+from benchmarks import imports, linkage, matching, search, web
 
 JOBS = {
     "search": search.main,
     "import": imports.main,
     "linkage": linkage.main,
     "matching": matching.main,
+    "web": web.main,
 }
 
 

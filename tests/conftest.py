@@ -35,6 +35,15 @@ def _rate_limit_windows_stand_still(monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture(autouse=True)
+def _no_page_drawn_by_another_test():
+    """Drawn public pages (vinculo.web.caching) are kept in memory across tests; each test
+    starts without them."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _audit_log_append_only(request: pytest.FixtureRequest):
     """Keep the audit log's append-only triggers in place for every test that uses the database.
 

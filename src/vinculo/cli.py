@@ -124,13 +124,25 @@ def _print_welcome(host: str, port: int) -> None:
     _say("")
 
 
-def cmd_up(args: argparse.Namespace) -> int:
-    os.environ.setdefault(
-        "VINCULO_STATIC_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
+def http_server(application: object, *, host: str, port: int, threads: int) -> object:
+    """The embedded server: waitress, bound at once (so an address printed after it answers).
+    The web benchmark serves its peer with this too, so both are served the same way."""
+    from waitress import create_server
+
+    return create_server(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="vinculo",
+        clear_untrusted_proxy_headers=True,
     )
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    os.environ.setdefault("VINCULO_STATIC_STORAGE", "vinculo.web.storage.CompressedStaticStorage")
     _django()
     from django.conf import settings
-    from waitress import create_server
 
     if settings.DEBUG:
         _say("! VINCULO_DEBUG is on; `up` is meant to run with it off")
@@ -145,15 +157,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     worker = None
     try:
-        # Bind first, so that the address printed below already answers.
-        server = create_server(
-            application,
-            host=args.host,
-            port=args.port,
-            threads=args.threads,
-            ident="vinculo",
-            clear_untrusted_proxy_headers=True,
-        )
+        server = http_server(application, host=args.host, port=args.port, threads=args.threads)
         if settings.TASKS_MODE != "immediate":
             _say("· starting the task worker")
             # Its own session: a Ctrl-C in the terminal reaches `up` alone, which then stops the
@@ -406,7 +410,7 @@ def parser() -> argparse.ArgumentParser:
     worker.set_defaults(run=cmd_worker)
 
     bench = commands.add_parser("bench", help="run a benchmark (source checkout only)")
-    bench.add_argument("job", help="search, import, linkage")
+    bench.add_argument("job", help="search, import, linkage, matching, web")
     bench.add_argument("--size", choices=["S", "M", "L"], default="S")
     bench.add_argument("--seed", type=int, default=2026)
     bench.set_defaults(run=cmd_bench)

@@ -140,6 +140,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Each of the server's threads keeps its connection: opening one and running the pragmas
+    # above took about half of serving a cached public page. Every request runs in autocommit
+    # outside its transactions, so a kept connection holds no read snapshot between requests.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 600)
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -153,7 +157,16 @@ if TASKS_MODE == "redis":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        # Drawn public pages (vinculo.web.caching), shared by every process of the deployment.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
     }
 else:
     backend = {
@@ -161,7 +174,22 @@ else:
         "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     }[TASKS_MODE]
     TASKS = {"default": {"BACKEND": backend, "QUEUES": ["default"]}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # In memory, per process: `vinculo up` is one process with threads, so its rate-limit counts
+    # and drawn pages are shared by all its requests and cost no write to SQLite (a database
+    # cache would put a write behind every rate-limited request and every page drawn, queued on
+    # SQLite's one writer; a file cache, a pickle on disk per read). Nothing here must be seen by
+    # another process: drawn pages are checked against the database on every request
+    # (vinculo.web.caching). Several processes (gunicorn on PostgreSQL) should use Redis.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Its own store, so a flood of distinct query strings evicts drawn pages, never the
+        # rate-limit counts of the default cache.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
+    }
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "es"  # the region's default; the browser's Accept-Language and the switcher win
@@ -244,6 +272,9 @@ SPECTACULAR_SETTINGS = {
 # can publish a newer version of a pack without changing code.
 POLICY_PACK_DIRS = [Path(p) for p in env.list("VINCULO_POLICY_DIRS", default=[])]
 EXPORTS_DIR = DATA_DIR / "exports"
+# Searches a visitor may make on each public check (agencies, job offers) from one address: the
+# default of vinculo.registry.organisations.views when empty.
+PUBLIC_PAGE_RATE = env.str("VINCULO_PUBLIC_PAGE_RATE", default="")
 IMPORTS_DIR = DATA_DIR / "imports"
 
 LOGGING = {

@@ -5,6 +5,8 @@ from django.shortcuts import render, resolve_url
 from django.urls import include, path
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from vinculo.core import views as core_views
@@ -50,7 +52,10 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without CSRF: a forged choice of language can do no harm beyond the language, and a token
+    # in the switcher would make every public page different for each visitor (no cache, and a
+    # cookie set on the first visit).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("", include("vinculo.core.urls")),
     path("", include("vinculo.registry.urls")),
     path("", include("vinculo.registry.organisations.urls")),

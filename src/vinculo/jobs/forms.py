@@ -18,6 +18,7 @@ from vinculo.reference.forms import OccupationField
 from vinculo.registry.models import CefrLevel
 from vinculo.registry.organisations.domain import SECTORS
 from vinculo.registry.organisations.forms import country_choices, subdivision_choices
+from vinculo.web.widgets import PlainSelect
 
 
 def programme_choices() -> list[tuple[str, str]]:
@@ -255,12 +256,17 @@ class BoardFilterForm(forms.Form):
             "1 to 4 digits: 6 is farming and fishing, 61 market farming, 6111 field crops."
         ),
     )
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=[])
+    # The board is the page most often drawn: its selects write their options as plain strings
+    # from the country and region lists kept per language (reference.countries).
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=[], widget=PlainSelect)
     region = forms.ChoiceField(
-        label=_("Province, department or state"), required=False, choices=[("", "—")]
+        label=_("Province, department or state"),
+        required=False,
+        choices=[("", "—")],
+        widget=PlainSelect,
     )
     sector = forms.ChoiceField(
-        label=_("Sector"), required=False, choices=[("", _("Any")), *SECTORS]
+        label=_("Sector"), required=False, choices=[("", _("Any")), *SECTORS], widget=PlainSelect
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

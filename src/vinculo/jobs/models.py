@@ -156,6 +156,10 @@ class JobOrder(TimeStamped):
         indexes = [
             models.Index(fields=["jurisdiction", "state"]),
             models.Index(fields=["state", "worksite_country", "isco_unit"]),
+            # The board's order: newest publication first, read from the index, not sorted.
+            models.Index(fields=["state", "published_at"], name="jobs_order_board_idx"),
+            # The board's version: the newest change to any order (jobs.selectors.board_version).
+            models.Index(fields=["updated_at"], name="jobs_order_updated_idx"),
         ]
 
     def __str__(self) -> str:

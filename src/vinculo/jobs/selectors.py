@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from vinculo.core.access import get_or_404, scope_for
@@ -140,6 +141,54 @@ class BoardFilter:
 def board_list(*, filters: BoardFilter | None = None) -> QuerySet[JobOrder]:
     orders = JobOrder.objects.filter(state__in=BOARD_STATES).select_related(*_RELATED)
     return (filters or BoardFilter()).apply(orders).order_by("-published_at", "-pk")
+
+
+# What a vacancy's card on the board shows. The board reads these columns only: the terms,
+# findings and reference records are for the vacancy's own page.
+BOARD_CARD_FIELDS = (
+    "title",
+    "employer__name",
+    "worksite_municipality",
+    "worksite_country",
+    "wage_amount",
+    "wage_currency",
+    "wage_basis",
+    "positions",
+    "start_date",
+    "end_date",
+    "published_at",
+)
+
+
+def board_cards(*, filters: BoardFilter | None = None) -> QuerySet[JobOrder]:
+    """The board's list: one query for a page of cards, whatever the number of vacancies."""
+    return (
+        board_list(filters=filters)
+        .select_related(None)
+        .select_related("employer")
+        .only(*BOARD_CARD_FIELDS)
+    )
+
+
+def board_version() -> str:
+    """A value that changes whenever a vacancy is published, withdrawn, filled, closed or has
+    its terms changed: the newest change to any job order and their number. Every change of an
+    order saves it (its updated_at moves), whichever process made it, so a page cached under this
+    version is never served after the change.
+
+    Asked on every request for a cached page, so written as SQL: compiling the same aggregate
+    through the ORM cost more than the rest of serving the cached page. Both columns are read
+    from indexes (jobs_order_updated_idx and the primary key)."""
+    table = connection.ops.quote_name(JobOrder._meta.db_table)
+    column = connection.ops.quote_name(JobOrder._meta.get_field("updated_at").column)
+    with connection.cursor() as cursor:
+        # Two subqueries: SQLite answers each from an index at once, but scans every row when
+        # the two aggregates share one SELECT.
+        cursor.execute(
+            f"SELECT (SELECT MAX({column}) FROM {table}), (SELECT COUNT(*) FROM {table})"  # noqa: S608 - no input
+        )
+        latest, count = cursor.fetchone()
+    return f"{latest}/{count}"
 
 
 def board_get(*, order_id: Any) -> JobOrder:

@@ -26,6 +26,7 @@ from vinculo.registry.organisations.domain import EMPLOYER_KINDS
 from vinculo.registry.organisations.forms import add_domain_error
 from vinculo.registry.organisations.selectors import active_jurisdictions, scope_allows
 from vinculo.registry.organisations.views import public_page_rate, too_many_requests
+from vinculo.web.caching import public_page
 
 ORDERS_PER_PAGE = 25
 VACANCIES_PER_PAGE = 20
@@ -262,12 +263,16 @@ def job_posting(order: JobOrder, url: str) -> dict[str, Any]:
     }
 
 
+@public_page(version=selectors.board_version)
 def board_view(request: HttpRequest) -> HttpResponse:
     form = forms.BoardFilterForm(request.GET or None)
-    page, query = _page(request, selectors.board_list(filters=form.to_filter()), VACANCIES_PER_PAGE)
+    page, query = _page(
+        request, selectors.board_cards(filters=form.to_filter()), VACANCIES_PER_PAGE
+    )
     return render(request, "jobs/board.html", {"form": form, "page": page, "query": query})
 
 
+@public_page(version=selectors.board_version)
 def vacancy_view(request: HttpRequest, order_id: int) -> HttpResponse:
     order = selectors.board_get(order_id=order_id)
     url = request.build_absolute_uri(reverse("jobs:vacancy", args=[order.pk]))

@@ -1,11 +1,17 @@
 """Countries, first-level subdivisions, languages and currencies from pycountry (ISO 3166,
-ISO 639, ISO 4217), with names in the user's language from pycountry's own translations."""
+ISO 639, ISO 4217), with names in the user's language from pycountry's own translations.
+
+The lists and names are computed once per language and process and kept: they come from the
+files of the installed pycountry package, which change only when the package is upgraded, and
+that restarts the process. Building the list of countries translates and sorts 249 names; the
+public vacancy board shows it on every page.
+"""
 
 from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -40,22 +46,39 @@ class Subdivision:
 
 
 def country_name(code: str, language: str | None = None) -> str:
-    country = pycountry.countries.get(alpha_2=code.upper())
+    return _country_name(code.upper(), language or current_language())
+
+
+# Bounded: the codes come from stored records, and a bad one must not grow the cache forever.
+@lru_cache(maxsize=4096)
+def _country_name(code: str, language: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
     return _translate("iso3166-1", getattr(country, "common_name", country.name), language)
+
+
+@cache
+def _countries(language: str) -> tuple[tuple[Country, str], ...]:
+    """Every country with its folded name, in the order of the folded names."""
+    from vinculo.reference.search import fold
+
+    found = []
+    for country in pycountry.countries:
+        item = Country(country.alpha_2, country.alpha_3, country_name(country.alpha_2, language))
+        found.append((item, fold(item.name)))
+    return tuple(sorted(found, key=lambda pair: pair[1]))
 
 
 def country_list(*, query: str = "", language: str | None = None) -> list[Country]:
     from vinculo.reference.search import fold
 
     wanted = fold(query)
-    found = []
-    for country in pycountry.countries:
-        item = Country(country.alpha_2, country.alpha_3, country_name(country.alpha_2, language))
-        if not wanted or wanted in fold(item.name) or wanted == item.code.lower():
-            found.append(item)
-    return sorted(found, key=lambda c: fold(c.name))
+    return [
+        item
+        for item, folded in _countries(language or current_language())
+        if not wanted or wanted in folded or wanted == item.code.lower()
+    ]
 
 
 def is_country(code: str) -> bool:
@@ -64,14 +87,21 @@ def is_country(code: str) -> bool:
 
 def subdivision_list(country_code: str, language: str | None = None) -> list[Subdivision]:
     """First-level subdivisions (departments, provinces, states) of a country."""
-    found = pycountry.subdivisions.get(country_code=country_code.upper()) or []
-    return sorted(
-        (
-            Subdivision(s.code, _translate("iso3166-2", s.name, language), s.type)
-            for s in found
-            if not s.parent_code
-        ),
-        key=lambda s: s.name,
+    return list(_subdivisions(country_code.upper(), language or current_language()))
+
+
+@lru_cache(maxsize=1024)
+def _subdivisions(country_code: str, language: str) -> tuple[Subdivision, ...]:
+    found = pycountry.subdivisions.get(country_code=country_code) or []
+    return tuple(
+        sorted(
+            (
+                Subdivision(s.code, _translate("iso3166-2", s.name, language), s.type)
+                for s in found
+                if not s.parent_code
+            ),
+            key=lambda s: s.name,
+        )
     )
 
 

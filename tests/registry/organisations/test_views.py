@@ -439,3 +439,30 @@ def test_a_decided_employer_without_a_recorded_decider_still_shows(client, world
     page = client.get(reverse("registry_orgs:employer_detail", args=[employer.pk]), **EN)
     assert page.status_code == 200
     assert "Decided on" in page.content.decode()
+
+
+def test_the_public_search_reads_as_many_queries_for_one_sanctioned_agency_as_for_four(
+    client, world, suspended
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(reverse("registry_orgs:agency_verify"), {"q": "colocaciones"}, **EN)
+        return len(captured.captured_queries), html.content.decode()
+
+    one, html = queries()
+    assert html.count("Licence suspended") == 1
+    for i in range(3):
+        licence = LicenceFactory(
+            agency=AgencyFactory(jurisdiction=world.hn, name=f"Colocaciones {i} S.A."),
+            number=f"HN-STSS-AG-2023-00{i}",
+            state=L.VALID,
+        )
+        services.licence_move(
+            licence_id=licence.pk, to=L.SUSPENDED, reason="Cobro", actor=world.users["official"]
+        )
+    four, html = queries()
+    assert html.count("Licence suspended") == 4
+    assert four == one

@@ -208,7 +208,19 @@ def public_licence_search(*, query: str) -> list[AgencyLicence]:
         if wanted in fold(name) or compact in fold(number).replace(" ", "")
     ]
     return list(
-        _public_licences().filter(pk__in=ids[:PUBLIC_SEARCH_LIMIT]).order_by("agency__name", "pk")
+        _public_licences()
+        .filter(pk__in=ids[:PUBLIC_SEARCH_LIMIT])
+        .order_by("agency__name", "pk")
+        # The sanctions of all the licences found in one query, not one query per licence.
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=LicenceEvent.objects.filter(to_state__in=SANCTION_STATES).order_by(
+                    "-at", "-id"
+                ),
+                to_attr="public_sanction_events",
+            )
+        )
     )
 
 
@@ -250,6 +262,13 @@ class PublicLicence:
         return self.status == PublicStatus.LICENSED
 
 
+def _sanction_events(licence: AgencyLicence) -> Any:
+    prefetched = getattr(licence, "public_sanction_events", None)
+    if prefetched is not None:
+        return prefetched
+    return licence.events.filter(to_state__in=SANCTION_STATES).order_by("-at", "-id")
+
+
 def public_licence_view(licence: AgencyLicence) -> PublicLicence:
     now = timezone.now()
     sanctions = [
@@ -259,7 +278,7 @@ def public_licence_view(licence: AgencyLicence) -> PublicLicence:
             at=e.at,
             reason=e.reason,
         )
-        for e in licence.events.filter(to_state__in=SANCTION_STATES).order_by("-at", "-id")
+        for e in _sanction_events(licence)
     ]
     status = licence_public_status(
         state=licence.state,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,7 @@ REGISTRATION_RATE = "10/h"
 
 
 def public_page_rate(group: str, request: HttpRequest) -> str:
-    return PUBLIC_PAGE_RATE
+    return settings.PUBLIC_PAGE_RATE or PUBLIC_PAGE_RATE
 
 
 def registration_rate(group: str, request: HttpRequest) -> str:
