@@ -338,61 +338,63 @@ class OccupationIndex:
         if all(word.isdigit() for word in words):
             return sorted(self._by_code(words[0]), key=lambda h: -h.score)[:limit]
 
-        # For each query word, each field it reaches with the best grade it reaches it with.
-        per_token: list[tuple[float, dict[int, float]]] = []
+        # For each query word, the fields it reaches, in tiers from the best grade down; a field
+        # counts at the first tier that holds it. Sets keep the unions and look-ups in C.
+        per_token: list[tuple[float, list[tuple[float, set[int]]]]] = []
         for position, word in enumerate(words):
-            grades: dict[int, float] = {}
-
-            def reach(fields: set[int], grade: float, grades: dict[int, float] = grades) -> None:
-                for number in fields:
-                    if grades.get(number, 0.0) < grade:
-                        grades[number] = grade
-
             exact, stemmed = self._matches(word)
-            reach(stemmed, STEM)
-            reach(exact, EXACT)
+            tiers = [(EXACT, exact), (STEM, stemmed)]
             if "ñ" not in word:
                 for spelled in self._untilded.get(word, ()):
                     exact_n, stemmed_n = self._matches(spelled)
-                    reach(stemmed_n, STEM * WITHOUT_TILDE)
-                    reach(exact_n, WITHOUT_TILDE)
-            direct = len(grades)
+                    tiers += [(WITHOUT_TILDE, exact_n), (STEM * WITHOUT_TILDE, stemmed_n)]
+            reached = set().union(*(fields for _, fields in tiers))
+            direct = len(reached)
             # Every word is a prefix candidate while typing, but one- or two-letter words other
             # than the last add nothing but noise.
             if len(word) >= 3 or position == len(words) - 1:
-                reach(self._prefixed(word), PREFIX)
-            if not grades and len(word) >= TYPO_MIN_LENGTH and not word.isdigit():
+                prefixed = self._prefixed(word)
+                tiers.append((PREFIX, prefixed))
+                reached |= prefixed
+            if not reached and len(word) >= TYPO_MIN_LENGTH and not word.isdigit():
                 for spelled, distance in self._typos(word):
                     exact_t, stemmed_t = self._matches(spelled)
                     grade = TYPO[min(distance, len(TYPO)) - 1]
-                    reach(stemmed_t, grade * STEM)
-                    reach(exact_t, grade)
-                direct = len(grades)
-            idf = self._idf(direct or len(grades))
-            per_token.append((idf, grades))
+                    tiers += [(grade, exact_t), (grade * STEM, stemmed_t)]
+                    reached |= exact_t | stemmed_t
+                direct = len(reached)
+            tiers = sorted((tier for tier in tiers if tier[1]), key=lambda t: -t[0])
+            per_token.append((self._idf(direct or len(reached)), tiers))
 
         total = sum(idf for idf, _ in per_token)
         candidates: set[int] = set()
-        for _, grades in per_token:
-            candidates |= grades.keys()
+        for _, tiers in per_token:
+            for _, fields in tiers:
+                candidates |= fields
 
-        best: dict[int, Hit] = {}
+        # Each entry's best (score, field); a Hit is made only for the entries that keep one.
+        scored: dict[int, tuple[float, int]] = {}
+        fields_of = self.fields
         for number in candidates:
-            fld = self.fields[number]
+            fld = fields_of[number]
             covered, matched_words = 0.0, 0
-            for idf, grades in per_token:
-                grade = grades.get(number)
-                if grade is None:
-                    continue
-                covered += idf * grade
-                matched_words += 1
-            unasked = max(0, len(fld.words) - matched_words)
-            score = (covered / total) * fld.weight / (1 + 0.12 * unasked)
-            current = best.get(fld.entry)
-            if current is None or score > current.score:
-                best[fld.entry] = Hit(
-                    self.entries[fld.entry], round(score, 4), fld.text, fld.lang, fld.regional
-                )
+            for idf, tiers in per_token:
+                for grade, fields in tiers:
+                    if number in fields:
+                        covered += idf * grade
+                        matched_words += 1
+                        break
+            unasked = len(fld.words) - matched_words
+            score = (covered / total) * fld.weight / (1 + 0.12 * unasked if unasked > 0 else 1)
+            current = scored.get(fld.entry)
+            if current is None or score > current[0]:
+                scored[fld.entry] = (score, number)
+        best: dict[int, Hit] = {}
+        for entry, (score, number) in scored.items():
+            fld = fields_of[number]
+            best[entry] = Hit(
+                self.entries[entry], round(score, 4), fld.text, fld.lang, fld.regional
+            )
         self._bring_group_occupations(best, limit)
         ranked = sorted(
             best.values(),
