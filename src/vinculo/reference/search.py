@@ -27,7 +27,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -234,10 +234,10 @@ class OccupationIndex:
             self.regional.append(term)
             for form in term.forms:
                 self._add(group, form, "es", REGIONAL, term)
-        for members in self._members.values():
-            # The order a regional hit lists a group's occupations in when the query says
-            # nothing more: shortest (most general) Spanish label first.
-            members.sort(key=lambda n: (len(self.entries[n].label.get("es", "")), n))
+        for code, members in self._members.items():
+            group = self._groups.get(code)
+            if group is not None:
+                members.sort(key=self._generality(self.entries[group]))
         self._vocabulary = sorted(self._exact)
         # Words with ñ, keyed as typed on a keyboard without it.
         self._untilded: dict[str, list[str]] = defaultdict(list)
@@ -253,6 +253,27 @@ class OccupationIndex:
                 self._by_start[(without_tilde(word[0]), len(word))].append(word)
         self._codes.sort()
         self._fields_count = len(self.fields)
+
+    def _generality(self, group: Entry) -> Callable[[int], tuple[float, int, int]]:
+        """The order a regional hit lists a group's occupations in when the query says nothing
+        more: those whose labels say what the group's title says first ("waiter/waitress" for
+        Waiters, not "head sommelier"), then the shorter labels."""
+        title = {
+            (lang, stem(word, lang)) for lang, text in group.label.items() for word in tokens(text)
+        }
+
+        def key(number: int) -> tuple[float, int, int]:
+            entry = self.entries[number]
+            best = 0.0  # the largest share of a label's words that are the title's words
+            for lang, label in entry.label.items():
+                for form in _label_forms(label):
+                    words = tokens(form)
+                    if words:
+                        shared = sum((lang, stem(word, lang)) in title for word in words)
+                        best = max(best, shared / len(words))
+            return (-best, len(entry.label.get("es", "")), number)
+
+        return key
 
     def _add(
         self,
