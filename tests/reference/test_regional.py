@@ -10,9 +10,11 @@ from collections import defaultdict
 
 import pycountry
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vinculo.reference.data import esco_release, regional_terms
-from vinculo.reference.search import Entry, OccupationIndex, fold_accents, tokens
+from vinculo.reference.search import Entry, OccupationIndex, fold, fold_accents, tokens
 from vinculo.reference.selectors import LATIN_AMERICA, occupation_search
 
 UNIT_GROUPS = {g["code"] for g in esco_release()["isco_groups"] if len(g["code"]) == 4}
@@ -233,3 +235,9 @@ def test_the_api_returns_the_regional_term(api):
     assert body[0]["regional_term"] == "despachadora de gasolina"
     assert "MX" in body[0]["regional_countries"]
     assert body[0]["regional_source"] == "regional usage"
+
+
+@given(st.text(max_size=40))
+def test_enye_is_the_only_letter_fold_accents_keeps_apart(text):
+    # Everything else folds exactly as before: accents, case, punctuation, ligatures.
+    assert fold_accents(text).replace("ñ", "n") == fold(text)

@@ -103,7 +103,6 @@ MAX_PREFIX_EXPANSION = 300
 TYPO_MIN_LENGTH = 4
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _NON_WORD_N = re.compile(r"[^0-9a-zñ]+")
-_TILDE = "\u0303"
 
 
 def fold(text: str) -> str:
@@ -117,17 +116,14 @@ def fold(text: str) -> str:
 
 def fold_accents(text: str) -> str:
     """Like fold(), but ñ stays a letter: "Año/Albañil" → "año albañil"."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    kept = []
-    for char in decomposed:
-        if unicodedata.combining(char):
-            # The tilde over an n is the letter ñ; every other mark (acute, diaeresis...) goes.
-            if char == _TILDE and kept and kept[-1] == "n":
-                kept[-1] = "ñ"
-            continue
-        kept.append(char)
-    stripped = "".join(c for c in "".join(kept) if c.isascii() or c == "ñ")
-    return _NON_WORD_N.sub(" ", stripped).strip()
+    # Fold each stretch between the ñ's as fold() does (C-speed; the index folds every label),
+    # then put the ñ's back. NFC first, so that an n followed by a combining tilde is one ñ too.
+    parts = unicodedata.normalize("NFC", text.casefold()).split("ñ")
+    folded = "ñ".join(
+        unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode("ascii")
+        for part in parts
+    )
+    return _NON_WORD_N.sub(" ", folded).strip()
 
 
 def tokens(text: str) -> list[str]:
