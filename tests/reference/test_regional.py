@@ -14,7 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vinculo.reference.data import esco_release, regional_terms
-from vinculo.reference.search import Entry, OccupationIndex, fold, fold_accents, tokens
+from vinculo.reference.search import (
+    Entry,
+    OccupationIndex,
+    RegionalTerm,
+    fold,
+    fold_accents,
+    tokens,
+)
 from vinculo.reference.selectors import LATIN_AMERICA, occupation_search
 
 UNIT_GROUPS = {g["code"] for g in esco_release()["isco_groups"] if len(g["code"]) == 4}
@@ -241,3 +248,10 @@ def test_the_api_returns_the_regional_term(api):
 def test_enye_is_the_only_letter_fold_accents_keeps_apart(text):
     # Everything else folds exactly as before: accents, case, punctuation, ligatures.
     assert fold_accents(text).replace("ñ", "n") == fold(text)
+
+
+def test_a_term_for_a_group_that_does_not_exist_stops_the_index_build():
+    term = RegionalTerm("mesero", "mesera", "5139", ("HN",), "regional usage")
+    group = Entry("isco", "5131", "5131", {"es": "Camareros de mesas"})
+    with pytest.raises(ValueError, match="5139"):
+        OccupationIndex([group], [term])
