@@ -255,3 +255,11 @@ def test_a_term_for_a_group_that_does_not_exist_stops_the_index_build():
     group = Entry("isco", "5131", "5131", {"es": "Camareros de mesas"})
     with pytest.raises(ValueError, match="5139"):
         OccupationIndex([group], [term])
+
+
+def test_where_a_term_is_used_reads_in_spanish_too():
+    # "América Latina" passes once the lead has merged /work/po/search.po.
+    [top] = occupation_search(query="lustrabotas", limit=1, language="es")
+    assert top.regional_where == "América Latina"
+    [top] = occupation_search(query="mesero", limit=1, language="es")
+    assert "México" in top.regional_where

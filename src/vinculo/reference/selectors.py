@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.i18n import current_language, pick
@@ -52,17 +53,16 @@ class OccupationResult:
     regional_term: str = ""
     regional_countries: tuple[str, ...] = ()
     regional_source: str = ""
-
-    @property
-    def regional_where(self) -> str:
-        """Where the regional term is used, in the user's language: "Honduras, Guatemala"."""
-        return ", ".join(_region_name(code) for code in self.regional_countries)
+    # Where the regional term is used, in the asked language: "Honduras, Guatemala".
+    regional_where: str = ""
 
 
-def _region_name(code: str) -> str:
-    if code == LATIN_AMERICA:
-        return str(_("Latin America"))
-    return country_name(code)
+def _region_names(codes: tuple[str, ...], language: str) -> str:
+    with translation.override(language):
+        return ", ".join(
+            str(_("Latin America")) if code == LATIN_AMERICA else country_name(code, language)
+            for code in codes
+        )
 
 
 @cache
@@ -88,6 +88,7 @@ def occupation_search(
             regional_term=hit.matched if hit.regional else "",
             regional_countries=hit.regional.countries if hit.regional else (),
             regional_source=hit.regional.source if hit.regional else "",
+            regional_where=_region_names(hit.regional.countries, language) if hit.regional else "",
         )
         for hit in hits
     ]
