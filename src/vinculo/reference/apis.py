@@ -39,6 +39,18 @@ class OccupationListApi(APIView):
         isco_title = serializers.CharField()
         matched_label = serializers.CharField()
         score = serializers.FloatField()
+        regional_term = serializers.CharField(
+            help_text="The Latin American title of the regional vocabulary that matched, or empty"
+        )
+        regional_countries = serializers.ListField(
+            child=serializers.CharField(),
+            help_text='Where that title is used: ISO 3166-1 alpha-2 codes, or "419" for Latin '
+            "America in general",
+        )
+        regional_source = serializers.CharField(
+            help_text='Where the mapping comes from ("regional usage" unless a national '
+            "classification is named)"
+        )
 
     class OccupationSerializer(serializers.Serializer):
         kind = serializers.SerializerMethodField()
@@ -55,7 +67,9 @@ class OccupationListApi(APIView):
         responses=SearchResultSerializer(many=True),
         summary="Search or list occupations",
         description="With `q`: ranked search of ESCO occupations and ISCO-08 groups in Spanish, "
-        "English or French, accent- and case-insensitive (top `limit` results, unpaginated). "
+        "English or French, accent- and case-insensitive (ñ is a letter of its own), with Latin "
+        "American titles from the regional vocabulary and light typo tolerance (top `limit` "
+        "results, unpaginated). "
         "Without `q`: every occupation, paginated, optionally under an ISCO `isco` prefix.",
     )
     def get(self, request: Request) -> Response:

@@ -7,18 +7,22 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.i18n import current_language, pick
-from vinculo.reference.data import esco_release
+from vinculo.reference.countries import country_name
+from vinculo.reference.data import esco_release, regional_terms
 from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.reference.search import Entry, Hit, OccupationIndex
 
+LATIN_AMERICA = "419"  # UN M49 region code, as in the language tag es-419
 _index: OccupationIndex | None = None
 _index_lock = threading.Lock()
 
 
 def occupation_index() -> OccupationIndex:
-    """One index per process, built on first use from the shipped file (~0.5 s), then shared by
+    """One index per process, built on first use from the shipped files (~0.5 s), then shared by
     every thread of that process."""
     global _index
     if _index is None:
@@ -32,7 +36,7 @@ def occupation_index() -> OccupationIndex:
                     Entry("occupation", o["id"], o["isco"], o["label"], o["alt"])
                     for o in data["occupations"]
                 ]
-                _index = OccupationIndex(entries)
+                _index = OccupationIndex(entries, regional_terms())
     return _index
 
 
@@ -45,6 +49,20 @@ class OccupationResult:
     isco_title: str
     matched_label: str
     score: float
+    # Set when the query matched a Latin American title of the regional vocabulary.
+    regional_term: str = ""
+    regional_countries: tuple[str, ...] = ()
+    regional_source: str = ""
+    # Where the regional term is used, in the asked language: "Honduras, Guatemala".
+    regional_where: str = ""
+
+
+def _region_names(codes: tuple[str, ...], language: str) -> str:
+    with translation.override(language):
+        return ", ".join(
+            str(_("Latin America")) if code == LATIN_AMERICA else country_name(code, language)
+            for code in codes
+        )
 
 
 @cache
@@ -67,6 +85,10 @@ def occupation_search(
             isco_title=pick(titles[hit.entry.isco], language),
             matched_label=hit.matched,
             score=hit.score,
+            regional_term=hit.matched if hit.regional else "",
+            regional_countries=hit.regional.countries if hit.regional else (),
+            regional_source=hit.regional.source if hit.regional else "",
+            regional_where=_region_names(hit.regional.countries, language) if hit.regional else "",
         )
         for hit in hits
     ]
