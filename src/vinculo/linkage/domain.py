@@ -131,6 +131,42 @@ def document_key(number: str) -> str:
     return normalise_document_number(number or "")
 
 
+# Street types and their abbreviations, and the words that introduce a unit, as English-speaking
+# registries write them: "12 Smith St" and "12 Smith Street" are one address, "Unit 4, 12 Smith
+# Street", "12 Smith Street, Apt 4" and "4/12 Smith Street" one dwelling in it.
+STREET_TYPES = {
+    "st": "street", "rd": "road", "ave": "avenue", "av": "avenue", "dr": "drive",
+    "ln": "lane", "ct": "court", "pl": "place", "cres": "crescent", "cr": "crescent",
+    "pde": "parade", "tce": "terrace", "hwy": "highway", "blvd": "boulevard", "cl": "close",
+    "sq": "square", "cct": "circuit",
+}  # fmt: skip
+_UNIT = re.compile(r"\b(?:unit|apt|apartment|flat|suite|ste|no)\b\.?\s*#?\s*(\d+[a-z]?)")
+_SLASH_UNIT = re.compile(r"\b(\d+[a-z]?)\s*/\s*(\d+)")
+_HOUSE_NUMBER = re.compile(r"\b(\d+)[a-z]?\b")
+
+
+@dataclass(frozen=True)
+class AddressKey:
+    text: str  # number, street words and type spelt out, the unit left out
+    number: str  # the house number
+    street: str  # the sound key of the street's first word
+
+
+def address_key(address: str) -> AddressKey:
+    """The parts of a street address that survive how it is written: the house number, the
+    street (its first word by sound) and the whole with the street type spelt out. The unit is
+    left out: it is the part most often dropped or moved ("Unit 4, 12 Smith St" = "12 Smith
+    Street")."""
+    text = fold(address or "")
+    text = _UNIT.sub(" ", text)
+    text = _SLASH_UNIT.sub(r" \2", text)
+    number = _HOUSE_NUMBER.search(text)
+    words = [STREET_TYPES.get(w, w) for w in _NOT_LETTER.split(text) if w]
+    street = next((w for w in words if len(w) > 1 and w not in STREET_TYPES.values()), "")
+    whole = " ".join(([number.group(1)] if number else []) + words)
+    return AddressKey(whole, number.group(1) if number else "", phonetic(street) if street else "")
+
+
 # --- the keys a worker is found by, kept on the worker's row --------------------------------------
 
 MATCH_SOURCES = ("given_names", "first_surname", "second_surname", "birth_date", "phone")
