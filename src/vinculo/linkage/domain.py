@@ -131,6 +131,37 @@ def document_key(number: str) -> str:
     return normalise_document_number(number or "")
 
 
+# English diminutives and the names they stand for, as a registry of English names writes
+# them (Bill for William): the commonest only, folded.
+NICKNAMES = {
+    "abby": "abigail", "al": "albert", "alex": "alexander", "andy": "andrew", "angie": "angela",
+    "art": "arthur", "barb": "barbara", "becky": "rebecca", "bella": "isabella", "ben": "benjamin",
+    "beth": "elizabeth", "betty": "elizabeth", "bev": "beverly", "bill": "william",
+    "billy": "william", "bob": "robert", "bobby": "robert", "brad": "bradley", "cathy": "catherine",
+    "charlie": "charles", "chris": "christopher", "cindy": "cynthia", "dan": "daniel",
+    "danny": "daniel", "dave": "david", "deb": "deborah", "debbie": "deborah", "don": "donald",
+    "dot": "dorothy", "doug": "douglas", "drew": "andrew", "ed": "edward", "eddie": "edward",
+    "fran": "frances", "gabe": "gabriel", "gerry": "gerald", "ginny": "virginia", "greg": "gregory",
+    "hal": "harold", "harry": "henry", "jack": "john", "jackie": "jacqueline", "jake": "jacob",
+    "jeff": "jeffrey", "jen": "jennifer", "jenny": "jennifer", "jess": "jessica", "jim": "james",
+    "jimmy": "james", "joe": "joseph", "johnny": "john", "jon": "jonathan", "josh": "joshua",
+    "judy": "judith", "kate": "katherine", "kathy": "kathleen", "ken": "kenneth", "kim": "kimberly",
+    "liz": "elizabeth", "lou": "louis", "maggie": "margaret", "mandy": "amanda", "matt": "matthew",
+    "mel": "melissa", "mike": "michael", "molly": "mary", "nate": "nathan", "nick": "nicholas",
+    "nikki": "nicole", "pam": "pamela", "pat": "patrick", "patty": "patricia", "peggy": "margaret",
+    "pete": "peter", "phil": "philip", "ray": "raymond", "rick": "richard", "rob": "robert",
+    "ron": "ronald", "russ": "russell", "sam": "samuel", "sandy": "sandra", "steve": "steven",
+    "sue": "susan", "ted": "edward", "terri": "teresa", "tim": "timothy", "tina": "christina",
+    "tom": "thomas", "tony": "anthony", "tori": "victoria", "trish": "patricia",
+    "vicky": "victoria", "vince": "vincent", "walt": "walter", "will": "william", "zach": "zachary",
+}  # fmt: skip
+
+
+def given_name_root(word: str) -> str:
+    """The name a diminutive stands for (bill: william), or the word itself."""
+    return NICKNAMES.get(word, word)
+
+
 # Street types and their abbreviations, and the words that introduce a unit, as English-speaking
 # registries write them: "12 Smith St" and "12 Smith Street" are one address, "Unit 4, 12 Smith
 # Street", "12 Smith Street, Apt 4" and "4/12 Smith Street" one dwelling in it.

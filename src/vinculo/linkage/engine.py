@@ -23,6 +23,7 @@ from vinculo.linkage.domain import (
     address_key,
     birth_date_variants,
     document_key,
+    given_name_root,
     name_tokens,
     phone_key,
     phonetic,
@@ -49,6 +50,7 @@ PREPARED = (
     "gn1",
     "gn_ph",
     "gn1_ph",
+    "gn1_root",
     "fn",
     "fn_ph",
     "sn",
@@ -147,6 +149,7 @@ def prepare(unique_id: str, source: str, role_values: dict[str, str]) -> tuple:
         given[0] if given else None,
         sound(given),
         phonetic(given[0]) if given else None,
+        given_name_root(given[0]) if given else None,
         joined(first),
         fn_ph,
         joined(second),
@@ -208,6 +211,7 @@ def comparisons(present: set[str] | None = None) -> list[dict[str, Any]]:
                 _level('"gn_ph_l" = "gn_ph_r"', "sounds the same"),
                 _level(f'{jw}("gn_l", "gn_r") >= 0.92', "Jaro-Winkler >= 0.92"),
                 _level('"gn1_ph_l" = "gn1_ph_r"', "first name sounds the same"),
+                _level('"gn1_root_l" = "gn1_root_r"', "first name a diminutive of the other"),
                 _level(f'{jw}("gn_l", "gn_r") >= 0.80', "Jaro-Winkler >= 0.80"),
                 _else(),
             ],
@@ -223,9 +227,9 @@ def comparisons(present: set[str] | None = None) -> list[dict[str, Any]]:
                     "first sounds the same, a second missing",
                 ),
                 _level(
-                    f'{jw}("fn_l", "fn_r") >= 0.9 AND {jw}(coalesce("sn_l", \'\'), '
-                    "coalesce(\"sn_r\", '')) >= 0.9",
-                    "both close",
+                    f'{jw}("fn_l", "fn_r") >= 0.9 AND (("sn_l" IS NULL AND "sn_r" IS NULL) OR '
+                    f"{jw}(coalesce(\"sn_l\", ''), coalesce(\"sn_r\", '')) >= 0.9)",
+                    "both close",  # or the one surname close, in a file of one surname each
                 ),
                 _level(
                     '"fn_ph_l" IN ("sp_lo_r", "sp_hi_r") OR "sn_ph_l" IN ("sp_lo_r", "sp_hi_r")',
