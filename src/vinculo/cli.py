@@ -377,6 +377,14 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         f"{result.records:,} records, {result.pairs:,} pairs at probability >= {args.threshold}, "
         f"{result.clusters:,} people.\n  {result.pairs_path}\n  {result.clusters_path}"
     )
+    if result.calibration:
+        # Why the threshold is where it is: the prior the compared pairs support.
+        prior, start = result.calibration.prior, result.calibration.start
+        _say(
+            f"  {result.compared:,} pairs compared; the model expects one pair in "
+            f"{1 / prior:,.0f} to be the same person (its first estimate: one in "
+            f"{1 / start:,.0f})"
+        )
     return 0
 
 

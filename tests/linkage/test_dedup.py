@@ -48,7 +48,7 @@ def test_planted_duplicates_are_found_with_their_clusters(tmp_path, capsys):
     code = main(["dedup", str(registry), "--id-column", "id_registro", *fields, "--out", str(out)])
     assert code == 0
     said = capsys.readouterr().out
-    assert "3,000 records" in said and "reading" in said
+    assert "3,000 records" in said and "reading" in said and "pairs compared" in said
 
     person = {r["id_registro"]: r["persona"] for r in _rows(truth)}
     members = defaultdict(list)

@@ -131,6 +131,73 @@ def document_key(number: str) -> str:
     return normalise_document_number(number or "")
 
 
+# English diminutives and the names they stand for, as a registry of English names writes
+# them (Bill for William): the commonest only, folded.
+NICKNAMES = {
+    "abby": "abigail", "al": "albert", "alex": "alexander", "andy": "andrew", "angie": "angela",
+    "art": "arthur", "barb": "barbara", "becky": "rebecca", "bella": "isabella", "ben": "benjamin",
+    "beth": "elizabeth", "betty": "elizabeth", "bev": "beverly", "bill": "william",
+    "billy": "william", "bob": "robert", "bobby": "robert", "brad": "bradley", "cathy": "catherine",
+    "charlie": "charles", "chris": "christopher", "cindy": "cynthia", "dan": "daniel",
+    "danny": "daniel", "dave": "david", "deb": "deborah", "debbie": "deborah", "don": "donald",
+    "dot": "dorothy", "doug": "douglas", "drew": "andrew", "ed": "edward", "eddie": "edward",
+    "fran": "frances", "gabe": "gabriel", "gerry": "gerald", "ginny": "virginia", "greg": "gregory",
+    "hal": "harold", "harry": "henry", "jack": "john", "jackie": "jacqueline", "jake": "jacob",
+    "jeff": "jeffrey", "jen": "jennifer", "jenny": "jennifer", "jess": "jessica", "jim": "james",
+    "jimmy": "james", "joe": "joseph", "johnny": "john", "jon": "jonathan", "josh": "joshua",
+    "judy": "judith", "kate": "katherine", "kathy": "kathleen", "ken": "kenneth", "kim": "kimberly",
+    "liz": "elizabeth", "lou": "louis", "maggie": "margaret", "mandy": "amanda", "matt": "matthew",
+    "mel": "melissa", "mike": "michael", "molly": "mary", "nate": "nathan", "nick": "nicholas",
+    "nikki": "nicole", "pam": "pamela", "pat": "patrick", "patty": "patricia", "peggy": "margaret",
+    "pete": "peter", "phil": "philip", "ray": "raymond", "rick": "richard", "rob": "robert",
+    "ron": "ronald", "russ": "russell", "sam": "samuel", "sandy": "sandra", "steve": "steven",
+    "sue": "susan", "ted": "edward", "terri": "teresa", "tim": "timothy", "tina": "christina",
+    "tom": "thomas", "tony": "anthony", "tori": "victoria", "trish": "patricia",
+    "vicky": "victoria", "vince": "vincent", "walt": "walter", "will": "william", "zach": "zachary",
+}  # fmt: skip
+
+
+def given_name_root(word: str) -> str:
+    """The name a diminutive stands for (bill: william), or the word itself."""
+    return NICKNAMES.get(word, word)
+
+
+# Street types and their abbreviations, and the words that introduce a unit, as English-speaking
+# registries write them: "12 Smith St" and "12 Smith Street" are one address, "Unit 4, 12 Smith
+# Street", "12 Smith Street, Apt 4" and "4/12 Smith Street" one dwelling in it.
+STREET_TYPES = {
+    "st": "street", "rd": "road", "ave": "avenue", "av": "avenue", "dr": "drive",
+    "ln": "lane", "ct": "court", "pl": "place", "cres": "crescent", "cr": "crescent",
+    "pde": "parade", "tce": "terrace", "hwy": "highway", "blvd": "boulevard", "cl": "close",
+    "sq": "square", "cct": "circuit",
+}  # fmt: skip
+_UNIT = re.compile(r"\b(?:unit|apt|apartment|flat|suite|ste|no)\b\.?\s*#?\s*(\d+[a-z]?)")
+_SLASH_UNIT = re.compile(r"\b(\d+[a-z]?)\s*/\s*(\d+)")
+_HOUSE_NUMBER = re.compile(r"\b(\d+)[a-z]?\b")
+
+
+@dataclass(frozen=True)
+class AddressKey:
+    text: str  # number, street words and type spelt out, the unit left out
+    number: str  # the house number
+    street: str  # the sound key of the street's first word
+
+
+def address_key(address: str) -> AddressKey:
+    """The parts of a street address that survive how it is written: the house number, the
+    street (its first word by sound) and the whole with the street type spelt out. The unit is
+    left out: it is the part most often dropped or moved ("Unit 4, 12 Smith St" = "12 Smith
+    Street")."""
+    text = fold(address or "")
+    text = _UNIT.sub(" ", text)
+    text = _SLASH_UNIT.sub(r" \2", text)
+    number = _HOUSE_NUMBER.search(text)
+    words = [STREET_TYPES.get(w, w) for w in _NOT_LETTER.split(text) if w]
+    street = next((w for w in words if len(w) > 1 and w not in STREET_TYPES.values()), "")
+    whole = " ".join(([number.group(1)] if number else []) + words)
+    return AddressKey(whole, number.group(1) if number else "", phonetic(street) if street else "")
+
+
 # --- the keys a worker is found by, kept on the worker's row --------------------------------------
 
 MATCH_SOURCES = ("given_names", "first_surname", "second_surname", "birth_date", "phone")

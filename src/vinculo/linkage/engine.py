@@ -9,18 +9,21 @@ docs/linkage.md): only the database API changes.
 from __future__ import annotations
 
 import csv
+import math
 import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from vinculo.linkage.domain import (
+    address_key,
     birth_date_variants,
     document_key,
+    given_name_root,
     name_tokens,
     phone_key,
     phonetic,
@@ -47,6 +50,7 @@ PREPARED = (
     "gn1",
     "gn_ph",
     "gn1_ph",
+    "gn1_root",
     "fn",
     "fn_ph",
     "sn",
@@ -60,6 +64,8 @@ PREPARED = (
     "doc",
     "phone",
     "addr",
+    "addr_no",
+    "addr_st",
     "loc",
     "postcode",
 )
@@ -135,6 +141,7 @@ def prepare(unique_id: str, source: str, role_values: dict[str, str]) -> tuple:
     birth = date_parse(role_values.get("birth_date", ""))
     swapped = [v for v in birth_date_variants(birth) if v != birth]
     sex = (role_values.get("sex") or "").strip().upper()[:1] or None
+    address = address_key(role_values.get("address", ""))
     return (
         unique_id,
         source,
@@ -142,6 +149,7 @@ def prepare(unique_id: str, source: str, role_values: dict[str, str]) -> tuple:
         given[0] if given else None,
         sound(given),
         phonetic(given[0]) if given else None,
+        given_name_root(given[0]) if given else None,
         joined(first),
         fn_ph,
         joined(second),
@@ -154,7 +162,9 @@ def prepare(unique_id: str, source: str, role_values: dict[str, str]) -> tuple:
         sex,
         document_key(role_values.get("document_number", "")) or None,
         phone_key(role_values.get("phone", "")) or None,
-        " ".join(name_tokens(role_values.get("address", ""))) or None,
+        address.text or None,
+        address.number or None,
+        address.street or None,
         " ".join(name_tokens(role_values.get("locality", ""))) or None,
         re.sub(r"\s+", "", role_values.get("postcode", "")).upper() or None,
     )
@@ -201,6 +211,7 @@ def comparisons(present: set[str] | None = None) -> list[dict[str, Any]]:
                 _level('"gn_ph_l" = "gn_ph_r"', "sounds the same"),
                 _level(f'{jw}("gn_l", "gn_r") >= 0.92', "Jaro-Winkler >= 0.92"),
                 _level('"gn1_ph_l" = "gn1_ph_r"', "first name sounds the same"),
+                _level('"gn1_root_l" = "gn1_root_r"', "first name a diminutive of the other"),
                 _level(f'{jw}("gn_l", "gn_r") >= 0.80', "Jaro-Winkler >= 0.80"),
                 _else(),
             ],
@@ -216,9 +227,9 @@ def comparisons(present: set[str] | None = None) -> list[dict[str, Any]]:
                     "first sounds the same, a second missing",
                 ),
                 _level(
-                    f'{jw}("fn_l", "fn_r") >= 0.9 AND {jw}(coalesce("sn_l", \'\'), '
-                    "coalesce(\"sn_r\", '')) >= 0.9",
-                    "both close",
+                    f'{jw}("fn_l", "fn_r") >= 0.9 AND (("sn_l" IS NULL AND "sn_r" IS NULL) OR '
+                    f"{jw}(coalesce(\"sn_l\", ''), coalesce(\"sn_r\", '')) >= 0.9)",
+                    "both close",  # or the one surname close, in a file of one surname each
                 ),
                 _level(
                     '"fn_ph_l" IN ("sp_lo_r", "sp_hi_r") OR "sn_ph_l" IN ("sp_lo_r", "sp_hi_r")',
@@ -242,6 +253,10 @@ def comparisons(present: set[str] | None = None) -> list[dict[str, Any]]:
                     'abs("dob_year_l" - "dob_year_r") <= 10',
                     "same day and month, year mistyped",
                 ),
+                _level(
+                    'damerau_levenshtein("dob_l", "dob_r") <= 1',
+                    "two digits transposed or one mistyped",
+                ),
                 _level('"dob_year_l" = "dob_year_r"', "same year"),
                 _else(),
             ],
@@ -250,10 +265,46 @@ def comparisons(present: set[str] | None = None) -> list[dict[str, Any]]:
         _exact("phone", "phone", unique=True),
         _exact("sex", "sex"),
         _exact("locality", "loc"),
-        _exact("address", "addr"),
-        _exact("postcode", "postcode"),
     ]
+    if {"addr", "postcode"} & present:
+        # A street address, a postcode and a locality say one thing, where the person lives:
+        # compared apart, neighbours would agree three times and a person who moved disagree
+        # three times, each counted as independent evidence.
+        every = [c for c in every if c["output_column_name"] != "locality"] + [_place(present)]
     return [c for c in every if _main_column(c) in present]
+
+
+def _place(present: set[str]) -> dict[str, Any]:
+    """Where the person lives, from the address, postcode and locality the input has."""
+    jw = "jaro_winkler_similarity"
+    same_area = '("postcode_l" = "postcode_r" OR "loc_l" = "loc_r")'
+    levels = [
+        (
+            {"addr", "addr_no", "addr_st"},
+            '"addr_no_l" = "addr_no_r" AND "addr_st_l" = "addr_st_r"',
+            "same house number and street",
+        ),
+        ({"addr"}, f'{jw}("addr_l", "addr_r") >= 0.88 AND {same_area}', "address close, same area"),
+        ({"postcode", "loc"}, '"postcode_l" = "postcode_r" AND "loc_l" = "loc_r"', "same area"),
+        ({"postcode"}, '"postcode_l" = "postcode_r"', "same postcode"),
+        ({"loc"}, '"loc_l" = "loc_r"', "same locality"),
+        (
+            {"postcode"},
+            'damerau_levenshtein("postcode_l", "postcode_r") <= 1',
+            "postcode one digit off",
+        ),
+    ]
+    null = " AND ".join(
+        f'("{c}_l" IS NULL OR "{c}_r" IS NULL)' for c in ("addr", "postcode", "loc") if c in present
+    )
+    return {
+        "output_column_name": "place",
+        "comparison_levels": [
+            _level(null, "null", null=True),
+            *(_level(sql, label) for columns, sql, label in levels if columns <= present),
+            _else(),
+        ],
+    }
 
 
 def _main_column(comparison: dict[str, Any]) -> str:
@@ -297,6 +348,18 @@ BLOCKING_RULES = [
     ' AND substr(l."dob", 1, 7) = substr(r."dob", 1, 7)',
     'l."gn1_ph" = r."gn1_ph" AND l."sn_ph" = r."fn_ph"'
     ' AND substr(l."dob", 1, 7) = substr(r."dob", 1, 7)',
+    # Without the date of birth: files that lack it for many records, or mistype it (a
+    # foreign registry with street addresses and postcodes). Each needs a place as small as a
+    # postcode, an address or a locality besides a name, so no block is one common name.
+    'l."fn_ph" = r."fn_ph" AND l."postcode" = r."postcode"',
+    'l."gn1_ph" = r."gn1_ph" AND l."postcode" = r."postcode"',
+    'l."addr_no" = r."addr_no" AND l."addr_st" = r."addr_st"'
+    ' AND substr(l."fn", 1, 1) = substr(r."fn", 1, 1)',
+    'l."fn_ph" = r."fn_ph" AND l."loc" = r."loc" AND substr(l."gn", 1, 1) = substr(r."gn", 1, 1)',
+    'l."gn1_ph" = r."gn1_ph" AND l."fn_ph" = r."fn_ph" AND l."addr_no" = r."addr_no"',
+    # a document number with a typo in one half, the other half and the surname the same
+    'l."fn_ph" = r."fn_ph" AND left(l."doc", 5) = left(r."doc", 5)',
+    'l."fn_ph" = r."fn_ph" AND right(l."doc", 4) = right(r."doc", 4)',
 ]
 # Rules whose pairs are almost always the same person: used to estimate how many pairs match.
 DETERMINISTIC_RULES = [
@@ -355,6 +418,83 @@ def _train(linker: Any, present: set[str]) -> None:
             continue  # no pairs share this block in this file: the others train the model
 
 
+# --- the expected match rate, from what the model learns ----------------------------------------
+
+
+def _logit2(p: float) -> float:
+    return math.log2(p / (1 - p))
+
+
+def _sigmoid2(weight: float) -> float:
+    if weight < -60:  # 2**60 would overflow nothing, but the answer is 0 to double precision
+        return 0.0
+    return 1 / (1 + 2.0**-weight)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The prior of the model as training left it and as the compared pairs say it should be.
+
+    `start` comes from the deterministic rules and a guess of their recall (0.7): on a file
+    whose dates are often missing, or without a second surname, those rules find few of the
+    duplicates and the guess is far off. `prior` is the share of all pairs that are the same
+    person that agrees with the model's own evidence: the compared pairs, each counted by its
+    probability under that prior, add up to it (the EM step for the mixing proportion, with the
+    m and u probabilities the model learned held fixed). Pairs no blocking rule makes count for
+    nothing, so it errs low, like `start`."""
+
+    start: float
+    prior: float
+    pairs_total: int
+    threshold: float  # match probability asked for
+
+    @property
+    def bayes_factor_weight(self) -> float:
+        """The evidence (log2 Bayes factor, without the prior) a pair needs to be proposed."""
+        return _logit2(self.threshold) - _logit2(self.prior)
+
+    @property
+    def splink_weight(self) -> float:
+        """The same threshold in Splink's match weights, which include the `start` prior."""
+        return self.bayes_factor_weight + _logit2(self.start)
+
+
+def calibrated_prior(
+    histogram: Iterable[tuple[float, int]], *, pairs_total: int, start: float
+) -> float:
+    """The share of all `pairs_total` pairs that are the same person, λ, such that the compared
+    pairs' probabilities add up to λ times pairs_total. `histogram` holds (Bayes-factor weight,
+    number of compared pairs with it). Bounded by one match in the file and by every compared
+    pair being one (and by one half: beyond, a pair with no evidence at all would be a match)."""
+    bins = [(w, n) for w, n in histogram if n]
+    compared = sum(n for _, n in bins)
+    if not bins or pairs_total < 1:
+        return start
+    low, high = 1 / pairs_total, min(0.5, compared / pairs_total)
+    if high <= low:
+        return high
+    prior = min(max(start, low), high)
+    for _ in range(500):  # a fixed point reached from any start: f is increasing and concave
+        logit = _logit2(prior)
+        expected = sum(n * _sigmoid2(w + logit) for w, n in bins)
+        following = min(max(expected / pairs_total, low), high)
+        if abs(following - prior) <= 1e-6 * prior:
+            return following
+        prior = following
+    return prior
+
+
+def _calibrate(con: Any, scored: Any, *, start: float, pairs_total: int, threshold: float):
+    """The calibration of `scored` (Splink's predictions, whose match weights include `start`),
+    from a histogram of their weights in steps of 0.01."""
+    offset = _logit2(start)
+    rows = scored.aggregate(
+        f"round(match_weight - {offset!r}, 2) AS w, count(*) AS n", "w"
+    ).fetchall()
+    prior = calibrated_prior(rows, pairs_total=pairs_total, start=start)
+    return Calibration(start=start, prior=prior, pairs_total=pairs_total, threshold=threshold)
+
+
 @dataclass
 class Result:
     records: int
@@ -362,6 +502,9 @@ class Result:
     clusters: int
     pairs_path: Path
     clusters_path: Path
+    compared: int = 0  # pairs the blocking rules made, each scored by the model
+    blocking_rules: list[str] = field(default_factory=list)  # those the input's columns allow
+    calibration: Calibration | None = None
 
 
 def _load(con: Any, name: str, rows: Iterable[tuple], progress: Callable[[int], None]) -> int:
@@ -422,6 +565,7 @@ def run(
     progress: Progress | None = None,
     memory_limit: str = "6GB",
     con: Any = None,
+    calibrate: bool = True,
 ) -> Result:
     """Link or deduplicate the files `sources` (see `link`)."""
     inputs = [Records(read(s), _count_rows(s.path)) for s in sources]
@@ -432,6 +576,7 @@ def run(
         progress=progress,
         memory_limit=memory_limit,
         con=con,
+        calibrate=calibrate,
     )
 
 
@@ -443,10 +588,13 @@ def link(
     progress: Progress | None = None,
     memory_limit: str = "6GB",
     con: Any = None,
+    calibrate: bool = True,
 ) -> Result:
     """Link two inputs, or deduplicate one, and write DIR/pairs.csv (id_a,id_b,probability, one
     row per proposed pair at or above `threshold`) and DIR/clusters.csv (cluster_id,id). The
-    records are left in tables records_0 (and records_1) of `con` when one is given."""
+    probabilities are those of the prior calibrated on the compared pairs (`Calibration`), unless
+    `calibrate` is false. The records are left in tables records_0 (and records_1) of `con`
+    when one is given."""
     import duckdb
     from splink import DuckDBAPI, Linker
 
@@ -474,13 +622,26 @@ def link(
     _train(linker, present)
     report("train", 1, 1)
     report("score", 0, 1)
-    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    predictions = linker.inference.predict()  # every pair compared: they calibrate the prior
+    scored = con.table(predictions.physical_name)
+    compared = scored.count("*").fetchall()[0][0]
+    sizes = [con.table(t).count("*").fetchall()[0][0] for t in tables]
+    pairs_total = sizes[0] * sizes[1] if len(sizes) > 1 else sizes[0] * (sizes[0] - 1) // 2
+    start = linker.misc.save_model_to_json()["probability_two_random_records_match"]
+    calibration = (
+        _calibrate(con, scored, start=start, pairs_total=pairs_total, threshold=threshold)
+        if calibrate
+        else Calibration(start, start, pairs_total, threshold)
+    )
     report("score", 1, 1)
     pairs_path, clusters_path = out_dir / "pairs.csv", out_dir / "clusters.csv"
+    # The probability under the calibrated prior: the weight without `start`, with `prior`.
+    shift = _logit2(calibration.prior) - _logit2(calibration.start)
     found = (
-        con.table(predictions.physical_name)
+        scored.filter(f"match_weight >= {calibration.splink_weight!r}")
         .project(
-            "unique_id_l AS id_a, unique_id_r AS id_b, round(match_probability, 4) AS probability"
+            "unique_id_l AS id_a, unique_id_r AS id_b, "
+            f"round(1 / (1 + pow(2, -(match_weight + {shift!r}))), 4) AS probability"
         )
         .order("probability DESC, id_a, id_b")
     )
@@ -488,7 +649,7 @@ def link(
     pairs = found.count("*").fetchall()[0][0]
     report("cluster", 0, 1)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold
+        predictions, threshold_match_weight=calibration.splink_weight
     )
     grouped = (
         con.table(clusters.physical_name)
@@ -501,4 +662,7 @@ def link(
     if own:
         con.close()
     shutil.rmtree(spill, ignore_errors=True)
-    return Result(count, pairs, cluster_count, pairs_path, clusters_path)
+    rules = settings(len(frames) > 1, present)["blocking_rules_to_generate_predictions"]
+    return Result(
+        count, pairs, cluster_count, pairs_path, clusters_path, compared, rules, calibration
+    )
