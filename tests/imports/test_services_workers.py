@@ -121,6 +121,8 @@ def test_every_bad_row_is_reported_good_rows_land_and_a_second_import_adds_nothi
     assert maria.jurisdiction == world.hn and maria.channel == RegistrationChannel.IMPORT
     assert maria.registered_by == official
     assert maria.phone == "+50494561234" and maria.subdivision == "HN-CR"
+    # residence_country was left empty: it defaults to the nationality, as the README says.
+    assert maria.residence_country == "HN"
     assert maria.relocate_within_country and maria.work_abroad
     assert maria.available_to == date(2026, 12, 15) and maria.education_level == "2"
     document = maria.documents.get()

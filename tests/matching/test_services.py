@@ -221,3 +221,38 @@ def test_returning_workers_requested_by_name_rank_first_and_say_why(world, farm)
     _order, ranking = services.ranking_for(actor=official, order_id=order.pk)
     assert _ids(ranking) == [novice.pk, expert.pk]
     assert ranking.matches[0].reasons[-1] == {"code": "named", "points": 30.0, "params": {}}
+
+
+def test_an_action_that_changes_nothing_writes_nothing(world, published):
+    """Posting apply three times (a double click, a reloaded page) leaves one candidacy and one
+    "applied" event; shortlisting, selecting and not selecting again write nothing either."""
+    from vinculo.core.audit import AuditVerb
+    from vinculo.core.models import AuditEvent
+
+    worker = make_worker(world, years=4)
+    first = services.apply(worker=worker, order_id=published.pk)
+    for _ in range(2):
+        again = services.apply(worker=worker, order_id=published.pk)
+        assert again.pk == first.pk and again.applied_at == first.applied_at
+    assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_APPLIED).count() == 1
+
+    official, employer = world.users["official"], world.users["employer_staff"]
+    listed = services.shortlist(actor=official, order_id=published.pk, worker_id=worker.pk)
+    relisted = services.shortlist(actor=official, order_id=published.pk, worker_id=worker.pk)
+    assert relisted.shortlisted_at == listed.shortlisted_at
+    assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_SHORTLISTED).count() == 1
+
+    other = make_worker(world, years=5)
+    pick = services.shortlist(actor=official, order_id=published.pk, worker_id=other.pk)
+    decided = services.not_select(actor=employer, candidacy_id=pick.pk, reason="No licence")
+    again = services.not_select(actor=employer, candidacy_id=pick.pk, reason="No licence")
+    assert again.decided_at == decided.decided_at
+    assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_NOT_SELECTED).count() == 1
+
+    published.positions = 2
+    published.save()
+    services.select(actor=employer, candidacy_id=listed.pk)
+    services.select(actor=employer, candidacy_id=listed.pk)
+    assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_SELECTED).count() == 1
+    published.refresh_from_db()
+    assert published.state == JobOrderState.PUBLISHED  # one of two positions taken

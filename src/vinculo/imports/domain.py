@@ -283,8 +283,9 @@ def worker_row_parse(
     elif not row.text("document_number"):
         row.fail("document_number", "required")
     expiry = row.get("document_expiry", rules.date_parse)
-    residence = row.get("residence_country", rules.country_code_check) or ""
-    home = residence or nationality
+    # An empty column means the worker lives in the country of their nationality (README).
+    residence = row.get("residence_country", rules.country_code_check) or nationality or ""
+    home = residence
     phone = subdivision = ""
     if home:
         phone = row.get("phone", lambda v: rules.phone_normalise(v, home)) or ""
