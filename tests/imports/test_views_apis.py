@@ -247,3 +247,41 @@ def test_the_xlsx_template_keeps_cells_as_text(client, world, tmp_path):
         sheet.cell(row=2, column=column_names("workers").index("document_number") + 1).number_format
         == "@"
     )
+
+
+def test_the_error_report_writes_a_typed_formula_as_text(client, world, finished):
+    """A header cell the import did not know comes back in the report as it was typed; a
+    spreadsheet opening the report must show it, never run it (CSV injection)."""
+    from vinculo.imports.models import ImportRowError
+
+    ImportRowError.objects.create(
+        run=finished,
+        row=1,
+        column="=HYPERLINK(1)",
+        code="column_unknown",
+        params={"column": "=HYPERLINK(1)"},
+    )
+    client.force_login(world.users["official"])
+    response = client.get(
+        reverse("imports:import_errors_csv", args=[finished.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[1][:3] == ["1", "'=HYPERLINK(1)", "column_unknown"]
+
+
+def test_the_templates_hold_no_formula(client, world, tmp_path, monkeypatch):
+    """The templates are written through the same safe cells as every export: an example that
+    reads like a formula (an ISCO code written with a sign, say) stays text."""
+    from vinculo.imports import domain
+
+    layout = [domain.Column("given_names", True, "text", "=1+1")]
+    monkeypatch.setitem(domain.LAYOUTS, "workers", layout)
+    client.force_login(world.users["official"])
+    body = client.get(reverse("imports:import_template", args=["workers", "csv"])).content
+    assert body.decode("utf-8-sig").splitlines() == ["given_names", "'=1+1"]
+    content = client.get(reverse("imports:import_template", args=["workers", "xlsx"])).content
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(content)
+    cell = load_workbook(path).active.cell(row=2, column=1)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=1+1", "s", True)
