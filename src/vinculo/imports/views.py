@@ -106,9 +106,7 @@ def import_errors_csv(request: HttpRequest, import_id: str) -> StreamingHttpResp
             yield "\ufeff" + writer.writerow([_("row"), _("column"), _("code"), _("problem")])
             for error in import_error_list(run=run).iterator(chunk_size=2000):
                 # The column name and the message quote the file's own cells: never a formula.
-                yield writer.writerow(
-                    csv_row([error.row, error.column, error.code, error.message])
-                )
+                yield writer.writerow(csv_row([error.row, error.column, error.code, error.message]))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -129,9 +129,7 @@ def shortlist(*, actor: Any, order_id: Any, worker_id: Any) -> Candidacy:
     return candidacy
 
 
-def _decide(
-    *, actor: Any, candidacy_id: Any, to: str, reason: str = ""
-) -> tuple[Candidacy, bool]:
+def _decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> tuple[Candidacy, bool]:
     """The decision on a shortlisted candidacy, and whether it changed anything: deciding again
     what was already decided (a re-posted form) writes nothing."""
     candidacy = (
