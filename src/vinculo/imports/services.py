@@ -83,6 +83,17 @@ FORMAT_UNKNOWN = _("Upload a CSV (.csv) or Excel (.xlsx) file.")
 FILE_EMPTY = _("The file is empty.")
 FILE_TOO_BIG = _("The file is larger than 2 GB.")
 FILE_UNREADABLE = _("The file cannot be read as CSV or XLSX.")
+FILE_OLD_EXCEL = _(
+    "This is an old Excel file (.xls): save it in Excel as .xlsx or CSV and upload it again."
+)
+FILE_NOT_TABLE = _(
+    "This file is not a CSV or Excel file: upload a .csv or .xlsx file made from the template."
+)
+UNREADABLE_MESSAGES = {
+    "file_unreadable": FILE_UNREADABLE,
+    "file_old_excel": FILE_OLD_EXCEL,
+    "file_not_table": FILE_NOT_TABLE,
+}
 HEADER_INVALID = _("The first row does not match the layout of this import.")
 JURISDICTION_NEEDED = _("Choose the jurisdiction the records will belong to.")
 NOT_FAILED = _("Only a failed import can be run again.")
@@ -94,7 +105,7 @@ def import_path(run: Import) -> str:
 
 def _file_format(name: str) -> str:
     extension = os.path.splitext(name or "")[1].lower().lstrip(".")
-    if extension not in readers.FORMATS:
+    if extension not in readers.NAME_EXTENSIONS:
         raise ValidationFailed(FORMAT_UNKNOWN, code="file_format", field="file")
     return extension
 
@@ -137,9 +148,19 @@ def import_request(
             for chunk in upload.chunks():
                 handle.write(chunk)
         try:
-            header = readers.header_read(path, file_format)
-        except readers.FileUnreadable:
-            raise ValidationFailed(FILE_UNREADABLE, code="file_unreadable", field="file") from None
+            # The content decides, not the name: an .xlsx renamed to .csv is read as Excel, and
+            # a PDF or an old .xls is refused in one sentence instead of read as text.
+            found = readers.format_sniff(path)
+            if found != file_format:
+                run.file_format = found
+                run.stored_name = f"{run.pk}.{found}"
+                os.replace(path, import_path(run))
+                path = import_path(run)
+            header = readers.header_read(path, run.file_format)
+        except readers.FileUnreadable as error:
+            raise ValidationFailed(
+                UNREADABLE_MESSAGES.get(error.code, FILE_UNREADABLE), code=error.code, field="file"
+            ) from None
         _names, problems = header_check(kind, header)
         if problems:
             raise ValidationFailed(
