@@ -256,3 +256,20 @@ def test_an_action_that_changes_nothing_writes_nothing(world, published):
     assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_SELECTED).count() == 1
     published.refresh_from_db()
     assert published.state == JobOrderState.PUBLISHED  # one of two positions taken
+
+
+def test_the_workers_data_download_holds_their_applications(world, published):
+    from tests.factories import MembershipFactory, UserFactory
+    from vinculo.core.permissions import Role
+    from vinculo.registry.services import worker_own_data
+
+    user = UserFactory(username="applicant")
+    MembershipFactory(user=user, role=Role.WORKER, jurisdiction=None)
+    worker = make_worker(world, years=4, user=user)
+    services.apply(worker=worker, order_id=published.pk)
+    data = worker_own_data(actor=user)
+    [application] = data["applications"]
+    assert application["order"] == published.pk and application["title"] == published.title
+    assert application["status"] == "applied" and application["applied_at"]
+    assert application["decided_at"] is None
+    assert data["job_fairs"] == []

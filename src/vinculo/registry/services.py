@@ -332,6 +332,31 @@ def worker_document(worker: Worker) -> dict[str, Any]:
             }
             for c in worker.consents.all()
         ],
+        # What the worker did or had done in their name elsewhere in Vínculo: every application
+        # and candidacy (read through the reverse relations, so the registry imports no app that
+        # imports it) and the job fairs they were registered at.
+        "applications": [
+            {
+                "order": c.order_id,
+                "verification_code": c.order.verification_code or "",
+                "title": c.order.title,
+                "employer": c.order.employer.name,
+                "worksite_country": c.order.worksite_country,
+                "status": c.status,
+                "applied_at": _json(c.applied_at),
+                "shortlisted_at": _json(c.shortlisted_at),
+                "decided_at": _json(c.decided_at),
+            }
+            for c in worker.candidacies.select_related("order__employer").order_by("pk")
+        ],
+        "job_fairs": [
+            {
+                "fair": r.fair.name,
+                "starts_on": _json(r.fair.starts_on),
+                "registered_at": _json(r.at),
+            }
+            for r in worker.fair_registrations.select_related("fair").order_by("pk")
+        ],
     }
 
 
