@@ -273,3 +273,19 @@ def test_the_workers_data_download_holds_their_applications(world, published):
     assert application["status"] == "applied" and application["applied_at"]
     assert application["decided_at"] is None
     assert data["job_fairs"] == []
+
+
+@pytest.mark.parametrize("built", [True, False], ids=["index", "database"])
+def test_a_bare_unit_group_ranks_like_an_esco_occupation_of_it(world, published, built):
+    """A worker whose occupation is the ISCO-08 unit group alone (an import of "6111:5") scores
+    exactly as one with an ESCO occupation of that group, from the index and without it."""
+    bare = make_worker(world, unit="6111", years=5, bare_unit=True)
+    esco = make_worker(world, unit="6111", years=5)
+    neighbour = make_worker(world, unit="6112", years=5, bare_unit=True)
+    if built:
+        index.index_build()
+    _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    scores = {m.worker_id: m for m in ranking.matches}
+    assert scores[bare.pk].score == pytest.approx(scores[esco.pk].score)
+    assert [r["code"] for r in scores[bare.pk].reasons][:1] == ["occupation_4"]
+    assert scores[neighbour.pk].score < scores[bare.pk].score

@@ -243,7 +243,7 @@ class WorkerRecord:
     residence_country: str
     subdivision: str
     municipality: str
-    occupations: list[tuple[str, int]]  # (ESCO id, years)
+    occupations: list[tuple[str | None, str, int]]  # (ESCO id or None, ISCO unit, years)
     languages: list[tuple[str, str]]
     education_level: str
     available_from: date | None
@@ -292,9 +292,9 @@ def worker_row_parse(
         subdivision = row.get("subdivision", lambda v: rules.subdivision_check(v, home)) or ""
     municipality = row.get("municipality", _text(120)) or ""
 
-    def occupations_resolve(value: str) -> list[tuple[str, int]]:
+    def occupations_resolve(value: str) -> list[tuple[str | None, str, int]]:
         claims = rules.occupations_parse(value)
-        return [(rules.occupation_resolve(c, occupations), c.years) for c in claims]
+        return [(*rules.occupation_resolve(c, occupations), c.years) for c in claims]
 
     jobs = row.get("occupations", occupations_resolve) or []
     languages = row.get("languages", rules.languages_parse) or []

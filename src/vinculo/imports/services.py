@@ -49,8 +49,8 @@ from vinculo.imports.domain import (
 )
 from vinculo.imports.models import Import, ImportKey, ImportKind, ImportRowError, ImportStatus
 from vinculo.linkage.domain import match_keys
-from vinculo.reference.models import Occupation
-from vinculo.registry.domain import OccupationReference, isco_representative_pick
+from vinculo.reference.models import IscoGroup, Occupation
+from vinculo.registry.domain import OccupationReference
 from vinculo.registry.models import (
     AgencyLicence,
     Consent,
@@ -226,14 +226,14 @@ class Item:
 
 
 def occupation_reference() -> OccupationReference:
-    by_unit: dict[str, list[tuple[str, str]]] = {}
-    for esco_id, unit, label in Occupation.objects.values_list(
-        "esco_id", "isco_group_id", "label_en"
-    ):
-        by_unit.setdefault(unit, []).append((str(esco_id), label))
     return OccupationReference(
-        esco_ids=frozenset(e for pairs in by_unit.values() for e, _ in pairs),
-        isco_representative={u: isco_representative_pick(p) for u, p in by_unit.items()},
+        esco_units={
+            str(esco_id): unit
+            for esco_id, unit in Occupation.objects.values_list("esco_id", "isco_group_id")
+        },
+        isco_units=frozenset(
+            IscoGroup.objects.filter(code__regex=r"^[0-9]{4}$").values_list("code", flat=True)
+        ),
     )
 
 
@@ -697,8 +697,11 @@ class WorkerWriter(Writer):
                 )
             ]
             children += [
-                (WorkerOccupation, {"occupation_id": esco_id, "years_experience": years})
-                for esco_id, years in r.occupations
+                (
+                    WorkerOccupation,
+                    {"occupation_id": esco_id, "isco_group_id": unit, "years_experience": years},
+                )
+                for esco_id, unit, years in r.occupations
             ]
             children += [
                 (WorkerLanguage, {"language": code, "level": level}) for code, level in r.languages

@@ -206,7 +206,11 @@ def shortlisted_for(*, actor: Any, order_id: Any) -> tuple[JobOrder, list[Candid
     candidacies = list(
         order.candidacies.filter(status__in=(S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED))
         .select_related("worker")
-        .prefetch_related("worker__occupations__occupation", "worker__languages")
+        .prefetch_related(
+            "worker__occupations__occupation",
+            "worker__occupations__isco_group",
+            "worker__languages",
+        )
         .order_by("-score", "pk")
     )
     return order, candidacies

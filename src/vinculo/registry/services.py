@@ -5,6 +5,7 @@ transaction. Employers and agencies are in `registry.organisations`; bulk import
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +30,7 @@ from vinculo.registry.models import (
     WorkerLanguage,
     WorkerOccupation,
 )
+from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.registry.selectors import worker_get, worker_own
 
 DOCUMENT_ALREADY_REGISTERED = _(
@@ -45,6 +47,7 @@ ALREADY_REGISTERED = _("You are already registered.")
 NO_AUTHORITY_FOR_COUNTRY = _(
     "No authority of this country registers workers in Vínculo yet. Ask a ministry office."
 )
+OCCUPATION_UNKNOWN = _("Choose an occupation from the list.")
 PHONE_HAS_ACCOUNT = _("This phone number already has an account. Sign in instead.")
 
 # The fields that identify a person: a change to any of them is audited with before and after.
@@ -91,9 +94,47 @@ class WorkerInput:
     available_to: date | None = None
     relocate_within_country: bool = False
     work_abroad: bool = False
-    occupations: list[tuple[str, int]] = field(default_factory=list)  # (ESCO id, years)
+    # (ESCO occupation id, or a four-digit ISCO-08 unit group named on its own; years)
+    occupations: list[tuple[str, int]] = field(default_factory=list)
     languages: list[tuple[str, str]] = field(default_factory=list)  # (ISO 639-1, CEFR level)
     consents: list[str] = field(default_factory=list)  # ConsentPurpose values
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def worker_occupations(worker: Worker, claimed: list[tuple[Any, int]]) -> list[WorkerOccupation]:
+    """The occupation rows of (key, years) pairs, unsaved. A key is an ESCO occupation id, which
+    brings its unit group, or a four-digit ISCO-08 unit group code, stored as the group alone. A
+    key not in the reference is refused."""
+    years_of = {str(key): years for key, years in claimed}
+    units = {k for k in years_of if k.isdigit() and len(k) == 4}
+    unit_of = {
+        str(esco_id): unit
+        for esco_id, unit in Occupation.objects.filter(
+            pk__in=[k for k in years_of if k not in units and _is_uuid(k)]
+        ).values_list("esco_id", "isco_group_id")
+    }
+    unit_of |= {
+        code: code
+        for code in IscoGroup.objects.filter(code__in=units).values_list("code", flat=True)
+    }
+    if set(years_of) - set(unit_of):
+        raise ValidationFailed(OCCUPATION_UNKNOWN, code="occupation_unknown", field="occupation")
+    return [
+        WorkerOccupation(
+            worker=worker,
+            occupation_id=None if key in units else key,
+            isco_group_id=unit_of[key],
+            years_experience=years,
+        )
+        for key, years in years_of.items()
+    ]
 
 
 @transaction.atomic
@@ -175,10 +216,7 @@ def worker_register(
         raise ValidationFailed(
             DOCUMENT_ALREADY_REGISTERED, code="document_already_registered", field="number"
         ) from None
-    WorkerOccupation.objects.bulk_create(
-        WorkerOccupation(worker=worker, occupation_id=occupation, years_experience=years)
-        for occupation, years in dict(data.occupations).items()
-    )
+    WorkerOccupation.objects.bulk_create(worker_occupations(worker, data.occupations))
     WorkerLanguage.objects.bulk_create(
         WorkerLanguage(worker=worker, language=language, level=level)
         for language, level in dict(data.languages).items()
@@ -316,12 +354,13 @@ def worker_document(worker: Worker) -> dict[str, Any]:
         ],
         "occupations": [
             {
-                "esco_id": str(o.occupation_id),
-                "isco": o.occupation.isco_group_id,
-                "label": o.occupation.label,
+                # None when the worker named the ISCO-08 unit group alone.
+                "esco_id": str(o.occupation_id) if o.occupation_id else None,
+                "isco": o.isco_group_id,
+                "label": o.label,
                 "years_experience": o.years_experience,
             }
-            for o in worker.occupations.select_related("occupation")
+            for o in worker.occupations.select_related("occupation", "isco_group")
         ],
         "languages": [{"language": x.language, "level": x.level} for x in worker.languages.all()],
         "consents": [
