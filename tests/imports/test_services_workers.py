@@ -3,7 +3,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from uuid import UUID
 
 import pytest
 from django.db import connection

@@ -21,6 +21,7 @@ from vinculo.core.models import Jurisdiction, Membership, User
 from vinculo.core.permissions import Perm, Role
 from vinculo.core.services import audit_record, audit_value
 from vinculo.linkage.services import pairs_remember_distinct, registration_check
+from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.registry.models import (
     Consent,
     IdentityDocument,
@@ -30,7 +31,6 @@ from vinculo.registry.models import (
     WorkerLanguage,
     WorkerOccupation,
 )
-from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.registry.selectors import worker_get, worker_own
 
 DOCUMENT_ALREADY_REGISTERED = _(
