@@ -250,8 +250,14 @@ def worker_update(
     changes: dict[str, Any],
     actor: Any,
     unlike: tuple[str, ...] = (),
+    occupations: list[tuple[Any, int]] | None = None,
+    languages: list[tuple[str, str]] | None = None,
 ) -> Worker:
     """Correct a worker's record, by the worker or an official allowed to edit it.
+
+    `occupations` ((ESCO id or ISCO-08 unit code, years) pairs) and `languages` ((ISO 639-1,
+    CEFR level) pairs), when given, replace the record's: only the rows that differ are written,
+    one by one, so that each tells the matching index (its receivers) like any other edit.
 
     `version` is the one the editor read; if the record moved on since, the change is refused
     rather than silently overwriting someone else's. Identity changes are audited apart, with
@@ -273,10 +279,19 @@ def worker_update(
     if locked.version != version:
         raise Conflict(WORKER_CHANGED_MEANWHILE, code="worker_changed_meanwhile")
     changed = {k: v for k, v in changes.items() if getattr(locked, k) != v}
-    if not changed:
-        return locked
-    identity = {k for k in changed if k in IDENTITY_FIELDS}
     before = {k: audit_value(getattr(locked, k)) for k in changed}
+    after = {k: audit_value(v) for k, v in changed.items()}
+    if occupations is not None:
+        old, new = _occupations_replace(locked, occupations)
+        if old != new:
+            before["occupations"], after["occupations"] = old, new
+    if languages is not None:
+        old, new = _languages_replace(locked, languages)
+        if old != new:
+            before["languages"], after["languages"] = old, new
+    if not before:
+        return locked  # nothing changed: nothing written, no version, no audit
+    identity = {k for k in changed if k in IDENTITY_FIELDS}
     for name, value in changed.items():
         setattr(locked, name, value)
     locked.version += 1
@@ -284,7 +299,7 @@ def worker_update(
     note = {"confirmed_not_the_same_as": sorted(unlike)} if unlike else {}
     for verb, names in (
         (AuditVerb.WORKER_IDENTITY_CHANGED, identity),
-        (AuditVerb.WORKER_CHANGED, set(changed) - identity),
+        (AuditVerb.WORKER_CHANGED, set(before) - identity),
     ):
         if names:
             audit_record(
@@ -292,12 +307,58 @@ def worker_update(
                 actor=actor,
                 obj=locked,
                 before={k: before[k] for k in sorted(names)},
-                after={**{k: audit_value(changed[k]) for k in sorted(names)}, **note},
+                after={**{k: after[k] for k in sorted(names)}, **note},
             )
             note = {}
     if unlike:
         pairs_remember_distinct(worker=locked, numbers=unlike, actor=actor)
     return locked
+
+
+def _occupations_replace(worker: Worker, claimed: list[tuple[Any, int]]) -> tuple[list, list]:
+    """Make the worker's occupations the claimed ones; (before, after) as audit values."""
+
+    def key(o: WorkerOccupation) -> str:
+        return str(o.occupation_id) if o.occupation_id else o.isco_group_id
+
+    rows = {key(o): o for o in WorkerOccupation.objects.filter(worker=worker).order_by("pk")}
+    wanted = {key(o): o for o in worker_occupations(worker, claimed)}
+    before = sorted([k, o.years_experience] for k, o in rows.items())
+    after = sorted([k, o.years_experience] for k, o in wanted.items())
+    if before == after:
+        return before, after
+    for k, row in rows.items():
+        if k not in wanted:
+            row.delete()
+    for k, row in wanted.items():
+        kept = rows.get(k)
+        if kept is None:
+            row.save()
+        elif kept.years_experience != row.years_experience:
+            kept.years_experience = row.years_experience
+            kept.save(update_fields=["years_experience"])
+    return before, after
+
+
+def _languages_replace(worker: Worker, claimed: list[tuple[str, str]]) -> tuple[list, list]:
+    """Make the worker's languages the claimed ones; (before, after) as audit values."""
+    rows = {x.language: x for x in WorkerLanguage.objects.filter(worker=worker)}
+    wanted = dict(claimed)
+    before = sorted([code, x.level] for code, x in rows.items())
+    after = sorted([code, level] for code, level in wanted.items())
+    if before == after:
+        return before, after
+    for code, row in rows.items():
+        if code not in wanted:
+            row.delete()
+    for code, level in wanted.items():
+        kept = rows.get(code)
+        if kept is None:
+            WorkerLanguage.objects.create(worker=worker, language=code, level=level)
+        elif kept.level != level:
+            kept.level = level
+            kept.save(update_fields=["level"])
+    return before, after
 
 
 @transaction.atomic
