@@ -289,3 +289,44 @@ def test_a_bare_unit_group_ranks_like_an_esco_occupation_of_it(world, published,
     assert scores[bare.pk].score == pytest.approx(scores[esco.pk].score)
     assert [r["code"] for r in scores[bare.pk].reasons][:1] == ["occupation_4"]
     assert scores[neighbour.pk].score < scores[bare.pk].score
+
+
+def test_an_imported_unit_group_is_stored_as_such_and_ranks_for_its_order(
+    world, published, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Importing "6111:6" stores unit group 6111 with no ESCO occupation and 6 years, and the
+    worker ranks for an order of that unit group with the full occupation points."""
+    from tests.imports.conftest import csv_bytes, upload
+    from vinculo.imports import services as imports
+    from vinculo.imports.domain import column_names
+    from vinculo.registry.models import Worker
+
+    settings.IMPORTS_DIR = tmp_path / "imports"
+    cells = {
+        "given_names": "Wilmer",
+        "first_surname": "Castro",
+        "sex": "M",
+        "birth_date": "1990-03-04",
+        "nationality": "HN",
+        "document_kind": "passport",
+        "document_number": "F1234567",
+        "document_expiry": f"{timezone.localdate().year + 5}-01-01",
+        "occupations": "6111:6",
+        "languages": "es:native",
+        "work_abroad": "yes",
+        "consent_matching": "yes",
+    }
+    header = column_names("workers")
+    content = csv_bytes(header, [[cells.get(name, "") for name in header]])
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.import_request(
+            kind="workers", upload=upload(content), actor=world.users["official"]
+        )
+    worker = Worker.objects.get(given_names="Wilmer")
+    assert list(
+        worker.occupations.values_list("isco_group_id", "occupation_id", "years_experience")
+    ) == [("6111", None, 6)]
+    index.index_build()
+    _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    [match] = [m for m in ranking.matches if m.worker_id == worker.pk]
+    assert match.reasons[0]["code"] == "occupation_4"
