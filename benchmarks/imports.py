@@ -196,9 +196,9 @@ def naive_import(path: str, limit: int, official: Any) -> dict:
                 search_hash=IdentityDocument.search_hash_for(r.document_number),
                 expires_on=r.document_expiry,
             ).save()
-            for esco_id, years in r.occupations:
+            for esco_id, unit, years in r.occupations:
                 WorkerOccupation(
-                    worker=worker, occupation_id=esco_id, years_experience=years
+                    worker=worker, occupation_id=esco_id, isco_group_id=unit, years_experience=years
                 ).save()
             for code, level in r.languages:
                 WorkerLanguage(worker=worker, language=code, level=level).save()

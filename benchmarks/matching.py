@@ -374,7 +374,7 @@ def orm_query(order: Any) -> list[int]:
                 output_field=FloatField(),
             )
         )
-    on = "occupations__occupation__isco_group__code"
+    on = "occupations__isco_group__code"
     workers = (
         Worker.objects.filter(
             jurisdiction_id=order.jurisdiction_id,

@@ -55,7 +55,9 @@ def test_the_whole_employment_flow(live_server, world, browser):
     maria.work_abroad = True
     maria.save()
     picker = Occupation.objects.filter(isco_group_id="9211").order_by("label_es").first()
-    WorkerOccupation.objects.create(worker=maria, occupation=picker, years_experience=4)
+    WorkerOccupation.objects.create(
+        worker=maria, occupation=picker, isco_group_id=picker.isco_group_id, years_experience=4
+    )
     IdentityDocumentFactory(worker=maria, kind="passport", expires_on=date(2032, 1, 1))
     Consent.objects.create(worker=maria, purpose="matching")
     year = timezone.localdate().year + 1

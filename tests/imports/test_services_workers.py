@@ -3,7 +3,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from uuid import UUID
 
 import pytest
 from django.db import connection
@@ -121,6 +120,8 @@ def test_every_bad_row_is_reported_good_rows_land_and_a_second_import_adds_nothi
     assert maria.jurisdiction == world.hn and maria.channel == RegistrationChannel.IMPORT
     assert maria.registered_by == official
     assert maria.phone == "+50494561234" and maria.subdivision == "HN-CR"
+    # residence_country was left empty: it defaults to the nationality, as the README says.
+    assert maria.residence_country == "HN"
     assert maria.relocate_within_country and maria.work_abroad
     assert maria.available_to == date(2026, 12, 15) and maria.education_level == "2"
     document = maria.documents.get()
@@ -128,10 +129,11 @@ def test_every_bad_row_is_reported_good_rows_land_and_a_second_import_adds_nothi
     assert document.number_hash == IdentityDocument.hash_for(
         kind="national_id", issuing_country="HN", number="050119940441 7"
     )
-    # 9211 stands for its shortest-named occupation, always the same one.
-    assert [(o.occupation_id, o.years_experience) for o in maria.occupations.all()] == [
-        (UUID(FRUIT_PICKER), 6)
-    ]
+    # 9211 is stored as the unit group itself, with no ESCO occupation picked for it.
+    assert [
+        (o.occupation_id, o.isco_group_id, o.years_experience) for o in maria.occupations.all()
+    ] == [(None, "9211", 6)]
+    assert maria.occupations.get().label == "Crop farm labourers"
     assert sorted(maria.languages.values_list("language", "level")) == [
         ("en", "A2"),
         ("es", "native"),
@@ -140,6 +142,7 @@ def test_every_bad_row_is_reported_good_rows_land_and_a_second_import_adds_nothi
     wilmer = Worker.objects.get(given_names="Wilmer")
     assert wilmer.documents.get().kind == "passport" and not wilmer.consents.exists()
     assert str(wilmer.occupations.get().occupation_id) == BRICKLAYER
+    assert wilmer.occupations.get().isco_group_id == "7112"  # the ESCO occupation's group
 
     started = AuditEvent.objects.get(verb=AuditVerb.IMPORT_STARTED)
     finished = AuditEvent.objects.get(verb=AuditVerb.IMPORT_FINISHED)

@@ -179,14 +179,39 @@ def test_undo_keeps_what_was_corrected_since_and_waits_for_a_later_merge(world, 
 def test_a_merge_keeps_one_occupation_per_kind(world, twins):
     first, second, pair = twins
     occupation = WorkerOccupation.objects.create(
-        worker=second, occupation_id=_any_occupation(), years_experience=4
+        worker=second, occupation_id=_any_occupation(), isco_group_id="9211", years_experience=4
     )
     WorkerOccupation.objects.create(
-        worker=first, occupation_id=occupation.occupation_id, years_experience=2
+        worker=first,
+        occupation_id=occupation.occupation_id,
+        isco_group_id="9211",
+        years_experience=2,
     )
     services.pair_merge(pair=pair, keep_id=first.pk, actor=world.users["official"])
     assert first.occupations.get().years_experience == 2
     assert second.occupations.get() == occupation  # stays with its record
+
+
+def test_a_merge_moves_a_bare_unit_group_the_kept_record_lacks(world, twins):
+    """A unit group named without an ESCO occupation moves over unless the kept record has the
+    same bare group; the kept record's ESCO occupations (whose column the bare group leaves
+    empty) do not stop it."""
+    first, second, pair = twins
+    esco = _any_occupation()
+    WorkerOccupation.objects.create(
+        worker=first, occupation_id=esco, isco_group_id="9211", years_experience=2
+    )
+    WorkerOccupation.objects.create(worker=first, isco_group_id="7112", years_experience=1)
+    bare = WorkerOccupation.objects.create(worker=second, isco_group_id="9211", years_experience=6)
+    same = WorkerOccupation.objects.create(worker=second, isco_group_id="7112", years_experience=3)
+    services.pair_merge(pair=pair, keep_id=first.pk, actor=world.users["official"])
+    assert set(first.occupations.values_list("isco_group_id", "occupation_id")) == {
+        ("7112", None),
+        ("9211", None),
+        ("9211", esco),
+    }
+    assert bare.pk in first.occupations.values_list("pk", flat=True)
+    assert list(second.occupations.all()) == [same]
 
 
 def _any_occupation():

@@ -47,6 +47,7 @@ def make_worker(
     consent: bool = True,
     passport_to: date | None = None,
     languages=(("es", "native"),),
+    bare_unit: bool = False,
     **fields: Any,
 ):
     worker = WorkerFactory(
@@ -55,9 +56,13 @@ def make_worker(
         work_abroad=fields.pop("work_abroad", True),
         **fields,
     )
-    WorkerOccupation.objects.create(
-        worker=worker, occupation=occupation(unit), years_experience=years
-    )
+    if bare_unit:  # the ISCO-08 unit group alone, as an import of "9211:6" stores it
+        occupation(unit)
+        WorkerOccupation.objects.create(worker=worker, isco_group_id=unit, years_experience=years)
+    else:
+        WorkerOccupation.objects.create(
+            worker=worker, occupation=occupation(unit), isco_group_id=unit, years_experience=years
+        )
     for code, level in languages:
         WorkerLanguage.objects.create(worker=worker, language=code, level=level)
     IdentityDocumentFactory(

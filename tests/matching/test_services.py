@@ -221,3 +221,112 @@ def test_returning_workers_requested_by_name_rank_first_and_say_why(world, farm)
     _order, ranking = services.ranking_for(actor=official, order_id=order.pk)
     assert _ids(ranking) == [novice.pk, expert.pk]
     assert ranking.matches[0].reasons[-1] == {"code": "named", "points": 30.0, "params": {}}
+
+
+def test_an_action_that_changes_nothing_writes_nothing(world, published):
+    """Posting apply three times (a double click, a reloaded page) leaves one candidacy and one
+    "applied" event; shortlisting, selecting and not selecting again write nothing either."""
+    from vinculo.core.audit import AuditVerb
+    from vinculo.core.models import AuditEvent
+
+    worker = make_worker(world, years=4)
+    first = services.apply(worker=worker, order_id=published.pk)
+    for _ in range(2):
+        again = services.apply(worker=worker, order_id=published.pk)
+        assert again.pk == first.pk and again.applied_at == first.applied_at
+    assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_APPLIED).count() == 1
+
+    official, employer = world.users["official"], world.users["employer_staff"]
+    listed = services.shortlist(actor=official, order_id=published.pk, worker_id=worker.pk)
+    relisted = services.shortlist(actor=official, order_id=published.pk, worker_id=worker.pk)
+    assert relisted.shortlisted_at == listed.shortlisted_at
+    assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_SHORTLISTED).count() == 1
+
+    other = make_worker(world, years=5)
+    pick = services.shortlist(actor=official, order_id=published.pk, worker_id=other.pk)
+    decided = services.not_select(actor=employer, candidacy_id=pick.pk, reason="No licence")
+    again = services.not_select(actor=employer, candidacy_id=pick.pk, reason="No licence")
+    assert again.decided_at == decided.decided_at
+    assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_NOT_SELECTED).count() == 1
+
+    published.positions = 2
+    published.save()
+    services.select(actor=employer, candidacy_id=listed.pk)
+    services.select(actor=employer, candidacy_id=listed.pk)
+    assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_SELECTED).count() == 1
+    published.refresh_from_db()
+    assert published.state == JobOrderState.PUBLISHED  # one of two positions taken
+
+
+def test_the_workers_data_download_holds_their_applications(world, published):
+    from tests.factories import MembershipFactory, UserFactory
+    from vinculo.core.permissions import Role
+    from vinculo.registry.services import worker_own_data
+
+    user = UserFactory(username="applicant")
+    MembershipFactory(user=user, role=Role.WORKER, jurisdiction=None)
+    worker = make_worker(world, years=4, user=user)
+    services.apply(worker=worker, order_id=published.pk)
+    data = worker_own_data(actor=user)
+    [application] = data["applications"]
+    assert application["order"] == published.pk and application["title"] == published.title
+    assert application["status"] == "applied" and application["applied_at"]
+    assert application["decided_at"] is None
+    assert data["job_fairs"] == []
+
+
+@pytest.mark.parametrize("built", [True, False], ids=["index", "database"])
+def test_a_bare_unit_group_ranks_like_an_esco_occupation_of_it(world, published, built):
+    """A worker whose occupation is the ISCO-08 unit group alone (an import of "6111:5") scores
+    exactly as one with an ESCO occupation of that group, from the index and without it."""
+    bare = make_worker(world, unit="6111", years=5, bare_unit=True)
+    esco = make_worker(world, unit="6111", years=5)
+    neighbour = make_worker(world, unit="6112", years=5, bare_unit=True)
+    if built:
+        index.index_build()
+    _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    scores = {m.worker_id: m for m in ranking.matches}
+    assert scores[bare.pk].score == pytest.approx(scores[esco.pk].score)
+    assert [r["code"] for r in scores[bare.pk].reasons][:1] == ["occupation_4"]
+    assert scores[neighbour.pk].score < scores[bare.pk].score
+
+
+def test_an_imported_unit_group_is_stored_as_such_and_ranks_for_its_order(
+    world, published, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Importing "6111:6" stores unit group 6111 with no ESCO occupation and 6 years, and the
+    worker ranks for an order of that unit group with the full occupation points."""
+    from tests.imports.conftest import csv_bytes, upload
+    from vinculo.imports import services as imports
+    from vinculo.imports.domain import column_names
+    from vinculo.registry.models import Worker
+
+    settings.IMPORTS_DIR = tmp_path / "imports"
+    cells = {
+        "given_names": "Wilmer",
+        "first_surname": "Castro",
+        "sex": "M",
+        "birth_date": "1990-03-04",
+        "nationality": "HN",
+        "document_kind": "passport",
+        "document_number": "F1234567",
+        "document_expiry": f"{timezone.localdate().year + 5}-01-01",
+        "occupations": "6111:6",
+        "languages": "es:native",
+        "work_abroad": "yes",
+        "consent_matching": "yes",
+    }
+    header = column_names("workers")
+    content = csv_bytes(header, [[cells.get(name, "") for name in header]])
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.import_request(
+            kind="workers", upload=upload(content), actor=world.users["official"]
+        )
+    worker = Worker.objects.get(given_names="Wilmer")
+    assert list(
+        worker.occupations.values_list("isco_group_id", "occupation_id", "years_experience")
+    ) == [("6111", None, 6)]
+    index.index_build()
+    _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    [match] = [m for m in ranking.matches if m.worker_id == worker.pk]
+    assert match.reasons[0]["code"] == "occupation_4"

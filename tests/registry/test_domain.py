@@ -176,17 +176,20 @@ def test_occupations_parse_and_resolve():
         d.OccupationClaim("isco", "9211", 0),
     ]
     reference = d.OccupationReference(
-        esco_ids=frozenset({esco}), isco_representative={"7112": "bricklayer-id"}
+        esco_units={esco: "9211"}, isco_units=frozenset({"7112", "9211"})
     )
-    assert d.occupation_resolve(claims[0], reference) == "bricklayer-id"
-    assert d.occupation_resolve(claims[1], reference) == esco
-    assert code_of(d.occupation_resolve, claims[2], reference) == "occupation_unknown"
+    # A unit group stays a unit group: no ESCO occupation is picked for it.
+    assert d.occupation_resolve(claims[0], reference) == (None, "7112")
+    assert d.occupation_resolve(claims[1], reference) == (esco, "9211")
+    assert d.occupation_resolve(claims[2], reference) == (None, "9211")
+    unknown = d.OccupationClaim("isco", "6111", 0)
+    assert code_of(d.occupation_resolve, unknown, reference) == "occupation_unknown"
+    stranger = d.OccupationClaim("esco", "2f9b4a2e-1a6e-4f7e-9d42-5b0c0c1a0009", 0)
+    assert code_of(d.occupation_resolve, stranger, reference) == "occupation_unknown"
     assert code_of(d.occupations_parse, "711:2") == "occupation_code_invalid"
     assert code_of(d.occupations_parse, "7112:many") == "years_invalid"
     assert code_of(d.occupations_parse, "7112:71") == "years_invalid"
     assert code_of(d.occupations_parse, "7112:1|7112:3") == "occupation_repeated"
-    assert d.isco_representative_pick([("b", "fruit picker"), ("a", "harvester of fruit")]) == "b"
-    assert d.isco_representative_pick([("b", "picker"), ("a", "picker")]) == "a"
 
 
 def test_countries_subdivisions_and_sex():

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.audit import AuditVerb
+from vinculo.core.cells import csv_row
 from vinculo.core.errors import Conflict
 from vinculo.core.middleware import current_request
 from vinculo.core.models import AuditEvent, Export, ExportStatus, Jurisdiction, User
@@ -140,10 +141,11 @@ def export_build(*, export_id: str) -> Export | None:
         os.makedirs(settings.EXPORTS_DIR, exist_ok=True)
         with open(partial, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(header)
+            writer.writerow(csv_row(header))
             done = 0
             for row in rows:
-                writer.writerow(row)
+                # Audit rows carry what people typed (names, reasons): never a formula.
+                writer.writerow(csv_row(row))
                 done += 1
                 if done % EXPORT_PROGRESS_EVERY == 0:
                     Export.objects.filter(pk=export.pk).update(rows_done=done)

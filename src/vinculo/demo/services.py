@@ -283,6 +283,7 @@ def _write_people(
                 WorkerOccupation(
                     worker=worker,
                     occupation_id=rng.choice(occupations_by_unit[unit]),
+                    isco_group_id=unit,
                     years_experience=years,
                 )
             )

@@ -243,7 +243,7 @@ class WorkerRecord:
     residence_country: str
     subdivision: str
     municipality: str
-    occupations: list[tuple[str, int]]  # (ESCO id, years)
+    occupations: list[tuple[str | None, str, int]]  # (ESCO id or None, ISCO unit, years)
     languages: list[tuple[str, str]]
     education_level: str
     available_from: date | None
@@ -283,17 +283,18 @@ def worker_row_parse(
     elif not row.text("document_number"):
         row.fail("document_number", "required")
     expiry = row.get("document_expiry", rules.date_parse)
-    residence = row.get("residence_country", rules.country_code_check) or ""
-    home = residence or nationality
+    # An empty column means the worker lives in the country of their nationality (README).
+    residence = row.get("residence_country", rules.country_code_check) or nationality or ""
+    home = residence
     phone = subdivision = ""
     if home:
         phone = row.get("phone", lambda v: rules.phone_normalise(v, home)) or ""
         subdivision = row.get("subdivision", lambda v: rules.subdivision_check(v, home)) or ""
     municipality = row.get("municipality", _text(120)) or ""
 
-    def occupations_resolve(value: str) -> list[tuple[str, int]]:
+    def occupations_resolve(value: str) -> list[tuple[str | None, str, int]]:
         claims = rules.occupations_parse(value)
-        return [(rules.occupation_resolve(c, occupations), c.years) for c in claims]
+        return [(*rules.occupation_resolve(c, occupations), c.years) for c in claims]
 
     jobs = row.get("occupations", occupations_resolve) or []
     languages = row.get("languages", rules.languages_parse) or []

@@ -6,14 +6,15 @@ from __future__ import annotations
 import csv
 import io
 
+from vinculo.core.cells import csv_row, xlsx_row_append
 from vinculo.imports.domain import LAYOUTS
 
 
 def template_csv(kind: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.name for c in LAYOUTS[kind]])
-    writer.writerow([c.example for c in LAYOUTS[kind]])
+    writer.writerow(csv_row(c.name for c in LAYOUTS[kind]))
+    writer.writerow(csv_row(c.example for c in LAYOUTS[kind]))
     # BOM: Excel then opens the accents right.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -25,9 +26,9 @@ def template_xlsx(kind: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = kind
-    sheet.append([c.name for c in LAYOUTS[kind]])
+    xlsx_row_append(sheet, [c.name for c in LAYOUTS[kind]])
     # Every cell as text: a document number keeps its leading zeros, a date stays YYYY-MM-DD.
-    sheet.append([c.example for c in LAYOUTS[kind]])
+    xlsx_row_append(sheet, [c.example for c in LAYOUTS[kind]])
     for index, column in enumerate(LAYOUTS[kind], start=1):
         sheet.cell(row=1, column=index).font = Font(bold=True)
         letter = sheet.cell(row=1, column=index).column_letter

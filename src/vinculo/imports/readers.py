@@ -17,15 +17,50 @@ from typing import Any
 
 SNIFF_BYTES = 64 * 1024
 FORMATS = ("csv", "xlsx")
+# The names an upload may carry: .xls too, so that an old Excel file hears why it cannot be read
+# (and an .xlsx saved under that name is read all the same).
+NAME_EXTENSIONS = (*FORMATS, "xls")
 
 
 class FileUnreadable(ValueError):
     """The file is not a CSV or XLSX file that can be read."""
 
+    def __init__(self, message: str = "", *, code: str = "file_unreadable") -> None:
+        super().__init__(message or code)
+        self.code = code
+
+
+# The first bytes that say what a file is, whatever its name says.
+ZIP_MAGIC = b"PK\x03\x04"  # XLSX (and every other Office Open XML file) is a ZIP archive
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), old Word...
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode text" export
+# Bytes no text file holds: C0 controls other than tab, line feed, form feed and carriage return.
+_BINARY = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+
+
+def format_sniff(path: str) -> str:
+    """What the file really is, "csv" or "xlsx", from its first bytes rather than its name: an
+    Excel file renamed to .csv is read as Excel, a CSV file named .xlsx as CSV. Anything else
+    (an old .xls, a PDF, an image, a Word file...) raises FileUnreadable with a code that names
+    the case, before any of its bytes could reach a report as "column names"."""
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(OLE_MAGIC):
+        raise FileUnreadable(code="file_old_excel")
+    if head.startswith(UTF16_BOMS):
+        return "csv"
+    if head.translate(None, _BINARY) != head:
+        raise FileUnreadable(code="file_not_table")
+    return "csv"
+
 
 def _encoding(path: str) -> str:
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
+    if head.startswith(UTF16_BOMS):
+        return "utf-16"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:

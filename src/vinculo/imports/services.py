@@ -49,8 +49,8 @@ from vinculo.imports.domain import (
 )
 from vinculo.imports.models import Import, ImportKey, ImportKind, ImportRowError, ImportStatus
 from vinculo.linkage.domain import match_keys
-from vinculo.reference.models import Occupation
-from vinculo.registry.domain import OccupationReference, isco_representative_pick, name_folded
+from vinculo.reference.models import IscoGroup, Occupation
+from vinculo.registry.domain import OccupationReference, name_folded
 from vinculo.registry.models import (
     AgencyLicence,
     Consent,
@@ -83,6 +83,17 @@ FORMAT_UNKNOWN = _("Upload a CSV (.csv) or Excel (.xlsx) file.")
 FILE_EMPTY = _("The file is empty.")
 FILE_TOO_BIG = _("The file is larger than 2 GB.")
 FILE_UNREADABLE = _("The file cannot be read as CSV or XLSX.")
+FILE_OLD_EXCEL = _(
+    "This is an old Excel file (.xls): save it in Excel as .xlsx or CSV and upload it again."
+)
+FILE_NOT_TABLE = _(
+    "This file is not a CSV or Excel file: upload a .csv or .xlsx file made from the template."
+)
+UNREADABLE_MESSAGES = {
+    "file_unreadable": FILE_UNREADABLE,
+    "file_old_excel": FILE_OLD_EXCEL,
+    "file_not_table": FILE_NOT_TABLE,
+}
 HEADER_INVALID = _("The first row does not match the layout of this import.")
 JURISDICTION_NEEDED = _("Choose the jurisdiction the records will belong to.")
 NOT_FAILED = _("Only a failed import can be run again.")
@@ -94,7 +105,7 @@ def import_path(run: Import) -> str:
 
 def _file_format(name: str) -> str:
     extension = os.path.splitext(name or "")[1].lower().lstrip(".")
-    if extension not in readers.FORMATS:
+    if extension not in readers.NAME_EXTENSIONS:
         raise ValidationFailed(FORMAT_UNKNOWN, code="file_format", field="file")
     return extension
 
@@ -137,9 +148,19 @@ def import_request(
             for chunk in upload.chunks():
                 handle.write(chunk)
         try:
-            header = readers.header_read(path, file_format)
-        except readers.FileUnreadable:
-            raise ValidationFailed(FILE_UNREADABLE, code="file_unreadable", field="file") from None
+            # The content decides, not the name: an .xlsx renamed to .csv is read as Excel, and
+            # a PDF or an old .xls is refused in one sentence instead of read as text.
+            found = readers.format_sniff(path)
+            if found != file_format:
+                run.file_format = found
+                run.stored_name = f"{run.pk}.{found}"
+                os.replace(path, import_path(run))
+                path = import_path(run)
+            header = readers.header_read(path, run.file_format)
+        except readers.FileUnreadable as error:
+            raise ValidationFailed(
+                UNREADABLE_MESSAGES.get(error.code, FILE_UNREADABLE), code=error.code, field="file"
+            ) from None
         _names, problems = header_check(kind, header)
         if problems:
             raise ValidationFailed(
@@ -205,14 +226,14 @@ class Item:
 
 
 def occupation_reference() -> OccupationReference:
-    by_unit: dict[str, list[tuple[str, str]]] = {}
-    for esco_id, unit, label in Occupation.objects.values_list(
-        "esco_id", "isco_group_id", "label_en"
-    ):
-        by_unit.setdefault(unit, []).append((str(esco_id), label))
     return OccupationReference(
-        esco_ids=frozenset(e for pairs in by_unit.values() for e, _ in pairs),
-        isco_representative={u: isco_representative_pick(p) for u, p in by_unit.items()},
+        esco_units={
+            str(esco_id): unit
+            for esco_id, unit in Occupation.objects.values_list("esco_id", "isco_group_id")
+        },
+        isco_units=frozenset(
+            IscoGroup.objects.filter(code__regex=r"^[0-9]{4}$").values_list("code", flat=True)
+        ),
     )
 
 
@@ -677,8 +698,11 @@ class WorkerWriter(Writer):
                 )
             ]
             children += [
-                (WorkerOccupation, {"occupation_id": esco_id, "years_experience": years})
-                for esco_id, years in r.occupations
+                (
+                    WorkerOccupation,
+                    {"occupation_id": esco_id, "isco_group_id": unit, "years_experience": years},
+                )
+                for esco_id, unit, years in r.occupations
             ]
             children += [
                 (WorkerLanguage, {"language": code, "level": level}) for code, level in r.languages

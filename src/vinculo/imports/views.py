@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vinculo.core.access import user_can
+from vinculo.core.cells import csv_row
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
@@ -104,7 +105,8 @@ def import_errors_csv(request: HttpRequest, import_id: str) -> StreamingHttpResp
             writer = csv.writer(Echo())
             yield "\ufeff" + writer.writerow([_("row"), _("column"), _("code"), _("problem")])
             for error in import_error_list(run=run).iterator(chunk_size=2000):
-                yield writer.writerow([error.row, error.column, error.code, error.message])
+                # The column name and the message quote the file's own cells: never a formula.
+                yield writer.writerow(csv_row([error.row, error.column, error.code, error.message]))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

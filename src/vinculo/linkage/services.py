@@ -355,6 +355,21 @@ def _pair_for_decision(pair: CandidatePair) -> tuple[CandidatePair, Worker, Work
     return locked, a, b
 
 
+def _occupations_missing(kept: Worker, merged: Worker) -> list[int]:
+    """The merged record's occupations the kept one lacks: an ESCO occupation it does not have,
+    or a unit group named on its own that it does not have on its own. Compared in Python, not
+    with NOT IN: the ESCO column is empty for a bare unit group, and NOT IN over a list holding
+    an empty value matches nothing at all."""
+    have = set(kept.occupations.values_list("occupation_id", "isco_group_id"))
+    esco = {o for o, _unit in have if o is not None}
+    units = {unit for o, unit in have if o is None}
+    return [
+        pk
+        for pk, o, unit in merged.occupations.values_list("pk", "occupation_id", "isco_group_id")
+        if (o not in esco if o is not None else unit not in units)
+    ]
+
+
 def _decided(pair: CandidatePair, status: str, actor: Any, reason: str = "") -> None:
     pair.status, pair.decided_by, pair.decided_at, pair.reason = (
         status,
@@ -377,11 +392,7 @@ def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Any) -> Merge:
     kept, merged = (a, b) if keep_id == a.pk else (b, a)
     moved: dict[str, Any] = {
         "documents": list(merged.documents.values_list("pk", flat=True)),
-        "occupations": list(
-            merged.occupations.exclude(
-                occupation_id__in=kept.occupations.values("occupation_id")
-            ).values_list("pk", flat=True)
-        ),
+        "occupations": _occupations_missing(kept, merged),
         "languages": list(
             merged.languages.exclude(language__in=kept.languages.values("language")).values_list(
                 "pk", flat=True

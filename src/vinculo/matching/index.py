@@ -107,7 +107,7 @@ def _columns_for(
     for worker_id, unit, years in (
         related(WorkerOccupation.objects)
         .order_by("worker_id", "-years_experience", "pk")
-        .values_list("worker_id", "occupation__isco_group_id", "years_experience")
+        .values_list("worker_id", "isco_group_id", "years_experience")
     ):
         i = position.get(worker_id)
         if i is None or slots[worker_id] >= d.OCCUPATION_SLOTS:

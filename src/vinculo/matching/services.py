@@ -106,11 +106,15 @@ def shortlist(*, actor: Any, order_id: Any, worker_id: Any) -> Candidacy:
             field="worker",
             details={"failed": failed},
         )
-    candidacy, _created = Candidacy.objects.select_for_update().get_or_create(
+    candidacy, created = Candidacy.objects.select_for_update().get_or_create(
         order=order, worker=worker, defaults={"status": S.SHORTLISTED}
     )
     if candidacy.status in (S.SELECTED,):
         raise Conflict(STATE_CHANGED, code="candidacy_state_changed")
+    if not created and candidacy.status == S.SHORTLISTED:
+        # Shortlisting again (a second click, a re-posted form) changes nothing, so it writes
+        # nothing: no new score, no second audit event.
+        return candidacy
     candidacy.status = S.SHORTLISTED
     candidacy.score, candidacy.reasons = score, why
     candidacy.shortlisted_at, candidacy.shortlisted_by = timezone.now(), actor
@@ -125,10 +129,12 @@ def shortlist(*, actor: Any, order_id: Any, worker_id: Any) -> Candidacy:
     return candidacy
 
 
-def _decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> Candidacy:
+def _decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> tuple[Candidacy, bool]:
+    """The decision on a shortlisted candidacy, and whether it changed anything: deciding again
+    what was already decided (a re-posted form) writes nothing."""
     candidacy = (
         Candidacy.objects.select_related("order")
-        .filter(pk=candidacy_id, status=S.SHORTLISTED)
+        .filter(pk=candidacy_id, status__in=(S.SHORTLISTED, to))
         .first()
     )
     visible = candidacy is not None and FILER in order_roles(actor=actor, order=candidacy.order)
@@ -137,6 +143,8 @@ def _decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> Cand
     with transaction.atomic():
         order = JobOrder.objects.select_for_update().get(pk=candidacy.order_id)
         candidacy = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
+        if candidacy.status == to:
+            return candidacy, False
         if candidacy.status != S.SHORTLISTED:
             raise Conflict(STATE_CHANGED, code="candidacy_state_changed")
         if to == S.SELECTED:
@@ -161,7 +169,7 @@ def _decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> Cand
             after={"order": order.pk, "worker": candidacy.worker_id, "status": to},
             reason=reason,
         )
-    return candidacy
+    return candidacy, True
 
 
 def select(*, actor: Any, candidacy_id: Any) -> Candidacy:
@@ -169,9 +177,9 @@ def select(*, actor: Any, candidacy_id: Any) -> Candidacy:
     positions, the order reads as filled."""
     from vinculo.jobs.services import order_move
 
-    candidacy = _decide(actor=actor, candidacy_id=candidacy_id, to=S.SELECTED)
+    candidacy, changed = _decide(actor=actor, candidacy_id=candidacy_id, to=S.SELECTED)
     order = candidacy.order
-    if order.candidacies.filter(status=S.SELECTED).count() >= order.positions:
+    if changed and order.candidacies.filter(status=S.SELECTED).count() >= order.positions:
         order_move(actor=actor, order_id=order.pk, to=JobOrderState.FILLED)
     return candidacy
 
@@ -181,7 +189,10 @@ def not_select(*, actor: Any, candidacy_id: Any, reason: str) -> Candidacy:
         raise ValidationFailed(
             _("Give the reason for this decision."), code="reason_required", field="reason"
         )
-    return _decide(actor=actor, candidacy_id=candidacy_id, to=S.NOT_SELECTED, reason=reason.strip())
+    candidacy, _changed = _decide(
+        actor=actor, candidacy_id=candidacy_id, to=S.NOT_SELECTED, reason=reason.strip()
+    )
+    return candidacy
 
 
 def shortlisted_for(*, actor: Any, order_id: Any) -> tuple[JobOrder, list[Candidacy]]:
@@ -195,7 +206,11 @@ def shortlisted_for(*, actor: Any, order_id: Any) -> tuple[JobOrder, list[Candid
     candidacies = list(
         order.candidacies.filter(status__in=(S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED))
         .select_related("worker")
-        .prefetch_related("worker__occupations__occupation", "worker__languages")
+        .prefetch_related(
+            "worker__occupations__occupation",
+            "worker__occupations__isco_group",
+            "worker__languages",
+        )
         .order_by("-score", "pk")
     )
     return order, candidacies
@@ -282,7 +297,12 @@ def apply(*, worker: Worker, order_id: Any) -> Candidacy:
             "applied_at": timezone.now(),
         },
     )
-    if not created and candidacy.status == S.WITHDRAWN:
+    if not created:
+        if candidacy.status != S.WITHDRAWN:
+            # Applied (or shortlisted, or decided) already: applying again changes nothing, so
+            # it writes nothing, neither the candidacy nor a second "applied" event. The order's
+            # row lock above makes two posts at once take turns.
+            return candidacy
         candidacy.status, candidacy.applied_at = S.APPLIED, timezone.now()
         candidacy.score, candidacy.reasons = score, why
         candidacy.save()

@@ -57,9 +57,10 @@ class WorkerDetailApi(APIView):
             expires_on = serializers.DateField(allow_null=True)
 
         class OccupationSerializer(serializers.Serializer):
-            esco_id = serializers.UUIDField(source="occupation_id")
-            isco_code = serializers.CharField(source="occupation.isco_group_id")
-            label = serializers.CharField(source="occupation.label")
+            # null when the worker named the ISCO-08 unit group alone
+            esco_id = serializers.UUIDField(source="occupation_id", allow_null=True)
+            isco_code = serializers.CharField(source="isco_group_id")
+            label = serializers.CharField()
             years_experience = serializers.IntegerField()
 
         class LanguageSerializer(serializers.Serializer):

@@ -487,27 +487,24 @@ def occupations_parse(value: str) -> list[OccupationClaim]:
 
 @dataclass(frozen=True)
 class OccupationReference:
-    """What the resolution needs from the reference data, read once by the caller: the ESCO ids
-    and, for each ISCO-08 unit group, the ESCO occupation that stands for it."""
+    """What the resolution needs from the reference data, read once by the caller: the ISCO-08
+    unit group of each ESCO occupation, and the unit groups themselves."""
 
-    esco_ids: frozenset[str] = field(default_factory=frozenset)
-    isco_representative: Mapping[str, str] = field(default_factory=dict)
+    esco_units: Mapping[str, str] = field(default_factory=dict)
+    isco_units: frozenset[str] = field(default_factory=frozenset)
 
 
-def occupation_resolve(claim: OccupationClaim, reference: OccupationReference) -> str:
-    """The ESCO occupation id of a claim."""
+def occupation_resolve(
+    claim: OccupationClaim, reference: OccupationReference
+) -> tuple[str | None, str]:
+    """(ESCO occupation id or None, ISCO-08 unit group) of a claim. A unit group named on its
+    own stays a unit group: choosing one of its occupations would record a trade the person
+    never named (9211 "crop farm labourers" is not "vineyard operator")."""
     if claim.kind == "esco":
-        if claim.code not in reference.esco_ids:
+        unit = reference.esco_units.get(claim.code)
+        if unit is None:
             raise FieldInvalid("occupation_unknown", value=claim.code)
-        return claim.code
-    found = reference.isco_representative.get(claim.code)
-    if found is None:
+        return claim.code, unit
+    if claim.code not in reference.isco_units:
         raise FieldInvalid("occupation_unknown", value=claim.code)
-    return found
-
-
-def isco_representative_pick(candidates: list[tuple[str, str]]) -> str:
-    """The ESCO occupation standing for an ISCO-08 unit group, from its (esco_id, English label)
-    pairs: the one with the shortest label, the group's most general name (ties: smallest id),
-    so that the same code always gives the same occupation."""
-    return min(candidates, key=lambda c: (len(c[1]), c[1], c[0]))[0]
+    return None, claim.code

@@ -191,24 +191,31 @@ class ResidenceForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        country = self.data.get(self.add_prefix("residence_country")) or self.initial.get(
-            "residence_country", ""
-        )
-        if country:
-            self.fields["subdivision"].choices = [
-                ("", "—"),
-                *((s.code, s.name) for s in subdivision_list(country)),
-            ]
-        # The department list follows the country chosen (htmx reloads it; without JavaScript,
-        # saving the step with another country shows that country's departments).
-        self.fields["residence_country"].widget.attrs.update(
-            {
-                "hx-get": reverse("registry:subdivision_options"),
-                "hx-target": f"#id_{self.add_prefix('subdivision')}",
-                "hx-trigger": "change",
-                "hx-vals": f'{{"field": "{self.add_prefix("residence_country")}"}}',
-            }
-        )
+        subdivision_picker(self)
+
+
+def subdivision_picker(form: forms.Form, *, fallback: str = "") -> None:
+    """The department or state picker of a form with `residence_country` and `subdivision`: the
+    names of the country's subdivisions in the page's language, never a code to type. The
+    country is the one posted, else the form's initial one, else `fallback` (the nationality of
+    a record that never gave a country of residence)."""
+    posted = form.data.get(form.add_prefix("residence_country")) if form.is_bound else None
+    country = posted or form.initial.get("residence_country") or fallback
+    if country:
+        form.fields["subdivision"].choices = [
+            ("", "—"),
+            *((s.code, s.name) for s in subdivision_list(country)),
+        ]
+    # The department list follows the country chosen (htmx reloads it; without JavaScript,
+    # saving the form with another country shows that country's departments).
+    form.fields["residence_country"].widget.attrs.update(
+        {
+            "hx-get": reverse("registry:subdivision_options"),
+            "hx-target": f"#id_{form.add_prefix('subdivision')}",
+            "hx-trigger": "change",
+            "hx-vals": f'{{"field": "{form.add_prefix("residence_country")}"}}',
+        }
+    )
 
 
 class WorkForm(StepForm):
@@ -362,12 +369,7 @@ class WorkerEditForm(PlainForm):
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
     residence_country = ResidenceForm.base_fields["residence_country"]
-    subdivision = forms.CharField(
-        label=_("Department or state"),
-        max_length=10,
-        required=False,
-        help_text=_("ISO 3166-2 code, e.g. HN-CR"),
-    )
+    subdivision = ResidenceForm.base_fields["subdivision"]  # names, as in the registration
     municipality = forms.CharField(label=_("Municipality"), max_length=120, required=False)
     education_level = forms.ChoiceField(
         label=_("Highest education completed"),
@@ -380,6 +382,15 @@ class WorkerEditForm(PlainForm):
     work_abroad = WorkForm.base_fields["work_abroad"]
 
     clean_birth_date = IdentityForm.clean_birth_date
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get("subdivision"):
+            # The picker posts codes as listed; a client that writes "hn-cr" means the same.
+            self.data = self.data.copy()
+            self.data["subdivision"] = self.data["subdivision"].strip().upper()
+        nationality = self.data.get("nationality") if self.is_bound else None
+        subdivision_picker(self, fallback=nationality or self.initial.get("nationality", ""))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -400,3 +411,90 @@ class WorkerEditForm(PlainForm):
 
     def changes(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class OccupationRowForm(PlainForm):
+    """One occupation of a record being corrected: the registration's ESCO picker (search as you
+    type) and its years. `unit` keeps an ISCO-08 unit group named without an ESCO occupation (an
+    import's "9211"), shown by its title until the worker picks an occupation of it."""
+
+    occupation = OccupationField(required=False)
+    unit = forms.CharField(required=False, widget=forms.HiddenInput())
+    years = forms.IntegerField(
+        label=_("Years of experience"), min_value=0, max_value=70, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        named = data.get("occupation") or data.get("unit")
+        if named and data.get("years") is None and not data.get("DELETE"):
+            self.add_error("years", _("How many years of experience in this occupation?"))
+        return data
+
+    def claim(self) -> tuple[str, int] | None:
+        """(ESCO id or ISCO unit code, years), or None for an empty or removed row."""
+        data = self.cleaned_data
+        if data.get("DELETE"):
+            return None
+        if data.get("occupation"):
+            return str(data["occupation"].pk), data.get("years") or 0
+        if data.get("unit"):
+            return data["unit"], data.get("years") or 0
+        return None
+
+
+class LanguageRowForm(PlainForm):
+    """One language of a record being corrected: the registration's language list and level."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=language_choices, required=False)
+    level = WorkForm.base_fields["level_2"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("language") and not data.get("level") and not data.get("DELETE"):
+            self.add_error("level", _("Choose the level of this language."))
+        return data
+
+    def claim(self) -> tuple[str, str] | None:
+        data = self.cleaned_data
+        if data.get("DELETE") or not data.get("language"):
+            return None
+        return data["language"], data["level"]
+
+
+class _RowsFormSet(forms.BaseFormSet):
+    def claims(self) -> list[Any]:
+        return [c for form in self.forms if (c := form.claim()) is not None]
+
+    def clean(self) -> None:
+        super().clean()
+        keys = [c[0] for form in self.forms if not form.errors and (c := form.claim())]
+        if len(keys) != len(set(keys)):
+            raise forms.ValidationError(_("The same one is given twice."), code="repeated")
+
+
+# One blank row to add one more; a removed row is ticked, not blanked (a worker on a phone sees
+# plainly what goes).
+OccupationFormSet = forms.formset_factory(
+    OccupationRowForm, formset=_RowsFormSet, extra=1, can_delete=True, max_num=10
+)
+LanguageFormSet = forms.formset_factory(
+    LanguageRowForm, formset=_RowsFormSet, extra=1, can_delete=True, max_num=10
+)
+
+
+def occupation_rows(worker: Any) -> list[dict[str, Any]]:
+    """The initial rows of a worker's occupations for OccupationFormSet."""
+    return [
+        {
+            "occupation": o.occupation_id,
+            "unit": "" if o.occupation_id else o.isco_group_id,
+            "years": o.years_experience,
+            "label": o.label,
+        }
+        for o in worker.occupations.all()
+    ]
+
+
+def language_rows(worker: Any) -> list[dict[str, Any]]:
+    return [{"language": x.language, "level": x.level} for x in worker.languages.all()]

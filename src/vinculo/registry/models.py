@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.core.crypto import EncryptedTextField, lookup_hash
 from vinculo.core.models import Jurisdiction, Organisation, TimeStamped
 from vinculo.linkage.domain import MATCH_KEY_FIELDS, MATCH_SOURCES, match_keys
-from vinculo.reference.models import Occupation
+from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.registry.domain import name_folded
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type from a card.
@@ -237,12 +237,29 @@ class IdentityDocument(TimeStamped):
 
 
 class WorkerOccupation(models.Model):
+    """An occupation of a worker: always its ISCO-08 unit group, and the ESCO occupation when one
+    was named. A worker who (or an import that) names only the unit group ("9211, crop farm
+    labourers") has no ESCO occupation: picking one of the group's occupations for them would
+    record a trade they never claimed (issue 13: 9211 was stored as "vineyard operator").
+    Matching reads the unit group alone, so both kinds rank the same."""
+
     # No index of its own: the unique (worker, occupation) index starts with it.
     worker = models.ForeignKey(
         Worker, on_delete=models.CASCADE, related_name="occupations", db_index=False
     )
+    isco_group = models.ForeignKey(
+        IscoGroup,
+        verbose_name=_("ISCO-08 unit group"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     occupation = models.ForeignKey(
-        Occupation, verbose_name=_("occupation"), on_delete=models.PROTECT, related_name="+"
+        Occupation,
+        verbose_name=_("occupation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     years_experience = models.PositiveSmallIntegerField(_("years of experience"), default=0)
 
@@ -250,11 +267,23 @@ class WorkerOccupation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["worker", "occupation"], name="worker_occupation_unique"
-            )
+            ),
+            # A unit group named on its own, once per worker (NULL occupations never clash in
+            # the constraint above).
+            models.UniqueConstraint(
+                fields=["worker", "isco_group"],
+                condition=models.Q(occupation__isnull=True),
+                name="worker_occupation_unit_unique",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.occupation} ({self.years_experience})"
+        return f"{self.label} ({self.years_experience})"
+
+    @property
+    def label(self) -> str:
+        """The ESCO occupation's name, or the unit group's title when none was named."""
+        return self.occupation.label if self.occupation_id else self.isco_group.title
 
 
 class WorkerLanguage(models.Model):

@@ -61,7 +61,11 @@ def worker_list(*, actor: Any, filters: WorkerFilter | None = None) -> QuerySet[
 def worker_get(*, actor: Any, worker_id: Any) -> Worker:
     return get_or_404(
         _visible(actor).prefetch_related(
-            "documents", "occupations__occupation__isco_group", "languages", "consents"
+            "documents",
+            "occupations__occupation",
+            "occupations__isco_group",
+            "languages",
+            "consents",
         ),
         pk=worker_id,
     )
@@ -73,7 +77,11 @@ def worker_own(*, actor: Any) -> Worker:
     if not actor.can(Perm.VIEW_OWN_WORKER_PROFILE):
         raise Http404
     workers = Worker.objects.select_related("jurisdiction").prefetch_related(
-        "documents", "occupations__occupation__isco_group", "languages", "consents"
+        "documents",
+        "occupations__occupation",
+        "occupations__isco_group",
+        "languages",
+        "consents",
     )
     worker = get_or_404(workers, user=actor)
     while worker.merged_into_id is not None:

@@ -5,6 +5,7 @@ transaction. Employers and agencies are in `registry.organisations`; bulk import
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,6 +22,7 @@ from vinculo.core.models import Jurisdiction, Membership, User
 from vinculo.core.permissions import Perm, Role
 from vinculo.core.services import audit_record, audit_value
 from vinculo.linkage.services import pairs_remember_distinct, registration_check
+from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.registry.models import (
     Consent,
     IdentityDocument,
@@ -46,6 +48,7 @@ ALREADY_REGISTERED = _("You are already registered.")
 NO_AUTHORITY_FOR_COUNTRY = _(
     "No authority of this country registers workers in Vínculo yet. Ask a ministry office."
 )
+OCCUPATION_UNKNOWN = _("Choose an occupation from the list.")
 PHONE_HAS_ACCOUNT = _("This phone number already has an account. Sign in instead.")
 ACCOUNT_NOT_LOCKED = _("This worker's sign-in is not locked.")
 
@@ -93,9 +96,47 @@ class WorkerInput:
     available_to: date | None = None
     relocate_within_country: bool = False
     work_abroad: bool = False
-    occupations: list[tuple[str, int]] = field(default_factory=list)  # (ESCO id, years)
+    # (ESCO occupation id, or a four-digit ISCO-08 unit group named on its own; years)
+    occupations: list[tuple[str, int]] = field(default_factory=list)
     languages: list[tuple[str, str]] = field(default_factory=list)  # (ISO 639-1, CEFR level)
     consents: list[str] = field(default_factory=list)  # ConsentPurpose values
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def worker_occupations(worker: Worker, claimed: list[tuple[Any, int]]) -> list[WorkerOccupation]:
+    """The occupation rows of (key, years) pairs, unsaved. A key is an ESCO occupation id, which
+    brings its unit group, or a four-digit ISCO-08 unit group code, stored as the group alone. A
+    key not in the reference is refused."""
+    years_of = {str(key): years for key, years in claimed}
+    units = {k for k in years_of if k.isdigit() and len(k) == 4}
+    unit_of = {
+        str(esco_id): unit
+        for esco_id, unit in Occupation.objects.filter(
+            pk__in=[k for k in years_of if k not in units and _is_uuid(k)]
+        ).values_list("esco_id", "isco_group_id")
+    }
+    unit_of |= {
+        code: code
+        for code in IscoGroup.objects.filter(code__in=units).values_list("code", flat=True)
+    }
+    if set(years_of) - set(unit_of):
+        raise ValidationFailed(OCCUPATION_UNKNOWN, code="occupation_unknown", field="occupation")
+    return [
+        WorkerOccupation(
+            worker=worker,
+            occupation_id=None if key in units else key,
+            isco_group_id=unit_of[key],
+            years_experience=years,
+        )
+        for key, years in years_of.items()
+    ]
 
 
 @transaction.atomic
@@ -177,10 +218,7 @@ def worker_register(
         raise ValidationFailed(
             DOCUMENT_ALREADY_REGISTERED, code="document_already_registered", field="number"
         ) from None
-    WorkerOccupation.objects.bulk_create(
-        WorkerOccupation(worker=worker, occupation_id=occupation, years_experience=years)
-        for occupation, years in dict(data.occupations).items()
-    )
+    WorkerOccupation.objects.bulk_create(worker_occupations(worker, data.occupations))
     WorkerLanguage.objects.bulk_create(
         WorkerLanguage(worker=worker, language=language, level=level)
         for language, level in dict(data.languages).items()
@@ -214,8 +252,14 @@ def worker_update(
     changes: dict[str, Any],
     actor: Any,
     unlike: tuple[str, ...] = (),
+    occupations: list[tuple[Any, int]] | None = None,
+    languages: list[tuple[str, str]] | None = None,
 ) -> Worker:
     """Correct a worker's record, by the worker or an official allowed to edit it.
+
+    `occupations` ((ESCO id or ISCO-08 unit code, years) pairs) and `languages` ((ISO 639-1,
+    CEFR level) pairs), when given, replace the record's: only the rows that differ are written,
+    one by one, so that each tells the matching index (its receivers) like any other edit.
 
     `version` is the one the editor read; if the record moved on since, the change is refused
     rather than silently overwriting someone else's. Identity changes are audited apart, with
@@ -237,10 +281,19 @@ def worker_update(
     if locked.version != version:
         raise Conflict(WORKER_CHANGED_MEANWHILE, code="worker_changed_meanwhile")
     changed = {k: v for k, v in changes.items() if getattr(locked, k) != v}
-    if not changed:
-        return locked
-    identity = {k for k in changed if k in IDENTITY_FIELDS}
     before = {k: audit_value(getattr(locked, k)) for k in changed}
+    after = {k: audit_value(v) for k, v in changed.items()}
+    if occupations is not None:
+        old, new = _occupations_replace(locked, occupations)
+        if old != new:
+            before["occupations"], after["occupations"] = old, new
+    if languages is not None:
+        old, new = _languages_replace(locked, languages)
+        if old != new:
+            before["languages"], after["languages"] = old, new
+    if not before:
+        return locked  # nothing changed: nothing written, no version, no audit
+    identity = {k for k in changed if k in IDENTITY_FIELDS}
     for name, value in changed.items():
         setattr(locked, name, value)
     locked.version += 1
@@ -248,7 +301,7 @@ def worker_update(
     note = {"confirmed_not_the_same_as": sorted(unlike)} if unlike else {}
     for verb, names in (
         (AuditVerb.WORKER_IDENTITY_CHANGED, identity),
-        (AuditVerb.WORKER_CHANGED, set(changed) - identity),
+        (AuditVerb.WORKER_CHANGED, set(before) - identity),
     ):
         if names:
             audit_record(
@@ -256,12 +309,58 @@ def worker_update(
                 actor=actor,
                 obj=locked,
                 before={k: before[k] for k in sorted(names)},
-                after={**{k: audit_value(changed[k]) for k in sorted(names)}, **note},
+                after={**{k: after[k] for k in sorted(names)}, **note},
             )
             note = {}
     if unlike:
         pairs_remember_distinct(worker=locked, numbers=unlike, actor=actor)
     return locked
+
+
+def _occupations_replace(worker: Worker, claimed: list[tuple[Any, int]]) -> tuple[list, list]:
+    """Make the worker's occupations the claimed ones; (before, after) as audit values."""
+
+    def key(o: WorkerOccupation) -> str:
+        return str(o.occupation_id) if o.occupation_id else o.isco_group_id
+
+    rows = {key(o): o for o in WorkerOccupation.objects.filter(worker=worker).order_by("pk")}
+    wanted = {key(o): o for o in worker_occupations(worker, claimed)}
+    before = sorted([k, o.years_experience] for k, o in rows.items())
+    after = sorted([k, o.years_experience] for k, o in wanted.items())
+    if before == after:
+        return before, after
+    for k, row in rows.items():
+        if k not in wanted:
+            row.delete()
+    for k, row in wanted.items():
+        kept = rows.get(k)
+        if kept is None:
+            row.save()
+        elif kept.years_experience != row.years_experience:
+            kept.years_experience = row.years_experience
+            kept.save(update_fields=["years_experience"])
+    return before, after
+
+
+def _languages_replace(worker: Worker, claimed: list[tuple[str, str]]) -> tuple[list, list]:
+    """Make the worker's languages the claimed ones; (before, after) as audit values."""
+    rows = {x.language: x for x in WorkerLanguage.objects.filter(worker=worker)}
+    wanted = dict(claimed)
+    before = sorted([code, x.level] for code, x in rows.items())
+    after = sorted([code, level] for code, level in wanted.items())
+    if before == after:
+        return before, after
+    for code, row in rows.items():
+        if code not in wanted:
+            row.delete()
+    for code, level in wanted.items():
+        kept = rows.get(code)
+        if kept is None:
+            WorkerLanguage.objects.create(worker=worker, language=code, level=level)
+        elif kept.level != level:
+            kept.level = level
+            kept.save(update_fields=["level"])
+    return before, after
 
 
 @transaction.atomic
@@ -318,12 +417,13 @@ def worker_document(worker: Worker) -> dict[str, Any]:
         ],
         "occupations": [
             {
-                "esco_id": str(o.occupation_id),
-                "isco": o.occupation.isco_group_id,
-                "label": o.occupation.label,
+                # None when the worker named the ISCO-08 unit group alone.
+                "esco_id": str(o.occupation_id) if o.occupation_id else None,
+                "isco": o.isco_group_id,
+                "label": o.label,
                 "years_experience": o.years_experience,
             }
-            for o in worker.occupations.select_related("occupation")
+            for o in worker.occupations.select_related("occupation", "isco_group")
         ],
         "languages": [{"language": x.language, "level": x.level} for x in worker.languages.all()],
         "consents": [
@@ -333,6 +433,31 @@ def worker_document(worker: Worker) -> dict[str, Any]:
                 "withdrawn_at": _json(c.withdrawn_at),
             }
             for c in worker.consents.all()
+        ],
+        # What the worker did or had done in their name elsewhere in Vínculo: every application
+        # and candidacy (read through the reverse relations, so the registry imports no app that
+        # imports it) and the job fairs they were registered at.
+        "applications": [
+            {
+                "order": c.order_id,
+                "verification_code": c.order.verification_code or "",
+                "title": c.order.title,
+                "employer": c.order.employer.name,
+                "worksite_country": c.order.worksite_country,
+                "status": c.status,
+                "applied_at": _json(c.applied_at),
+                "shortlisted_at": _json(c.shortlisted_at),
+                "decided_at": _json(c.decided_at),
+            }
+            for c in worker.candidacies.select_related("order__employer").order_by("pk")
+        ],
+        "job_fairs": [
+            {
+                "fair": r.fair.name,
+                "starts_on": _json(r.fair.starts_on),
+                "registered_at": _json(r.at),
+            }
+            for r in worker.fair_registrations.select_related("fair").order_by("pk")
         ],
     }
 

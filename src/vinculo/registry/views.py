@@ -41,8 +41,12 @@ from vinculo.registry.forms import (
     STEP_TITLES,
     AccountForm,
     DeskForm,
+    LanguageFormSet,
+    OccupationFormSet,
     WorkerEditForm,
     WorkerFilterForm,
+    language_rows,
+    occupation_rows,
     worker_input,
 )
 from vinculo.registry.models import ConsentPurpose, Worker
@@ -360,8 +364,16 @@ def _edit(request: HttpRequest, worker: Worker, back: str, *, check: bool = Fals
     """Correct a record. With `check` (an official editing), a change of name, date of birth or
     phone that makes the record look like another one shows that one first."""
     initial = {name: getattr(worker, name) for name in WorkerEditForm.base_fields}
-    form = WorkerEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form = WorkerEditForm(data, initial=initial)
+    # The registration's pickers: occupations by ESCO search with their years, languages with
+    # their CEFR level. A form posted without them (an older page) leaves them as they are.
+    jobs = OccupationFormSet(data, initial=occupation_rows(worker), prefix="occupations")
+    tongues = LanguageFormSet(data, initial=language_rows(worker), prefix="languages")
+    posted_rows = data is not None and "occupations-TOTAL_FORMS" in data
+    rows_valid = not posted_rows or all([jobs.is_valid(), tongues.is_valid()])  # both checked
+    context = {"form": form, "worker": worker, "back": back, "jobs": jobs, "tongues": tongues}
+    if request.method == "POST" and form.is_valid() and rows_valid:
         after = SimpleNamespace(**{**initial, **form.changes()})
         probable: list[linkage.Match] = []
         if check and _keys(after) != _keys(worker):
@@ -369,7 +381,7 @@ def _edit(request: HttpRequest, worker: Worker, back: str, *, check: bool = Fals
                 request, Person.of(after), [], exclude_worker_id=worker.pk
             )
             if unconfirmed:
-                context = {"form": form, "worker": worker, "back": back, **unconfirmed}
+                context = {**context, **unconfirmed}
                 context["confirm_label"] = _(
                     "I have compared them: this is a different person. Save anyway."
                 )
@@ -381,15 +393,15 @@ def _edit(request: HttpRequest, worker: Worker, back: str, *, check: bool = Fals
                 changes=form.changes(),
                 actor=request.user,
                 unlike=tuple(m.worker.registration_number for m in probable),
+                occupations=jobs.claims() if posted_rows else None,
+                languages=tongues.claims() if posted_rows else None,
             )
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
             messages.success(request, _("Saved."))
             return redirect(back)
-    return render(
-        request, "registry/worker_edit.html", {"form": form, "worker": worker, "back": back}
-    )
+    return render(request, "registry/worker_edit.html", context)
 
 
 @login_required

@@ -19,7 +19,7 @@ def names_fold(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0005_drop_redundant_indexes"),
+        ("registry", "0007_worker_occupation_isco_unit_required"),
     ]
 
     operations = [
