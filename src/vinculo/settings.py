@@ -190,7 +190,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "vinculo.core.pagination.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "vinculo.core.schema.VinculoAutoSchema",
     "EXCEPTION_HANDLER": "vinculo.core.apis.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -207,6 +207,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A choice set used by several fields gets one name of its own, not the first field's.
+    "ENUM_NAME_OVERRIDES": {
+        "JobOrderStateEnum": "vinculo.jobs.models.JobOrderState",
+        "LicenceStateEnum": "vinculo.registry.models.LicenceState",
+        "VerificationStateEnum": "vinculo.core.models.VerificationState",
+    },
 }
 
 # --- Vínculo ----------------------------------------------------------------------------------

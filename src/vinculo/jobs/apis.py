@@ -139,6 +139,8 @@ class OrderInput(serializers.Serializer):
 
 
 class OrderListApi(APIView):
+    pagination_class = Pagination
+
     class CreateInput(OrderInput):
         employer = serializers.IntegerField(help_text="Id of the employer the order is for")
         jurisdiction = serializers.CharField(
@@ -162,7 +164,7 @@ class OrderListApi(APIView):
         orders = selectors.order_list(
             actor=request.user, filters=selectors.OrderFilter(**params.validated_data)
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(OrderSerializer(page, many=True).data)
 
@@ -248,6 +250,7 @@ class JobVerificationThrottle(PublicVerificationThrottle):
 
 
 class VacancyListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [AllowAny]
     authentication_classes = []
 
@@ -270,7 +273,7 @@ class VacancyListApi(APIView):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         vacancies = selectors.board_list(filters=selectors.BoardFilter(**params.validated_data))
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(vacancies, request, view=self)
         return paginator.get_paginated_response(TermsSerializer(page, many=True).data)
 
@@ -366,11 +369,13 @@ class FairInput(serializers.Serializer):
 
 
 class FairListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         responses=FairSerializer(many=True), summary="Job fairs you organise, with their figures"
     )
     def get(self, request: Request) -> Response:
-        paginator = Pagination()
+        paginator = self.pagination_class()
         listed = fairs.with_figures(fairs.fair_list(actor=request.user))
         page = paginator.paginate_queryset(listed, request, view=self)
         return paginator.get_paginated_response(FairSerializer(page, many=True).data)

@@ -55,6 +55,8 @@ class PairSerializer(serializers.Serializer):
 
 
 class RunListApi(APIView):
+    pagination_class = Pagination
+
     class InputSerializer(serializers.Serializer):
         jurisdiction = serializers.CharField(
             required=False, help_text="Its code; needed when you may check several."
@@ -62,7 +64,7 @@ class RunListApi(APIView):
 
     @extend_schema(responses=RunSerializer(many=True), summary="Duplicate checks of the registry")
     def get(self, request: Request) -> Response:
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.run_list(actor=request.user), request, self)
         return paginator.get_paginated_response(RunSerializer(page, many=True).data)
 
@@ -87,6 +89,8 @@ class RunDetailApi(APIView):
 
 
 class PairListApi(APIView):
+    pagination_class = Pagination
+
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=PairStatus.choices, required=False)
 
@@ -101,7 +105,7 @@ class PairListApi(APIView):
         pairs = selectors.pair_list(
             actor=request.user, status=filters.validated_data.get("status", "")
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(pairs, request, view=self)
         return paginator.get_paginated_response(PairSerializer(page, many=True).data)
 
