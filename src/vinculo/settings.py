@@ -207,6 +207,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # vinculo.core.converters.IdConverter: a database id, so a client never sends a bigger one.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+    },
     # A choice set used by several fields gets one name of its own, not the first field's.
     "ENUM_NAME_OVERRIDES": {
         "JobOrderStateEnum": "vinculo.jobs.models.JobOrderState",

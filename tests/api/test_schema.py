@@ -32,9 +32,9 @@ def test_nested_serializers_of_two_views_get_two_names():
     names = {
         component_name(RunListApi.InputSerializer),
         component_name(PairMergeApi.InputSerializer),
-        component_name(DecideApi.Input),
+        component_name(DecideApi.NotSelectInput),
     }
-    assert names == {"LinkageRunListInput", "LinkagePairMergeInput", "MatchingDecideInput"}
+    assert names == {"LinkageRunListInput", "LinkagePairMergeInput", "MatchingDecideNotSelectInput"}
 
 
 def test_each_request_body_is_its_own_shape(schema):

@@ -77,3 +77,25 @@ def test_organisation_page_for_staff_and_404_for_others(client, world):
     assert client.get(reverse("core:my_organisation")).status_code == 200
     client.force_login(world.users["official"])
     assert client.get(reverse("core:my_organisation")).status_code == 404
+
+
+def test_an_audit_date_that_is_no_date_is_a_field_error_and_no_events(client, world):
+    client.force_login(world.users["official"])  # writes an event or two to find
+    client.post(reverse("login"), {"username": "official.hn", "password": "secret-pass-123"})
+    client.force_login(world.users["auditor"])
+    assert client.get(reverse("core:audit_list")).context["page"].paginator.count > 0
+    for params in ({"date_from": "yesterday"}, {"date_to": "2026-13-45"}):
+        response = client.get(reverse("core:audit_list"), params, HTTP_ACCEPT_LANGUAGE="en")
+        field = next(iter(params))
+        assert response.context["form"].errors[field] == ["Enter a valid date."]
+        assert response.context["page"].paginator.count == 0
+        assert "Enter a valid date." in response.content.decode()
+
+
+def test_an_audit_export_with_a_bad_date_exports_nothing(client, world):
+    from vinculo.core.models import Export
+
+    client.force_login(world.users["auditor"])
+    response = client.post(reverse("core:audit_export"), {"date_from": "yesterday"})
+    assert response.status_code == 302 and "date_from=yesterday" in response["Location"]
+    assert not Export.objects.exists()

@@ -168,3 +168,19 @@ def test_workers_have_no_job_order_pages(client, world):
     login(client, world.users["worker"])
     assert client.get(reverse("jobs:order_list")).status_code == 404
     assert client.get(reverse("jobs:order_new")).status_code == 404
+
+
+def test_a_region_outside_the_chosen_country_is_a_field_error_and_no_vacancies(
+    client, world, farm
+):
+    order = _published(world, farm)
+    assert order.title in client.get(reverse("jobs:board"), {"country": "CA"}).content.decode()
+    response = client.get(
+        reverse("jobs:board"), {"country": "CA", "region": "ES-AN"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    page = response.content.decode()
+    assert response.context["form"].errors["region"] == [
+        "ES-AN is not a region of the chosen country."
+    ]
+    assert "ES-AN is not a region of the chosen country." in page
+    assert order.title not in page and response.context["page"].paginator.count == 0

@@ -9,11 +9,16 @@ problem+json shape its answer really has, and lists that paginate say so through
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import PolymorphicProxySerializer
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.settings import api_settings
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"  # the same as vinculo.core.apis
 
@@ -55,6 +60,31 @@ PROBLEM_DESCRIPTIONS = {
 }
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+ENUMERABLE = 1000  # a bounded decimal's whole part spelled out, up to this many numbers
+
+
+def decimal_pattern(field: serializers.DecimalField) -> str:
+    """The decimals the field accepts, as a pattern: drf-spectacular's own lets "", "-" and "."
+    through, and a string cannot carry minimum and maximum; a bounded range with few whole
+    numbers (weekly hours, 1 to 84) is spelled out so the pattern says it all."""
+    places = field.decimal_places
+    fraction = rf"(?:\.\d{{1,{places}}})?" if places else ""
+    low = field.min_value
+    high = field.max_value
+    sign = "" if low is not None and Decimal(low) >= 0 else "-?"
+    whole = rf"\d{{1,{field.max_whole_digits}}}"
+    if (
+        low is not None
+        and high is not None
+        and Decimal(low) == int(low)
+        and Decimal(high) == int(high)
+        and int(high) - int(low) <= ENUMERABLE
+    ):
+        below = "|".join(str(n) for n in range(int(low), int(high)))
+        zeros = rf"(?:\.0{{1,{places}}})?" if places else ""
+        whole_part = f"(?:{below}){fraction}|" if below else ""
+        return rf"^(?:{whole_part}{int(high)}{zeros})$"
+    return rf"^{sign}{whole}{fraction}$"
 
 
 def _strip(part: str) -> str:
@@ -84,6 +114,38 @@ class VinculoAutoSchema(AutoSchema):
     def get_serializer_name(self, serializer: Any, direction: str) -> str:
         return component_name(serializer.__class__)
 
+    def map_parsers(self) -> list[Any]:
+        # A view on DRF's default parsers is documented as JSON only: its bodies nest lists and
+        # objects that a form encoding cannot carry. Views that read files name their parsers.
+        if list(self.view.parser_classes) == list(api_settings.DEFAULT_PARSER_CLASSES):
+            return ["application/json"]
+        return super().map_parsers()
+
+    def _map_serializer_field(self, field: Any, direction: str, *args: Any, **kwargs: Any) -> dict:
+        schema = super()._map_serializer_field(field, direction, *args, **kwargs)
+        if (
+            isinstance(field, serializers.DecimalField)
+            and schema.get("type") == "string"
+            and field.max_whole_digits is not None
+        ):
+            schema["pattern"] = decimal_pattern(field)
+        elif (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+            and "format" not in schema
+            # a RegexField's own pattern is added after this, and says more
+            and not any(isinstance(v, RegexValidator) for v in field.validators)
+        ):
+            # DRF refuses a NUL character in any text (ProhibitNullCharactersValidator), and
+            # trims spaces before it refuses a blank one.
+            if field.allow_blank or not field.trim_whitespace:
+                schema["pattern"] = "^[^\\u0000]*$"
+            else:
+                schema["pattern"] = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+        return schema
+
     def _problem_statuses(self, operation: dict) -> set[str]:
         statuses: set[str] = set()
         parameters = operation.get("parameters", [])
@@ -111,6 +173,16 @@ class VinculoAutoSchema(AutoSchema):
             name="Problem", type=ResolvedComponent.SCHEMA, object="Problem", schema=PROBLEM_SCHEMA
         )
         self.registry.register_on_missing(problem)
+        if "requestBody" in operation and isinstance(
+            self.get_request_serializer(), PolymorphicProxySerializer
+        ):
+            operation["requestBody"]["required"] = True  # one of its shapes, never none
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query" and not parameter.get("required"):
+                # DRF reads an optional query value left empty (`?state=`) as not sent.
+                parameter["schema"] = {
+                    "anyOf": [parameter["schema"], {"type": "string", "enum": [""]}]
+                }
         responses = operation["responses"]
         for status in self._problem_statuses(operation):
             responses.setdefault(status, {})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,7 +34,7 @@ class ImportOutputSerializer(serializers.Serializer):
 
 class ImportListApi(APIView):
     pagination_class = Pagination
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a file travels in multipart/form-data, and only there
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=ImportKind.choices)

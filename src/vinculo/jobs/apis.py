@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vinculo.core.apis import IdField, VersionField
 from vinculo.core.pagination import Pagination
 from vinculo.jobs import fairs, selectors, services
 from vinculo.jobs.models import ORDER_COSTS, JobOrderState, Payer, WageBasis
@@ -142,7 +143,7 @@ class OrderListApi(APIView):
     pagination_class = Pagination
 
     class CreateInput(OrderInput):
-        employer = serializers.IntegerField(help_text="Id of the employer the order is for")
+        employer = IdField(help_text="Id of the employer the order is for")
         jurisdiction = serializers.CharField(
             required=False,
             help_text="Code of the authority that approves it (where workers are recruited); "
@@ -188,7 +189,7 @@ class OrderListApi(APIView):
 
 class OrderDetailApi(APIView):
     class UpdateInput(OrderInput):
-        version = serializers.IntegerField(help_text="The version you read: a newer one is a 409")
+        version = VersionField(help_text="The version you read: a newer one is a 409")
 
     @extend_schema(
         responses={200: OrderSerializer, 404: PROBLEM}, summary="A job order, with its check"
@@ -410,7 +411,7 @@ class FairDetailApi(APIView):
 class FairVacanciesApi(APIView):
     class InputSerializer(serializers.Serializer):
         orders = serializers.ListField(
-            child=serializers.IntegerField(),
+            child=IdField(),
             min_length=1,
             max_length=500,
             help_text="Ids of approved or published job orders of the fair's authority",

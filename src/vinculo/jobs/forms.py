@@ -257,7 +257,10 @@ class BoardFilterForm(forms.Form):
     )
     country = forms.ChoiceField(label=_("Country"), required=False, choices=[])
     region = forms.ChoiceField(
-        label=_("Province, department or state"), required=False, choices=[("", "—")]
+        label=_("Province, department or state"),
+        required=False,
+        choices=[("", "—")],
+        error_messages={"invalid_choice": _("%(value)s is not a region of the chosen country.")},
     )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("Any")), *SECTORS]
@@ -277,7 +280,9 @@ class BoardFilterForm(forms.Form):
         )
 
     def to_filter(self) -> BoardFilter:
-        d = self.cleaned_data if self.is_valid() else {}
+        if self.is_bound and not self.is_valid():
+            return BoardFilter(invalid=True)  # the errors show by their fields, and no results
+        d = self.cleaned_data if self.is_bound else {}
         occupation = d.get("occupation", "")
         return BoardFilter(
             occupation=occupation if occupation.isdigit() else "",

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vinculo.core.access import user_can
+from vinculo.core.apis import IdField
 from vinculo.core.pagination import Pagination
 from vinculo.core.permissions import Perm
 from vinculo.linkage import selectors, services
@@ -128,7 +129,7 @@ class PairDetailApi(APIView):
 
 class PairMergeApi(APIView):
     class InputSerializer(serializers.Serializer):
-        keep = serializers.IntegerField(help_text="The id of the record to keep")
+        keep = IdField(help_text="The id of the record to keep")
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vinculo.core.access import user_can
+from vinculo.core.converters import parse_id
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
@@ -51,7 +52,7 @@ def ranking_view(request: HttpRequest, order_id: int) -> HttpResponse:
 def shortlist_view(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         services.shortlist(
-            actor=request.user, order_id=order_id, worker_id=request.POST.get("worker")
+            actor=request.user, order_id=order_id, worker_id=parse_id(request.POST.get("worker"))
         )
     except DomainError as error:
         messages.error(request, str(error.message))
