@@ -111,6 +111,4 @@ def test_vacancies_refuse_a_region_outside_the_country(api, world, farm):
         response = api.get("/api/v1/vacancies/", params, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 400, params
         assert response["Content-Type"] == "application/problem+json"
-        assert [(e["field"], e["message"]) for e in response.json()["errors"]] == [
-            (field, message)
-        ]
+        assert [(e["field"], e["message"]) for e in response.json()["errors"]] == [(field, message)]

@@ -170,9 +170,7 @@ def test_workers_have_no_job_order_pages(client, world):
     assert client.get(reverse("jobs:order_new")).status_code == 404
 
 
-def test_a_region_outside_the_chosen_country_is_a_field_error_and_no_vacancies(
-    client, world, farm
-):
+def test_a_region_outside_the_chosen_country_is_a_field_error_and_no_vacancies(client, world, farm):
     order = _published(world, farm)
     assert order.title in client.get(reverse("jobs:board"), {"country": "CA"}).content.decode()
     response = client.get(
