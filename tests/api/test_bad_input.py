@@ -10,6 +10,8 @@ from django.urls import reverse
 from tests.conftest import login
 from vinculo.core.converters import MAX_ID, parse_id
 
+pytestmark = pytest.mark.django_db
+
 
 def _integers(schema: dict, node: object, where: str):
     """Every integer a client may send, with where it is."""
@@ -67,3 +69,19 @@ def test_a_malformed_id_in_a_query_string_is_404_on_a_page(client, world):
     login(client, world.users["official"])
     for bad in ("abc", str(2**64)):
         assert client.get(reverse("registry:register_worker"), {"fair": bad}).status_code == 404
+
+
+def test_a_page_size_that_is_no_number_is_a_field_error(api):
+    response = api.get("/api/v1/vacancies/", {"page_size": "abc"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == [
+        {
+            "field": "page_size",
+            "code": "invalid",
+            "message": "Enter a whole number from 1 to 500.",
+        }
+    ]
+    for fine in ({"page_size": ""}, {"page_size": "500"}, {"page": "1"}):
+        assert api.get("/api/v1/vacancies/", fine).status_code == 200, fine
+    assert api.get("/api/v1/vacancies/", {"page": "0"}).status_code == 400
+    assert api.get("/api/v1/vacancies/", {"page": "2"}).status_code == 404  # past the last
