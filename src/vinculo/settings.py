@@ -248,7 +248,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "vinculo.core.pagination.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "vinculo.core.schema.VinculoAutoSchema",
     "EXCEPTION_HANDLER": "vinculo.core.apis.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -265,6 +265,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # vinculo.core.converters.IdConverter: a database id, so a client never sends a bigger one.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+    },
+    # A choice set used by several fields gets one name of its own, not the first field's.
+    "ENUM_NAME_OVERRIDES": {
+        "JobOrderStateEnum": "vinculo.jobs.models.JobOrderState",
+        "LicenceStateEnum": "vinculo.registry.models.LicenceState",
+        "VerificationStateEnum": "vinculo.core.models.VerificationState",
+    },
 }
 
 # --- Vínculo ----------------------------------------------------------------------------------

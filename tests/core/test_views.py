@@ -94,3 +94,25 @@ def test_the_audit_page_names_each_action_and_object_in_the_readers_language(cli
     spanish = client.get(reverse("core:audit_list"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Vio el perfil completo de un trabajador" in spanish
     assert f"trabajador n.º {worker.pk}" in spanish
+
+
+def test_an_audit_date_that_is_no_date_is_a_field_error_and_no_events(client, world):
+    client.force_login(world.users["official"])  # writes an event or two to find
+    client.post(reverse("login"), {"username": "official.hn", "password": "secret-pass-123"})
+    client.force_login(world.users["auditor"])
+    assert client.get(reverse("core:audit_list")).context["page"].paginator.count > 0
+    for params in ({"date_from": "yesterday"}, {"date_to": "2026-13-45"}):
+        response = client.get(reverse("core:audit_list"), params, HTTP_ACCEPT_LANGUAGE="en")
+        field = next(iter(params))
+        assert response.context["form"].errors[field] == ["Enter a valid date."]
+        assert response.context["page"].paginator.count == 0
+        assert "Enter a valid date." in response.content.decode()
+
+
+def test_an_audit_export_with_a_bad_date_exports_nothing(client, world):
+    from vinculo.core.models import Export
+
+    client.force_login(world.users["auditor"])
+    response = client.post(reverse("core:audit_export"), {"date_from": "yesterday"})
+    assert response.status_code == 302 and "date_from=yesterday" in response["Location"]
+    assert not Export.objects.exists()

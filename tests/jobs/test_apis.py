@@ -91,3 +91,24 @@ def test_the_public_board_and_the_check_by_code(api, world, farm):
     checked = api.get(f"/api/v1/job-offers/{order.verification_code}/")
     assert checked.status_code == 200 and checked.json()["wage_amount"] == "18.00"
     assert api.get("/api/v1/job-offers/JO-0000-0000/").status_code == 404
+
+
+def test_vacancies_refuse_a_region_outside_the_country(api, world, farm):
+    order = services.order_create(
+        actor=world.users["employer_staff"], employer_id=farm.employer.pk, values=farm.terms
+    )
+    services.order_move(actor=world.users["employer_staff"], order_id=order.pk, to=S.SUBMITTED)
+    services.order_move(actor=world.users["official"], order_id=order.pk, to=S.APPROVED)
+    services.order_move(actor=world.users["official"], order_id=order.pk, to=S.PUBLISHED)
+    ok = api.get("/api/v1/vacancies/", {"country": "CA", "region": "CA-ON"}).json()
+    assert [v["id"] for v in ok["results"]] == [order.pk]
+    cases = [
+        ({"country": "CA", "region": "ES-AN"}, "region", "ES-AN is not a region of Canada."),
+        ({"region": "XX-ZZ"}, "region", "XX-ZZ is not a region of any country."),
+        ({"country": "ZZ"}, "country", "Choose a country."),
+    ]
+    for params, field, message in cases:
+        response = api.get("/api/v1/vacancies/", params, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400, params
+        assert response["Content-Type"] == "application/problem+json"
+        assert [(e["field"], e["message"]) for e in response.json()["errors"]] == [(field, message)]

@@ -140,3 +140,37 @@ def _fair(world):
             "Feria", "HN", "", "Choloma", "", date(2027, 2, 10), date(2027, 2, 11)
         ),
     )
+
+
+def test_an_order_id_past_the_databases_range_is_a_field_error(api, world):
+    fair = _fair(world)
+    api.force_authenticate(world.users["official"])
+    response = api.post(
+        f"/api/v1/job-fairs/{fair.pk}/vacancies/", {"orders": [2**63, 2**70]}, format="json"
+    )
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert {e["field"] for e in response.json()["errors"]} == {"orders.0", "orders.1"}
+    # and a fair's id past it in the path is no fair at all
+    beyond = api.post(f"/api/v1/job-fairs/{2**64}/vacancies/", {"orders": [1]}, format="json")
+    assert beyond.status_code == 404 and beyond["Content-Type"] == "application/problem+json"
+
+
+def test_a_fair_in_another_country_or_in_the_past_is_refused_in_spanish(api, world):
+    api.force_authenticate(world.users["official"])  # of Honduras
+    afghanistan = {**FAIR, "country": "AF", "subdivision": ""}
+    response = api.post("/api/v1/job-fairs/", afghanistan, format="json", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == [
+        {
+            "field": "country",
+            "code": "country_not_jurisdictions",
+            "message": "Una feria de Autoridad HN-STSS tiene lugar en Honduras.",
+        }
+    ]
+    past = {**FAIR, "starts_on": "2000-01-10", "ends_on": "2000-01-11"}
+    response = api.post("/api/v1/job-fairs/", past, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
+        ("starts_on", "date_past")
+    ]
+    assert not fairs.fair_list(actor=world.users["official"]).exists()

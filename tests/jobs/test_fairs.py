@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import login
 from vinculo.core.errors import ValidationFailed
@@ -109,3 +110,41 @@ def test_the_pages_organise_a_fair_in_spanish_and_open_its_kiosk(client, world, 
     public = client.get(reverse("jobs:fair_public", args=[fair.pk])).content.decode()
     assert "Feria de Choloma" in public
     assert not FairRegistration.objects.exists() and not Candidacy.objects.exists()
+
+
+def test_a_fair_takes_place_in_its_authoritys_country_from_today_on(world):
+    official = world.users["official"]  # of Honduras
+    for country in ("AF", "LY", "CR"):
+        with pytest.raises(ValidationFailed) as error:
+            fairs.fair_create(actor=official, values=_values(country=country, subdivision=""))
+        assert (error.value.field, error.value.code) == ("country", "country_not_jurisdictions")
+    with pytest.raises(ValidationFailed) as error:
+        fairs.fair_create(
+            actor=official, values=_values(starts_on=date(2000, 5, 1), ends_on=date(2000, 5, 2))
+        )
+    assert (error.value.field, error.value.code) == ("starts_on", "date_past")
+    today = timezone.localdate()
+    fair = fairs.fair_create(actor=official, values=_values(starts_on=today, ends_on=today))
+    assert fair.country == world.hn.country
+    assert not fairs.fair_list(actor=official).exclude(pk=fair.pk).exists()
+
+
+def test_the_page_shows_a_wrong_country_by_its_field(client, world):
+    login(client, world.users["official"])
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("jobs:fairs"),
+        {
+            "name": "Feria de Kabul",
+            "jurisdiction": world.hn.pk,
+            "country": "AF",
+            "municipality": "Kabul",
+            "starts_on": "2000-02-10",
+            "ends_on": "2000-02-11",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["country"] == [
+        "A fair of Authority HN-STSS takes place in Honduras."
+    ]
+    assert not fairs.fair_list(actor=world.users["official"]).exists()

@@ -178,3 +178,17 @@ def test_a_real_and_a_fake_offer_look_different_and_say_so_to_screen_readers(cli
     assert 'class="verdict real"' in real and 'aria-label="Oferta real"' in real and "✓" in real
     assert 'class="verdict fake"' in fake and 'aria-label="Oferta no real"' in fake and "✗" in fake
     assert 'role="alert"' in fake and "verdict real" not in fake and "verdict fake" not in real
+
+
+def test_a_region_outside_the_chosen_country_is_a_field_error_and_no_vacancies(client, world, farm):
+    order = _published(world, farm)
+    assert order.title in client.get(reverse("jobs:board"), {"country": "CA"}).content.decode()
+    response = client.get(
+        reverse("jobs:board"), {"country": "CA", "region": "ES-AN"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    page = response.content.decode()
+    assert response.context["form"].errors["region"] == [
+        "ES-AN is not a region of the chosen country."
+    ]
+    assert "ES-AN is not a region of the chosen country." in page
+    assert order.title not in page and response.context["page"].paginator.count == 0

@@ -93,3 +93,15 @@ def test_the_api(api, world, published, django_capture_on_commit_callbacks):
         run = api.post("/api/v1/matching-runs/", {}, format="json")
     assert run.status_code == 202
     assert api.get(f"/api/v1/matching-runs/{run.json()['id']}/").json()["status"] == "done"
+
+
+def test_a_worker_id_that_is_not_a_number_is_a_message_not_a_500(client, world, published):
+    login(client, world.users["caseworker"])
+    client.cookies["django_language"] = "en"
+    for bad in ("abc", "1.5", str(2**64)):
+        response = client.post(
+            reverse("matching:shortlist", args=[published.pk]), {"worker": bad}, follow=True
+        )
+        assert response.status_code == 200
+        assert "Choose a worker from the ranking." in response.content.decode()
+    assert not Candidacy.objects.exists()

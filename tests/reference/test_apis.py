@@ -11,8 +11,9 @@ def test_occupation_search_is_public_and_ranked(api):
     )
     assert response.status_code == 200
     body = response.json()
-    assert len(body) == 3 and body[0]["isco_code"] == "7212"
-    assert body[0]["label"] == "welder"
+    assert body["count"] == 3 and body["next"] is None
+    first = body["results"][0]
+    assert first["isco_code"] == "7212" and first["label"] == "welder" and first["score"] > 0
 
 
 @pytest.mark.django_db
@@ -20,6 +21,16 @@ def test_occupations_without_a_query_are_paginated_and_filtered(api):
     reference_load()
     body = api.get("/api/v1/occupations/", {"isco": "9211"}).json()
     assert body["count"] > 0 and all(o["isco_code"] == "9211" for o in body["results"])
+
+
+@pytest.mark.django_db
+def test_occupations_answer_one_shape_with_and_without_a_query(api):
+    reference_load()
+    searched = api.get("/api/v1/occupations/", {"q": "soldador"}).json()
+    listed = api.get("/api/v1/occupations/", {"isco": "7212"}).json()
+    assert set(searched) == set(listed) == {"count", "next", "previous", "results"}
+    assert set(searched["results"][0]) == set(listed["results"][0])
+    assert listed["results"][0]["score"] is None
 
 
 def test_countries_and_subdivisions_in_the_users_language(api):

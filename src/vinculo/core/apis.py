@@ -13,9 +13,30 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vinculo.core.converters import MAX_ID
 from vinculo.core.errors import DomainError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+MAX_INT = 2**31 - 1  # an IntegerField column on PostgreSQL
+
+
+class IdField(serializers.IntegerField):
+    """The id of an object, sent in a body: a whole number a database id can be, so a bigger one
+    is a field error here rather than an OverflowError in the database (a 500)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class VersionField(serializers.IntegerField):
+    """The version of an object the client read (optimistic locking), bounded like its column."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_INT)
+        super().__init__(**kwargs)
 
 
 def problem_type(code: str) -> str:
@@ -51,7 +72,8 @@ def _field_errors(detail: Any, prefix: str = "") -> list[dict]:
     out: list[dict] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = key if key != "non_field_errors" else ""
+            # str(): a list's errors come keyed by index, and index 0 must not read as no name
+            name = str(key) if key != "non_field_errors" else ""
             out += _field_errors(value, f"{prefix}.{name}" if prefix and name else prefix or name)
     elif isinstance(detail, list):
         for index, value in enumerate(detail):

@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from vinculo.core.converters import IdConverter
+
+        register_converter(IdConverter, "id")  # before any URLconf is read
         from vinculo.core import receivers  # noqa: F401  (connects the audit receivers)

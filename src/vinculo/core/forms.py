@@ -26,7 +26,9 @@ class AuditFilterForm(forms.Form):
         return data
 
     def to_filter(self) -> AuditFilter:
-        data = self.cleaned_data if self.is_valid() else {}
+        if self.is_bound and not self.is_valid():
+            return AuditFilter(invalid=True)  # the errors show by their fields
+        data = self.cleaned_data if self.is_bound else {}
         return AuditFilter(
             verb=data.get("verb", ""),
             actor=data.get("actor", ""),

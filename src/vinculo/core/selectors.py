@@ -25,8 +25,13 @@ class AuditFilter:
     object_id: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    # A filter the user got wrong (a date that is no date) matches nothing: the whole log would
+    # read as its answer.
+    invalid: bool = False
 
     def apply(self, queryset: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+        if self.invalid:
+            return queryset.none()
         if self.verb:
             queryset = queryset.filter(verb=self.verb)
         if self.actor:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from vinculo.core import services
 from vinculo.core.access import user_can
@@ -56,6 +59,10 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, Perm.VIEW_AUDIT_LOG):
         raise Http404
     form = AuditFilterForm(request.POST)
+    if not form.is_valid():
+        # Back to the list, which shows the errors by their fields: never the whole log instead.
+        query = {name: request.POST.get(name, "") for name in form.fields}
+        return redirect(f"{reverse('core:audit_list')}?{urlencode(query)}")
     export = services.export_request(
         kind="audit_log", params=form.to_filter().as_params(), actor=request.user
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,7 +33,8 @@ class ImportOutputSerializer(serializers.Serializer):
 
 
 class ImportListApi(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    pagination_class = Pagination
+    parser_classes = [MultiPartParser]  # a file travels in multipart/form-data, and only there
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=ImportKind.choices)
@@ -46,7 +47,7 @@ class ImportListApi(APIView):
 
     @extend_schema(responses=OutputSerializer(many=True), summary="Imports of your jurisdiction")
     def get(self, request: Request) -> Response:
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(import_list(actor=request.user), request, view=self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
@@ -79,6 +80,8 @@ class ImportDetailApi(APIView):
 
 
 class ImportErrorListApi(APIView):
+    pagination_class = Pagination
+
     class OutputSerializer(serializers.Serializer):
         row = serializers.IntegerField()
         column = serializers.CharField()
@@ -89,6 +92,6 @@ class ImportErrorListApi(APIView):
     @extend_schema(responses=OutputSerializer(many=True), summary="The bad rows of an import")
     def get(self, request: Request, import_id: str) -> Response:
         run = import_get(actor=request.user, import_id=import_id)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(import_error_list(run=run), request, view=self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)

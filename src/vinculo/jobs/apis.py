@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vinculo.core.apis import IdField, VersionField
 from vinculo.core.pagination import Pagination
 from vinculo.jobs import fairs, selectors, services
 from vinculo.jobs.models import ORDER_COSTS, JobOrderState, Payer, WageBasis
@@ -139,8 +140,10 @@ class OrderInput(serializers.Serializer):
 
 
 class OrderListApi(APIView):
+    pagination_class = Pagination
+
     class CreateInput(OrderInput):
-        employer = serializers.IntegerField(help_text="Id of the employer the order is for")
+        employer = IdField(help_text="Id of the employer the order is for")
         jurisdiction = serializers.CharField(
             required=False,
             help_text="Code of the authority that approves it (where workers are recruited); "
@@ -162,7 +165,7 @@ class OrderListApi(APIView):
         orders = selectors.order_list(
             actor=request.user, filters=selectors.OrderFilter(**params.validated_data)
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(OrderSerializer(page, many=True).data)
 
@@ -186,7 +189,7 @@ class OrderListApi(APIView):
 
 class OrderDetailApi(APIView):
     class UpdateInput(OrderInput):
-        version = serializers.IntegerField(help_text="The version you read: a newer one is a 409")
+        version = VersionField(help_text="The version you read: a newer one is a 409")
 
     @extend_schema(
         responses={200: OrderSerializer, 404: PROBLEM}, summary="A job order, with its check"
@@ -248,6 +251,7 @@ class JobVerificationThrottle(PublicVerificationThrottle):
 
 
 class VacancyListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [AllowAny]
     authentication_classes = []
 
@@ -270,7 +274,7 @@ class VacancyListApi(APIView):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         vacancies = selectors.board_list(filters=selectors.BoardFilter(**params.validated_data))
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(vacancies, request, view=self)
         return paginator.get_paginated_response(TermsSerializer(page, many=True).data)
 
@@ -366,11 +370,13 @@ class FairInput(serializers.Serializer):
 
 
 class FairListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         responses=FairSerializer(many=True), summary="Job fairs you organise, with their figures"
     )
     def get(self, request: Request) -> Response:
-        paginator = Pagination()
+        paginator = self.pagination_class()
         listed = fairs.with_figures(fairs.fair_list(actor=request.user))
         page = paginator.paginate_queryset(listed, request, view=self)
         return paginator.get_paginated_response(FairSerializer(page, many=True).data)
@@ -405,7 +411,7 @@ class FairDetailApi(APIView):
 class FairVacanciesApi(APIView):
     class InputSerializer(serializers.Serializer):
         orders = serializers.ListField(
-            child=serializers.IntegerField(),
+            child=IdField(),
             min_length=1,
             max_length=500,
             help_text="Ids of approved or published job orders of the fair's authority",

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vinculo.core.access import user_can
-from vinculo.core.errors import DomainError
+from vinculo.core.converters import parse_id
+from vinculo.core.errors import DomainError, ValidationFailed
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
@@ -121,10 +122,11 @@ def fair_view(request: HttpRequest, fair_id: int) -> HttpResponse:
         .select_related("employer")
     )
     if request.method == "POST":
+        order_ids = [parse_id(v) for v in request.POST.getlist("orders")]
         try:
-            fairs.fair_offer(
-                actor=request.user, fair_id=fair.pk, order_ids=request.POST.getlist("orders")
-            )
+            if None in order_ids:
+                raise ValidationFailed(fairs.ORDER_NOT_OPEN, code="order_not_open", field="orders")
+            fairs.fair_offer(actor=request.user, fair_id=fair.pk, order_ids=order_ids)
         except DomainError as error:
             messages.error(request, str(error.message))
         else:

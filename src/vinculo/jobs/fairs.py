@@ -11,20 +11,25 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.access import get_or_404, scope_for
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import NotAllowed, ValidationFailed
+from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record
 from vinculo.jobs.models import FairRegistration, JobFair, JobOrder, JobOrderState
-from vinculo.reference.countries import is_country
+from vinculo.reference.countries import country_name, is_country
 from vinculo.registry.domain import FieldInvalid, subdivision_check
 
 WHICH_JURISDICTION = _("Say which authority organises the fair.")
 DATES_REVERSED = _("The last day is before the first.")
+# A fair is where its authority recruits: a Honduran official organises fairs in Honduras.
+COUNTRY_NOT_JURISDICTIONS = _("A fair of %(authority)s takes place in %(country)s.")
+STARTS_IN_THE_PAST = _("The first day has passed: a new fair starts today or later.")
 ORDER_NOT_OPEN = _(
     "Only approved or published job orders of the fair's authority can be offered at it."
 )
@@ -56,18 +61,28 @@ class FairValues:
     ends_on: date
 
 
-def _clean(values: FairValues) -> FairValues:
+def _clean(values: FairValues, *, jurisdiction: Jurisdiction) -> FairValues:
     name = " ".join(values.name.split())
     if not name:
         raise ValidationFailed(_("This value is required."), code="required", field="name")
     country = values.country.strip().upper()
     if not is_country(country):
         raise ValidationFailed(_("Choose a country."), code="invalid", field="country")
+    if country != jurisdiction.country:
+        raise ValidationFailed(
+            COUNTRY_NOT_JURISDICTIONS
+            % {"authority": jurisdiction.name, "country": country_name(jurisdiction.country)},
+            code="country_not_jurisdictions",
+            field="country",
+        )
     subdivision = values.subdivision.strip()
     try:
         subdivision = subdivision_check(subdivision, country) if subdivision else ""
     except FieldInvalid as error:
         raise ValidationFailed(error.message, code=error.code, field="subdivision") from None
+    # The organiser's today: a fair dated before it is a typing error, not an event to plan.
+    if values.starts_on < timezone.localdate():
+        raise ValidationFailed(STARTS_IN_THE_PAST, code="date_past", field="starts_on")
     if values.ends_on < values.starts_on:
         raise ValidationFailed(DATES_REVERSED, code="date_order", field="ends_on")
     return FairValues(
@@ -88,7 +103,7 @@ def fair_create(*, actor: Any, values: FairValues, jurisdiction: Any = None) -> 
     chosen = jurisdiction_pick(
         actor=actor, perm=Perm.MANAGE_JOB_FAIRS, value=jurisdiction, message=WHICH_JURISDICTION
     )
-    clean = _clean(values)
+    clean = _clean(values, jurisdiction=chosen)
     fair = JobFair.objects.create(jurisdiction=chosen, created_by=actor, **clean.__dict__)
     audit_record(verb=AuditVerb.JOB_FAIR_CREATED, actor=actor, obj=fair, after={"name": fair.name})
     return fair

@@ -264,6 +264,7 @@ class BoardFilterForm(forms.Form):
         required=False,
         choices=[("", "—")],
         widget=PlainSelect,
+        error_messages={"invalid_choice": _("%(value)s is not a region of the chosen country.")},
     )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("Any")), *SECTORS], widget=PlainSelect
@@ -283,7 +284,9 @@ class BoardFilterForm(forms.Form):
         )
 
     def to_filter(self) -> BoardFilter:
-        d = self.cleaned_data if self.is_valid() else {}
+        if self.is_bound and not self.is_valid():
+            return BoardFilter(invalid=True)  # the errors show by their fields, and no results
+        d = self.cleaned_data if self.is_bound else {}
         occupation = d.get("occupation", "")
         return BoardFilter(
             occupation=occupation if occupation.isdigit() else "",

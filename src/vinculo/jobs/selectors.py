@@ -10,8 +10,10 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.access import get_or_404, scope_for
+from vinculo.core.errors import ValidationFailed
 from vinculo.core.models import Organisation, OrganisationKind
 from vinculo.core.permissions import Perm, Role
 from vinculo.jobs.domain import (
@@ -23,8 +25,13 @@ from vinculo.jobs.domain import (
     moves_for,
 )
 from vinculo.jobs.models import JobOrder
+from vinculo.reference.countries import country_name, is_country, subdivision_list
 from vinculo.registry.organisations.domain import EMPLOYER_KINDS
 from vinculo.registry.organisations.selectors import scope_allows
+
+COUNTRY_UNKNOWN = _("Choose a country.")
+REGION_NOT_IN_COUNTRY = _("%(region)s is not a region of %(country)s.")
+REGION_UNKNOWN = _("%(region)s is not a region of any country.")
 
 _RELATED = ("employer", "agency", "occupation", "occupation__isco_group", "jurisdiction")
 
@@ -118,8 +125,31 @@ class BoardFilter:
     region: str = ""
     sector: str = ""
     q: str = ""
+    # A filter the user got wrong matches nothing: every vacancy would read as its answer.
+    invalid: bool = False
+
+    def check(self) -> None:
+        """Refuse a country or region that cannot match, instead of quietly ignoring it."""
+        country = self.country.strip().upper()
+        if country and not is_country(country):
+            raise ValidationFailed(COUNTRY_UNKNOWN, code="country_unknown", field="country")
+        region = self.region.strip().upper()
+        if not region:
+            return
+        in_country = country or region.split("-", 1)[0]
+        if region not in {s.code for s in subdivision_list(in_country)}:
+            if country:
+                message = REGION_NOT_IN_COUNTRY % {
+                    "region": region,
+                    "country": country_name(country),
+                }
+            else:
+                message = REGION_UNKNOWN % {"region": region}
+            raise ValidationFailed(message, code="region_not_in_country", field="region")
 
     def apply(self, queryset: QuerySet[JobOrder]) -> QuerySet[JobOrder]:
+        if self.invalid:
+            return queryset.none()
         occupation = self.occupation.strip()
         if occupation.isdigit():
             queryset = queryset.filter(isco_unit__startswith=occupation)
@@ -139,6 +169,8 @@ class BoardFilter:
 
 
 def board_list(*, filters: BoardFilter | None = None) -> QuerySet[JobOrder]:
+    if filters:
+        filters.check()
     orders = JobOrder.objects.filter(state__in=BOARD_STATES).select_related(*_RELATED)
     return (filters or BoardFilter()).apply(orders).order_by("-published_at", "-pk")
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vinculo.core.access import user_can
+from vinculo.core.apis import IdField
 from vinculo.core.pagination import Pagination
 from vinculo.core.permissions import Perm
 from vinculo.linkage import selectors, services
@@ -55,6 +56,8 @@ class PairSerializer(serializers.Serializer):
 
 
 class RunListApi(APIView):
+    pagination_class = Pagination
+
     class InputSerializer(serializers.Serializer):
         jurisdiction = serializers.CharField(
             required=False, help_text="Its code; needed when you may check several."
@@ -62,7 +65,7 @@ class RunListApi(APIView):
 
     @extend_schema(responses=RunSerializer(many=True), summary="Duplicate checks of the registry")
     def get(self, request: Request) -> Response:
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.run_list(actor=request.user), request, self)
         return paginator.get_paginated_response(RunSerializer(page, many=True).data)
 
@@ -87,6 +90,8 @@ class RunDetailApi(APIView):
 
 
 class PairListApi(APIView):
+    pagination_class = Pagination
+
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=PairStatus.choices, required=False)
 
@@ -101,7 +106,7 @@ class PairListApi(APIView):
         pairs = selectors.pair_list(
             actor=request.user, status=filters.validated_data.get("status", "")
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(pairs, request, view=self)
         return paginator.get_paginated_response(PairSerializer(page, many=True).data)
 
@@ -124,7 +129,7 @@ class PairDetailApi(APIView):
 
 class PairMergeApi(APIView):
     class InputSerializer(serializers.Serializer):
-        keep = serializers.IntegerField(help_text="The id of the record to keep")
+        keep = IdField(help_text="The id of the record to keep")
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from vinculo.core.access import user_can
+from vinculo.core.converters import parse_id
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
@@ -136,10 +137,7 @@ def pair_view(request: HttpRequest, pair_id: int) -> HttpResponse:
 @post_only("linkage:pair", "pair_id")
 def pair_merge_view(request: HttpRequest, pair_id: int) -> HttpResponse:
     pair = selectors.pair_get(actor=request.user, pair_id=pair_id)
-    try:
-        keep = int(request.POST.get("keep", ""))
-    except ValueError:
-        keep = 0
+    keep = parse_id(request.POST.get("keep")) or 0  # 0 is no record: the service says so
     try:
         merge = services.pair_merge(pair=pair, keep_id=keep, actor=request.user)
     except DomainError as error:
@@ -190,7 +188,10 @@ def fraud_flag_view(request: HttpRequest, worker_id: int) -> HttpResponse:
     worker = worker_get(actor=request.user, worker_id=worker_id)
     pair = None
     if request.POST.get("pair"):
-        pair = selectors.pair_get(actor=request.user, pair_id=request.POST["pair"])
+        pair_id = parse_id(request.POST["pair"])
+        if pair_id is None:
+            raise Http404
+        pair = selectors.pair_get(actor=request.user, pair_id=pair_id)
     form = ReasonForm(request.POST, prefix="fraud")
     clear = request.POST.get("action") == "clear"
     action = services.fraud_flag_clear if clear else services.fraud_flag_raise

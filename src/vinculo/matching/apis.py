@@ -6,13 +6,14 @@ answers 404."""
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vinculo.core.access import user_can
+from vinculo.core.apis import IdField
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
 from vinculo.matching import services
@@ -70,7 +71,7 @@ class RankingApi(APIView):
 
 class ShortlistApi(APIView):
     class Input(serializers.Serializer):
-        worker = serializers.IntegerField()
+        worker = IdField()
 
     @extend_schema(
         request=Input,
@@ -101,8 +102,21 @@ class DecideApi(APIView):
         decision = serializers.ChoiceField(choices=["select", "not_select"])
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
+    # What the schema promises, one shape per decision: not selecting needs a reason (the
+    # service refuses a blank one), selecting does not.
+    class SelectInput(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=["select"])
+
+    class NotSelectInput(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=["not_select"])
+        reason = serializers.RegexField(r"\S", max_length=500, help_text="Why not")
+
     @extend_schema(
-        request=Input,
+        request=PolymorphicProxySerializer(
+            component_name="MatchingDecideInput",
+            serializers={"select": SelectInput, "not_select": NotSelectInput},
+            resource_type_field_name="decision",
+        ),
         responses={200: CandidacySerializer, **ERRORS},
         summary="The employer selects a shortlisted worker, or not (with a reason)",
     )

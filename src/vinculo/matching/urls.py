@@ -4,11 +4,11 @@ from vinculo.matching import views
 
 app_name = "matching"
 urlpatterns = [
-    path("job-orders/<int:order_id>/ranking/", views.ranking_view, name="ranking"),
-    path("job-orders/<int:order_id>/shortlist/", views.shortlist_view, name="shortlist"),
-    path("candidacies/<int:candidacy_id>/decide/", views.decide_view, name="decide"),
+    path("job-orders/<id:order_id>/ranking/", views.ranking_view, name="ranking"),
+    path("job-orders/<id:order_id>/shortlist/", views.shortlist_view, name="shortlist"),
+    path("candidacies/<id:candidacy_id>/decide/", views.decide_view, name="decide"),
     path("matching/", views.run_list_view, name="runs"),
     path("matching/<uuid:run_id>/", views.run_view, name="run"),
     path("me/vacancies/", views.my_vacancies_view, name="my_vacancies"),
-    path("me/vacancies/<int:order_id>/apply/", views.apply_view, name="apply"),
+    path("me/vacancies/<id:order_id>/apply/", views.apply_view, name="apply"),
 ]

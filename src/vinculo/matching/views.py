@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vinculo.core.access import user_can
+from vinculo.core.converters import parse_id
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
@@ -54,7 +55,7 @@ def ranking_view(request: HttpRequest, order_id: int) -> HttpResponse:
 def shortlist_view(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         services.shortlist(
-            actor=request.user, order_id=order_id, worker_id=request.POST.get("worker")
+            actor=request.user, order_id=order_id, worker_id=parse_id(request.POST.get("worker"))
         )
     except DomainError as error:
         messages.error(request, str(error.message))

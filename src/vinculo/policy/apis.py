@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiTypes, extend_schema
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,7 +14,16 @@ class PolicyPackListApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Policy packs in force")
+    class OutputSerializer(serializers.Serializer):
+        code = serializers.CharField()
+        kind = serializers.CharField()
+        country = serializers.CharField()
+        name = serializers.DictField(child=serializers.CharField(), help_text="es and en")
+        version = serializers.CharField()
+        effective_from = serializers.DateField()
+        currency = serializers.CharField()
+
+    @extend_schema(responses=OutputSerializer(many=True), summary="Policy packs in force")
     def get(self, request: Request) -> Response:
         return Response(
             [

@@ -23,6 +23,7 @@ from vinculo.reference.selectors import occupation_list, occupation_search
 
 
 class OccupationListApi(APIView):
+    pagination_class = Pagination
     permission_classes = [AllowAny]
     authentication_classes = []
 
@@ -31,14 +32,16 @@ class OccupationListApi(APIView):
         isco = serializers.RegexField(r"^\d{1,4}$", required=False)
         limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
 
-    class SearchResultSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer):
+        """One shape for a search result and a listed occupation, so a client reads both alike."""
+
         kind = serializers.ChoiceField(choices=["occupation", "isco"])
         key = serializers.CharField(help_text="ESCO id of an occupation, or the ISCO-08 code")
         isco_code = serializers.CharField()
         label = serializers.CharField()
         isco_title = serializers.CharField()
-        matched_label = serializers.CharField()
-        score = serializers.FloatField()
+        matched_label = serializers.CharField(help_text="The label that matched `q`")
+        score = serializers.FloatField(allow_null=True, help_text="Rank of a match; null unranked")
         regional_term = serializers.CharField(
             help_text="The Latin American title of the regional vocabulary that matched, or empty"
         )
@@ -52,40 +55,44 @@ class OccupationListApi(APIView):
             "classification is named)"
         )
 
-    class OccupationSerializer(serializers.Serializer):
-        kind = serializers.SerializerMethodField()
-        key = serializers.CharField(source="esco_id")
-        isco_code = serializers.CharField(source="isco_group_id")
-        label = serializers.CharField()
-        isco_title = serializers.CharField(source="isco_group.title")
-
-        def get_kind(self, obj: object) -> str:
-            return "occupation"
-
     @extend_schema(
         parameters=[InputSerializer],
-        responses=SearchResultSerializer(many=True),
+        responses=OutputSerializer(many=True),
         summary="Search or list occupations",
         description="With `q`: ranked search of ESCO occupations and ISCO-08 groups in Spanish, "
         "English or French, accent- and case-insensitive (ñ is a letter of its own), with Latin "
-        "American titles from the regional vocabulary and light typo tolerance (top `limit` "
-        "results, unpaginated). "
-        "Without `q`: every occupation, paginated, optionally under an ISCO `isco` prefix.",
+        "American titles from the regional vocabulary and light typo tolerance: the top `limit` "
+        "results, best first, on one page. Without `q`: every occupation, page by page, "
+        "optionally under an ISCO `isco` prefix. The answer is paginated either way.",
     )
     def get(self, request: Request) -> Response:
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
+        paginator = self.pagination_class()
         if data.get("q"):
-            results = occupation_search(
+            found = occupation_search(
                 query=data["q"], limit=data["limit"], language=current_language()
             )
-            return Response(self.SearchResultSerializer(results, many=True).data)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(
-            occupation_list(isco_prefix=data.get("isco", "")), request, view=self
-        )
-        return paginator.get_paginated_response(self.OccupationSerializer(page, many=True).data)
+            page = paginator.paginate_queryset(found, request, view=self)
+        else:
+            listed = occupation_list(isco_prefix=data.get("isco", ""))
+            page = [
+                {
+                    "kind": "occupation",
+                    "key": o.esco_id,
+                    "isco_code": o.isco_group_id,
+                    "label": o.label,
+                    "isco_title": o.isco_group.title,
+                    "matched_label": o.label,
+                    "score": None,
+                    "regional_term": "",
+                    "regional_countries": [],
+                    "regional_source": "",
+                }
+                for o in paginator.paginate_queryset(listed, request, view=self)
+            ]
+        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
 class CountrySerializer(serializers.Serializer):

@@ -6,6 +6,6 @@ from vinculo.registry.apis import WorkerDetailApi, WorkerListApi, WorkerStatusAp
 
 urlpatterns = [
     path("workers/", WorkerListApi.as_view(), name="workers"),
-    path("workers/<int:worker_id>/", WorkerDetailApi.as_view(), name="worker"),
+    path("workers/<id:worker_id>/", WorkerDetailApi.as_view(), name="worker"),
     path("public/workers/<str:number>/", WorkerStatusApi.as_view(), name="worker-status"),
 ]

@@ -17,6 +17,8 @@ from vinculo.registry.services import worker_profile_view
 
 
 class WorkerListApi(APIView):
+    pagination_class = Pagination
+
     class FilterSerializer(serializers.Serializer):
         name = serializers.CharField(required=False, allow_blank=True, max_length=100)
         document_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
@@ -43,7 +45,7 @@ class WorkerListApi(APIView):
         filters.is_valid(raise_exception=True)
         data = {k: str(v) for k, v in filters.validated_data.items()}
         workers = worker_list(actor=request.user, filters=WorkerFilter(**data))
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(workers, request, view=self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
 from vinculo.core.access import scope_for, user_can
+from vinculo.core.converters import parse_id
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.lockout import account_locked
@@ -246,7 +247,10 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
     if request.GET.get("fair"):
         from vinculo.jobs.fairs import fair_get
 
-        fair = fair_get(actor=request.user, fair_id=request.GET["fair"])
+        fair_id = parse_id(request.GET["fair"])
+        if fair_id is None:
+            raise Http404
+        fair = fair_get(actor=request.user, fair_id=fair_id)
         jurisdictions = jurisdictions.filter(pk=fair.jurisdiction_id)
         if not jurisdictions.exists():
             raise Http404

@@ -85,6 +85,8 @@ class DecisionInput(serializers.Serializer):
 
 
 class EmployerListApi(APIView):
+    pagination_class = Pagination
+
     class InputSerializer(serializers.Serializer):
         q = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
         state = serializers.ChoiceField(
@@ -104,7 +106,7 @@ class EmployerListApi(APIView):
         filters = selectors.EmployerFilter(
             name=params.validated_data["q"], state=params.validated_data["state"]
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             selectors.employer_list(actor=request.user, filters=filters), request, view=self
         )
@@ -175,6 +177,8 @@ class AgencyOutput(serializers.Serializer):
 
 
 class AgencyListApi(APIView):
+    pagination_class = Pagination
+
     class InputSerializer(serializers.Serializer):
         q = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
         state = serializers.ChoiceField(
@@ -194,7 +198,7 @@ class AgencyListApi(APIView):
         filters = selectors.AgencyFilter(
             name=params.validated_data["q"], state=params.validated_data["state"]
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             selectors.agency_list(actor=request.user, filters=filters), request, view=self
         )
