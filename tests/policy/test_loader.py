@@ -89,3 +89,37 @@ def test_a_deployment_folder_overrides_a_shipped_pack(tmp_path, settings):
         assert packs_all()["GT"].path.parent == SHIPPED_DIR
     finally:
         packs_all.cache_clear()
+
+
+def test_every_source_note_reads_in_both_languages():
+    from vinculo.policy.loader import packs_all
+
+    notes = [
+        source.note
+        for loaded in packs_all().values()
+        for source in _sources(loaded.pack)
+        if source is not None and source.note is not None
+    ]
+    assert len(notes) > 40
+    assert all(n.es and n.en and n.es != n.en for n in notes)
+
+
+def _sources(pack):
+    from pydantic import BaseModel
+
+    from vinculo.policy.schema import LegalSource
+
+    found = []
+
+    def walk(value):
+        if isinstance(value, LegalSource):
+            found.append(value)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    walk(pack)
+    return found

@@ -90,7 +90,9 @@ class LegalSource(Strict):
     published: date | None = Field(None, description="Date of adoption or publication")
     gazette: str = Field("", description="Official gazette and issue, where known")
     url: HttpUrl | None = None
-    note: str = Field("", description="What remains to confirm against the official text")
+    note: Texts | None = Field(
+        None, description="What remains to confirm against the official text, in es and en"
+    )
 
     @model_validator(mode="after")
     def _dated(self) -> LegalSource:

@@ -1,0 +1,212 @@
+"""The README's tour, step by step, as its readers would take it: `vinculo up` on a fresh data
+directory (the real demo, the real server), each demo login signed in through the sign-in page,
+on a phone, in Spanish. A step fails when it answers an error, shows an empty list where the
+README promises content, scrolls sideways on a phone, or shows something the README does not
+describe. Each step leaves a screenshot in test-results/tour/ to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import PHONE
+from tests.processes import Up, vinculo_env
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "vinculo-demo-2026"
+SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "tour"
+ERROR_WORDS = ("Error del servidor", "Página no encontrada", "Traceback", "Server error")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    up = Up(vinculo_env(tmp_path_factory.mktemp("tour-data")))
+    try:
+        up.wait_until_serving(timeout=600)
+        yield up
+    finally:
+        up.stop()
+
+
+@pytest.fixture
+def visit(browser, demo):
+    """A phone in Spanish; `visit(path)` opens a page, checks it is sound and returns it."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="es-HN",
+        is_mobile=True,
+        has_touch=True,
+        extra_http_headers={"Accept-Language": "es"},
+    )
+    page = context.new_page()
+
+    def go(path: str, name: str, *, expect: int = 200):
+        answer = page.goto(demo.base + path)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        assert answer is not None and answer.status == expect, (path, answer and answer.status)
+        text = page.inner_text("main")
+        if expect == 200:
+            assert not any(word in page.title() for word in ERROR_WORDS), (path, page.title())
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} scrolls sideways on a phone ({width}px)"
+        assert page.get_attribute("html", "lang") == "es"
+        return page, text
+
+    def sign_in(username: str) -> None:
+        page.goto(demo.base + "/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        with page.expect_navigation():
+            page.press("#id_password", "Enter")
+        assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+
+    go.sign_in = sign_in
+    go.page = page
+    yield go
+    context.close()
+
+
+def _count(text: str, pattern: str) -> int:
+    found = re.search(pattern, text)
+    assert found, f"no {pattern!r} in the page"
+    return int(found.group(1).replace(".", "").replace(",", "").replace("\u00a0", ""))
+
+
+def _link(page, text: str) -> str:
+    link = page.get_by_role("link", name=re.compile(text)).first
+    href = link.get_attribute("href")
+    assert href, f"no link {text!r}"
+    return href
+
+
+def test_the_public_pages(visit):
+    _, text = visit("/", "public-home")
+    assert "Inscribirme como trabajador" in text
+    _, text = visit("/register/", "public-register")
+    assert "teléfono" in text.lower()
+    _, text = visit("/verify/agencies/?q=Colocaciones", "public-agency-check")
+    assert "Colocaciones Rápidas del Norte" in text and "suspendida" in text.lower()
+    page, text = visit("/vacancies/", "public-board")
+    assert _count(text, r"(\d+) vacantes") >= 2
+    vacancy = _link(page, "Recolectoras y recolectores de fresa")
+    page, text = visit(vacancy, "public-vacancy")
+    code = re.search(r"JO-[0-9A-Z]{4}-[0-9A-Z]{4}", text)
+    assert code, "a published vacancy shows its public code"
+    _, text = visit(f"/vacancies/verify/?code={code.group(0)}", "public-offer-real")
+    assert "Oferta real" in text
+    _, text = visit("/vacancies/verify/?code=JO-0000-0000", "public-offer-fake")
+    assert "Oferta no real" in text
+    _, text = visit("/employers/register/", "public-employer-register")
+    assert "establecimiento" in text.lower()
+    _, text = visit("/occupations/?occupation__q=albanil", "public-occupations")
+    assert "albañil" in text.lower()
+    _, text = visit("/occupations/?occupation__q=mesero", "public-occupations-regional")
+    assert "5131" in text
+    _, text = visit("/policy/", "public-policy")
+    assert "CA-SAWP" in text or "Canadá" in text
+
+
+def test_the_honduran_official(visit):
+    visit.sign_in("oficial.hn")
+    page, text = visit("/workers/", "official-workers")
+    assert _count(text, r"([\d.,\u00a0]+) trabajador") >= 900
+    _, text = visit("/workers/?name=maria+jose+hernandez", "official-worker-search")
+    assert "María José Hernández López" in text
+    profile = _link(visit.page, "María José Hernández López")
+    _, text = visit(profile, "official-worker-profile")
+    assert "HN-" in text or "Número de inscripción" in text
+    _, text = visit("/workers/register/", "official-desk")
+    assert "Registrar" in text or "Inscribir" in text
+    _, text = visit("/duplicates/", "official-duplicates")
+    assert "Revisar todo el registro" in text or "registro" in text.lower()
+    _, text = visit("/imports/", "official-imports")
+    assert "plantilla" in text.lower()
+    page, text = visit("/job-orders/", "official-job-orders")
+    assert "Field crop workers" in text
+    order = _link(page, "Field crop workers")
+    _, text = visit(order, "official-job-order-check")
+    assert ("Aprobar" in text and "Fuente" in text) or "art." in text
+    _, text = visit("/fairs/", "official-fairs")
+    assert "San Pedro Sula" in text
+    _, text = visit("/employers/", "official-employers")
+    assert "Agroexportadora del Valle de Sula" in text
+    _, text = visit("/agencies/", "official-agencies")
+    assert "Reclutamiento Ético Hondureño" in text
+
+
+def test_the_costa_rican_official_sees_nothing_of_honduras(visit):
+    visit.sign_in("oficial.hn")
+    visit("/workers/?name=maria+jose+hernandez", "official-hn-search")
+    profile = _link(visit.page, "María José Hernández López")
+    visit.page.context.clear_cookies()
+    visit.sign_in("oficial.cr")
+    visit(profile, "official-cr-404", expect=404)
+
+
+def test_the_caseworker(visit):
+    visit.sign_in("gestor.hn")
+    page, _ = visit("/job-orders/", "caseworker-job-orders")
+    order = _link(page, "Greenhouse vegetable harvesters")
+    page, text = visit(order.rstrip("/") + "/ranking/", "caseworker-ranking")
+    assert _count(text, r"(\d+) (?:personas trabajadoras|trabajadores) elegibles") >= 20
+    assert "Misma ocupación" in text and "puntos" in text
+    _, text = visit(order.rstrip("/") + "/ranking/?equity=1", "caseworker-ranking-equity")
+    assert "municipio" in text.lower()
+    _, text = visit("/matching/", "caseworker-batch-matching")
+    assert "Honduras" in text or "HN-STSS" in text
+
+
+def test_the_auditor(visit):
+    visit.sign_in("auditor.hn")
+    _, text = visit("/audit/", "auditor-log")
+    assert "Inició sesión" in text
+    assert "registry.worker" not in text
+
+
+def test_the_regional_coordinator(visit):
+    visit.sign_in("coordinador")
+    page, text = visit("/stats/regional/", "coordinator-figures")
+    assert "Honduras" in text and "Todas las nacionalidades" in text
+    assert page.locator("canvas#registered-chart").count() == 1
+
+
+def test_the_employer(visit):
+    visit.sign_in("empleador.ca")
+    _, text = visit("/organisation/", "employer-organisation")
+    assert "Norfolk Greenhouse Vegetables" in text
+    page, text = visit("/job-orders/", "employer-job-orders")
+    assert "Greenhouse packers" in text
+    draft = _link(page, "Greenhouse packers")
+    _, text = visit(draft, "employer-draft-refused")
+    assert "15,50" in text and "salario mínimo" in text.lower()
+    _, text = visit("/job-orders/new/", "employer-new-order")
+    assert "Ocupación" in text
+
+
+def test_the_agency(visit):
+    visit.sign_in("agencia.hn")
+    _, text = visit("/organisation/", "agency-organisation")
+    assert "HN-STSS-AG-2024-0017" in text
+    _, text = visit("/job-orders/", "agency-job-orders")
+    assert "Recolectoras y recolectores de fresa" in text
+
+
+def test_the_worker(visit):
+    visit.sign_in("trabajador")
+    _, text = visit("/me/vacancies/", "worker-vacancies")
+    assert "Greenhouse vegetable harvesters" in text
+    assert "Recolectoras y recolectores de fresa" in text
+    _, text = visit("/me/", "worker-profile")
+    assert "María José" in text and "lengua materna" in text.lower()
+
+
+def test_the_administrator(visit):
+    visit.sign_in("admin")
+    _, text = visit("/workers/", "admin-workers")
+    assert _count(text, r"([\d.,\u00a0]+) trabajador") >= 2500
