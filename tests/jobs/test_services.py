@@ -48,7 +48,7 @@ def test_a_good_order_passes_every_finding(world, farm):
 def test_a_wage_under_the_minimum_is_refused_with_its_reason_and_kept(world, farm):
     order = _file(farm, world, wage_amount="15.00")
     finding = _failed(order)["minimum_wage"]
-    assert "17.60" in finding["explanation"]["es"] and "15.00" in finding["explanation"]["en"]
+    assert "17,60" in finding["explanation"]["es"] and "15.00" in finding["explanation"]["en"]
     assert "Ontario" in finding["source"]
     with pytest.raises(Conflict) as refused:
         services.order_move(actor=world.users["employer_staff"], order_id=order.pk, to=S.SUBMITTED)

@@ -46,7 +46,7 @@ def test_the_explanation_is_in_both_languages():
         "15.00 CAD per hour is below the minimum of 17.60 (Ontario, general minimum wage)."
     )
     assert result.explanation["es"] == (
-        "15.00 CAD por hora está por debajo del mínimo de 17.60 (Ontario, salario mínimo general)."
+        "15,00 CAD por hora está por debajo del mínimo de 17,60 (Ontario, salario mínimo general)."
     )
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import translation
+from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
@@ -46,20 +47,28 @@ class RuleResult:
 
 def both_languages(template: str, **values: Any) -> dict[str, str]:
     """The same message rendered in Spanish and English, for storage beside a decision. Values
-    that are themselves bilingual (Texts, lazy translations) are rendered in each language."""
+    that are themselves bilingual (Texts, lazy translations) are rendered in each language, and
+    so are numbers and dates ("17,60" in Spanish, "17.60" in English)."""
     out = {}
     for lang in ("es", "en"):
         with translation.override(lang):
-            resolved = {
-                key: getattr(value, lang)
-                if isinstance(value, Texts)
-                else str(value)
-                if isinstance(value, Promise)
-                else value
-                for key, value in values.items()
-            }
+            resolved = {key: _in_language(value, lang) for key, value in values.items()}
             out[lang] = gettext(template) % resolved
     return out
+
+
+def _in_language(value: Any, lang: str) -> Any:
+    if isinstance(value, Texts):
+        return getattr(value, lang)
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, Decimal | float) or (
+        isinstance(value, int) and not isinstance(value, bool)
+    ):
+        return number_format(value, use_l10n=True)
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT", use_l10n=True)
+    return value
 
 
 def minimum_wages_in_force(
