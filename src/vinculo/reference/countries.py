@@ -90,6 +90,16 @@ def subdivision_list(country_code: str, language: str | None = None) -> list[Sub
     return list(_subdivisions(country_code.upper(), language or current_language()))
 
 
+def subdivision_name(code: str, language: str | None = None) -> str:
+    """ "HN-CR" → "Cortés" in the current language; the code itself when it is not one of its
+    country's first-level subdivisions (an older code, or a zone a source names)."""
+    country = code.split("-", 1)[0]
+    for subdivision in _subdivisions(country.upper(), language or current_language()):
+        if subdivision.code == code.upper():
+            return subdivision.name
+    return code
+
+
 @lru_cache(maxsize=1024)
 def _subdivisions(country_code: str, language: str) -> tuple[Subdivision, ...]:
     found = pycountry.subdivisions.get(country_code=country_code) or []

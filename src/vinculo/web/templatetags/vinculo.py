@@ -4,6 +4,7 @@ from django import template
 
 from vinculo.reference.countries import country_name as _country_name
 from vinculo.reference.countries import language_name as _language_name
+from vinculo.reference.countries import subdivision_name as _subdivision_name
 
 register = template.Library()
 
@@ -62,3 +63,34 @@ def person(user: object) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username  # type: ignore[attr-defined]
+
+
+@register.filter
+def subdivision_name(code: str) -> str:
+    """ "HN-CR" → "Cortés": people read names, not ISO 3166-2 codes."""
+    return _subdivision_name(code) if code else ""
+
+
+@register.filter
+def programme_name(code: str) -> str:
+    """A programme's policy-pack code ("CA-TFWP-AG") → its name in the current language."""
+    from vinculo.core.i18n import pick
+    from vinculo.policy.loader import PolicyPackNotFound, pack_get
+
+    if not code:
+        return ""
+    try:
+        return pick(pack_get(code).name.model_dump())
+    except PolicyPackNotFound:
+        return code
+
+
+@register.filter
+def level_name(code: str) -> str:
+    """A CEFR level code ("native", "A2") → its label in the current language."""
+    from vinculo.registry.models import CefrLevel
+
+    try:
+        return str(CefrLevel(code).label)
+    except ValueError:
+        return code
