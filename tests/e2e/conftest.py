@@ -66,3 +66,14 @@ def serious_accessibility_violations(page) -> list[dict]:
         for v in violations
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def menu_go(page, name: str) -> None:
+    """Follow a link of the main menu as a person would: on a phone the menu is folded behind
+    its button, which is opened first (by keyboard: focus and Enter)."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.focus()
+        page.keyboard.press("Enter")
+        assert toggle.get_attribute("aria-expanded") == "true"
+    page.locator("#site-menu").get_by_role("link", name=name, exact=True).click()

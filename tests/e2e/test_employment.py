@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import PHONE, serious_accessibility_violations
+from tests.e2e.conftest import PHONE, menu_go, serious_accessibility_violations
 from tests.e2e.test_journeys import sign_in
 from tests.factories import IdentityDocumentFactory
 from vinculo.core.models import VerificationState
@@ -64,7 +64,7 @@ def test_the_whole_employment_flow(live_server, world, browser):
 
     # 1. The farm files an order that pays under Ontario's minimum wage.
     page = _as(browser, live_server, "employer_staff.hn")
-    page.get_by_role("link", name="Ofertas de empleo").first.click()
+    menu_go(page, "Ofertas de empleo")
     page.get_by_role("button", name="Nueva oferta de empleo").click()
     page.get_by_label("Programa").select_option("CA-TFWP-AG")
     page.get_by_label("Título del puesto").fill("Recolectores de manzana")
@@ -92,7 +92,7 @@ def test_the_whole_employment_flow(live_server, world, browser):
     page.wait_for_url("**/job-orders/*/")
     refusal = page.locator(".findings li.failed")
     assert refusal.count() == 1
-    assert "17.60" in refusal.inner_text() and "Employment Standards Act" in refusal.inner_text()
+    assert "17,60" in refusal.inner_text() and "Employment Standards Act" in refusal.inner_text()
     _fits_a_phone_and_is_accessible(page)
 
     # ...fixes it and submits.
@@ -154,7 +154,7 @@ def test_the_whole_employment_flow(live_server, world, browser):
 
     # 6. The worker sees the vacancy among their recommendations.
     page = _as(browser, live_server, "worker.hn")
-    page.get_by_role("link", name="Mis vacantes").first.click()
+    menu_go(page, "Mis vacantes")
     vacancy = page.locator("article.vacancy").filter(has_text="Recolectores de manzana")
     assert "Misma ocupación" in vacancy.inner_text() and "Seleccionado" in vacancy.inner_text()
     _fits_a_phone_and_is_accessible(page)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import serious_accessibility_violations
+from tests.e2e.conftest import menu_go, serious_accessibility_violations
 from tests.factories import WorkerFactory
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +29,7 @@ def test_an_official_signs_in_in_spanish_on_a_phone(live_server, world, phone_es
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert serious_accessibility_violations(page) == []
 
-    page.get_by_role("link", name="Trabajadores", exact=True).first.click()
+    menu_go(page, "Trabajadores")
     page.wait_for_url("**/workers/")
     assert page.get_by_text("Keila Suyapa").is_visible()
     assert serious_accessibility_violations(page) == []

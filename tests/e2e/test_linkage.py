@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import serious_accessibility_violations
+from tests.e2e.conftest import menu_go, serious_accessibility_violations
 from tests.e2e.test_journeys import sign_in
 from tests.factories import WorkerFactory
 from vinculo.linkage import synthetic
@@ -88,7 +88,7 @@ def test_the_batch_check_proposes_pairs_an_official_merges_and_undoes(live_serve
     page = phone_es
     sign_in(page, live_server.url, "official.hn")
     page.wait_for_url(f"{live_server.url}/")
-    page.get_by_role("link", name="Duplicados").first.click()
+    menu_go(page, "Duplicados")
     page.get_by_role("button", name="Iniciar la revisión").click()
 
     # The run page shows the progress, then what the check found.

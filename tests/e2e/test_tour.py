@@ -89,7 +89,7 @@ def test_the_public_pages(visit):
     _, text = visit("/", "public-home")
     assert "Inscribirme como trabajador" in text
     _, text = visit("/register/", "public-register")
-    assert "teléfono" in text.lower()
+    assert "Crear mi cuenta" in text
     _, text = visit("/verify/agencies/?q=Colocaciones", "public-agency-check")
     assert "Colocaciones Rápidas del Norte" in text and "suspendida" in text.lower()
     page, text = visit("/vacancies/", "public-board")
@@ -120,7 +120,7 @@ def test_the_honduran_official(visit):
     assert "María José Hernández López" in text
     profile = _link(visit.page, "María José Hernández López")
     _, text = visit(profile, "official-worker-profile")
-    assert "HN-" in text or "Número de inscripción" in text
+    assert "Número de registro" in text and "Sospecha de fraude" in text
     _, text = visit("/workers/register/", "official-desk")
     assert "Registrar" in text or "Inscribir" in text
     _, text = visit("/duplicates/", "official-duplicates")
@@ -158,8 +158,12 @@ def test_the_caseworker(visit):
     assert "Misma ocupación" in text and "puntos" in text
     _, text = visit(order.rstrip("/") + "/ranking/?equity=1", "caseworker-ranking-equity")
     assert "municipio" in text.lower()
-    _, text = visit("/matching/", "caseworker-batch-matching")
-    assert "Honduras" in text or "HN-STSS" in text
+    page, text = visit("/matching/", "caseworker-batch-matching")
+    assert "Emparejar todas las ofertas abiertas" in text
+    page.get_by_role("button", name="Emparejar todas las ofertas abiertas").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_text("Terminado").first.wait_for(timeout=120_000)  # the progress it showed ends
+    page.screenshot(path=str(SHOTS / "caseworker-batch-matching-done.png"), full_page=True)
 
 
 def test_the_auditor(visit):
