@@ -139,11 +139,14 @@ class VinculoAutoSchema(AutoSchema):
             and not any(isinstance(v, RegexValidator) for v in field.validators)
         ):
             # DRF refuses a NUL character in any text (ProhibitNullCharactersValidator), and
-            # trims spaces before it refuses a blank one.
+            # trims spaces before it refuses a blank one. Python's strip() also takes the
+            # separators U+001C-U+001F and U+0085 for spaces, which a pattern's \s does not.
             if field.allow_blank or not field.trim_whitespace:
                 schema["pattern"] = "^[^\\u0000]*$"
             else:
-                schema["pattern"] = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+                schema["pattern"] = (
+                    "^[^\\u0000]*[^\\s\\u0000\\u001c-\\u001f\\u0085][^\\u0000]*$"
+                )
         return schema
 
     def _problem_statuses(self, operation: dict) -> set[str]:
