@@ -39,15 +39,20 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def phone_es(browser):
-    context = browser.new_context(
+def phone_context(browser):
+    """A phone-sized, touch browser context whose person reads Spanish."""
+    return browser.new_context(
         viewport=PHONE,
         locale="es-HN",
         is_mobile=True,
         has_touch=True,
         extra_http_headers={"Accept-Language": "es"},
     )
+
+
+@pytest.fixture
+def phone_es(browser):
+    context = phone_context(browser)
     page = context.new_page()
     yield page
     context.close()

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import PHONE, menu_go, serious_accessibility_violations
+from tests.e2e.conftest import PHONE, menu_go, phone_context, serious_accessibility_violations
 from tests.e2e.test_journeys import sign_in
 from tests.factories import IdentityDocumentFactory
 from vinculo.core.models import VerificationState
@@ -30,13 +30,7 @@ def _fits_a_phone_and_is_accessible(page) -> None:
 
 
 def _as(browser, live_server, username: str | None):
-    context = browser.new_context(
-        viewport=PHONE,
-        locale="es-HN",
-        is_mobile=True,
-        has_touch=True,
-        extra_http_headers={"Accept-Language": "es"},
-    )
+    context = phone_context(browser)
     page = context.new_page()
     if username:
         sign_in(page, live_server.url, username)

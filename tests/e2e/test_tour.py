@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, phone_context
 from tests.processes import Up, vinculo_env
 
 pytestmark = pytest.mark.e2e
@@ -36,13 +36,7 @@ def demo(tmp_path_factory):
 def visit(browser, demo):
     """A phone in Spanish; `visit(path)` opens a page, checks it is sound and returns it."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(
-        viewport=PHONE,
-        locale="es-HN",
-        is_mobile=True,
-        has_touch=True,
-        extra_http_headers={"Accept-Language": "es"},
-    )
+    context = phone_context(browser)
     page = context.new_page()
 
     def go(path: str, name: str, *, expect: int = 200):
