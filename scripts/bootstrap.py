@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,13 @@ def install(env_dir: Path, extras: set[str]) -> None:
     stamp.write_text(json.dumps({"pyproject": digest, "extras": sorted(extras)}))
 
 
+def _package_name(spec: str) -> str:
+    """ "duckdb<3,>=1.4" → "duckdb"; "/opt/wheels/six-1.17.0-py3-none-any.whl" → "six"."""
+    if spec.endswith((".whl", ".tar.gz", ".zip")) or "/" in spec:
+        return spec.rsplit("/", 1)[-1].split("-", 1)[0]
+    return re.split(r"[<>=!~;\[ (]", spec, maxsplit=1)[0]
+
+
 def pip_with_progress(command: list[str]) -> None:
     """Run pip, showing one line of progress instead of a minute of silence: how many packages
     it has collected and which one it is on, then that it is installing. pip's own output is
@@ -100,7 +108,7 @@ def pip_with_progress(command: list[str]) -> None:
             words = line.split()
             if words[:1] in (["Collecting"], ["Processing"]) and len(words) > 1:
                 collected += 1
-                name = words[1].rsplit("/", 1)[-1].split("-", 1)[0]
+                name = _package_name(words[1])
                 status = f"  · {collected} packages found, now {name[:40]}"
                 if tty:
                     print(f"\r{status:<72}", end="", flush=True)
