@@ -371,3 +371,29 @@ def test_a_binary_file_is_refused_in_one_sentence_not_as_garbage_columns(
     assert sentence in page
     assert "IHDR" not in page and "column" not in page.split(sentence)[1][:400].lower()
     assert not Import.objects.exists()
+
+
+def test_the_progress_says_records_created_in_spanish():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    run = SimpleNamespace(
+        pk="00000000-0000-0000-0000-000000000001",
+        in_progress=False,
+        rows_total=3,
+        rows_done=3,
+        rows_created=3,
+        rows_existing=0,
+        rows_failed=0,
+        percent=100,
+        status="done",
+        get_status_display=lambda: "Terminada",
+    )
+    with translation.override("es"):
+        html = render_to_string(
+            "imports/partials/import_progress.html",
+            {"run": run, "statuses": SimpleNamespace(FAILED="failed")},
+        )
+    assert "Registros creados" in html and "Creada" not in html
