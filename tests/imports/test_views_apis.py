@@ -397,3 +397,19 @@ def test_the_progress_says_records_created_in_spanish():
             {"run": run, "statuses": SimpleNamespace(FAILED="failed")},
         )
     assert "Registros creados" in html and "Creada" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sent", ["empty", "missing"])
+def test_an_empty_or_missing_file_is_answered_by_the_rule_in_spanish(api, world, sent):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    api.force_authenticate(world.users["official"])
+    data = {"kind": "agencies"}
+    if sent == "empty":
+        data["file"] = SimpleUploadedFile("agencias.csv", b"")
+    response = api.post("/api/v1/imports/", data, format="multipart", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "file_empty"
+    assert body["errors"][0]["message"] == "El archivo está vacío."  # not DRF's "vació"

@@ -237,7 +237,9 @@ def test_the_public_page_says_it_in_spanish(client):
 
 
 def test_the_api_returns_the_regional_term(api):
-    body = api.get("/api/v1/occupations/", {"q": "despachadora de gasolina", "limit": 2}).json()
+    body = api.get("/api/v1/occupations/", {"q": "despachadora de gasolina", "limit": 2}).json()[
+        "results"
+    ]
     assert body[0]["isco_code"] == "5245"
     assert body[0]["regional_term"] == "despachadora de gasolina"
     assert "MX" in body[0]["regional_countries"]

@@ -144,9 +144,7 @@ class VinculoAutoSchema(AutoSchema):
             if field.allow_blank or not field.trim_whitespace:
                 schema["pattern"] = "^[^\\u0000]*$"
             else:
-                schema["pattern"] = (
-                    "^[^\\u0000]*[^\\s\\u0000\\u001c-\\u001f\\u0085][^\\u0000]*$"
-                )
+                schema["pattern"] = "^[^\\u0000]*[^\\s\\u0000\\u001c-\\u001f\\u0085][^\\u0000]*$"
         return schema
 
     def _problem_statuses(self, operation: dict) -> set[str]:

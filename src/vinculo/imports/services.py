@@ -113,7 +113,7 @@ def _file_format(name: str) -> str:
 def import_request(
     *,
     kind: str,
-    upload: UploadedFile,
+    upload: UploadedFile | None,
     actor: User,
     jurisdiction_id: Any = None,
 ) -> Import:
@@ -123,9 +123,9 @@ def import_request(
         raise NotAllowed(NOT_ALLOWED)
     if kind not in ImportKind.values:
         raise ValidationFailed(KIND_UNKNOWN, code="kind", field="kind")
-    file_format = _file_format(upload.name)
-    if not upload.size:
+    if upload is None or not upload.size:
         raise ValidationFailed(FILE_EMPTY, code="file_empty", field="file")
+    file_format = _file_format(upload.name)
     if upload.size > MAX_FILE_BYTES:
         raise ValidationFailed(FILE_TOO_BIG, code="file_too_big", field="file")
     jurisdiction = jurisdiction_pick(
