@@ -180,7 +180,7 @@ def test_the_api_imports_a_file_and_reports_its_bad_rows(
 @pytest.mark.parametrize(
     ("data", "code", "field"),
     [
-        ({"kind": "employers"}, "validation_failed", "file"),
+        ({"kind": "employers"}, "file_empty", "file"),
         ({"kind": "ships", "file": ("e.csv", b"name\n")}, "validation_failed", "kind"),
         ({"kind": "employers", "file": ("e.txt", b"name\n")}, "file_format", "file"),
         (
