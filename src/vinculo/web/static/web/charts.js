@@ -16,7 +16,9 @@
           return { label: s.label, data: s.data, backgroundColor: colours[i % colours.length] };
         })
       },
-      options: { responsive: true, maintainAspectRatio: false, indexAxis: "y",
+      // Numbers on the axes in the page's language ("1 200" in Spanish, "1,200" in English).
+      options: { locale: document.documentElement.lang || undefined,
+                 responsive: true, maintainAspectRatio: false, indexAxis: "y",
                  plugins: { legend: { display: data.series.length > 1 } },
                  scales: { x: { stacked: true }, y: { stacked: true } } }
     });
