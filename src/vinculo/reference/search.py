@@ -23,6 +23,7 @@ also brings the group's ESCO occupations, so a picker that offers occupations of
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import re
 import unicodedata
@@ -31,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -249,6 +251,9 @@ class OccupationIndex:
                 self._by_start[(without_tilde(word[0]), len(word))].append(word)
         self._codes.sort()
         self._fields_count = len(self.fields)
+        self._field_entry = np.array([f.entry for f in self.fields], np.intp)
+        self._field_weight = np.array([f.weight for f in self.fields])
+        self._field_words = np.array([len(f.words) for f in self.fields], np.intp)
 
     def _generality(self, group: Entry) -> Callable[[int], tuple[float, int, int]]:
         """The order a regional hit lists a group's occupations in when the query says nothing
@@ -384,37 +389,25 @@ class OccupationIndex:
             per_token.append((self._idf(direct or len(reached)), tiers))
 
         total = sum(idf for idf, _ in per_token)
-        candidates: set[int] = set()
-        for _, tiers in per_token:
-            for _, fields in tiers:
-                candidates |= fields
-
-        # Each entry's best (score, field); a Hit is made only for the entries that keep one.
-        scored: dict[int, tuple[float, int]] = {}
-        fields_of = self.fields
-        for number in candidates:
-            fld = fields_of[number]
-            covered, matched_words = 0.0, 0
-            for idf, tiers in per_token:
-                for grade, fields in tiers:
-                    if number in fields:
-                        covered += idf * grade
-                        matched_words += 1
-                        break
-            unasked = len(fld.words) - matched_words
-            score = (covered / total) * fld.weight / (1 + 0.12 * unasked if unasked > 0 else 1)
-            current = scored.get(fld.entry)
-            if current is None or score > current[0]:
-                scored[fld.entry] = (score, number)
-        best: dict[int, Hit] = {}
-        for entry, (score, number) in scored.items():
-            fld = fields_of[number]
-            best[entry] = Hit(
-                self.entries[entry], round(score, 4), fld.text, fld.lang, fld.regional
-            )
-        self._bring_group_occupations(best, limit)
-        ranked = sorted(
-            best.values(),
+        best = self._best_fields(per_token, total)
+        if not best:
+            return []
+        brought = self._bring_group_occupations(best, limit)
+        scores = {entry: score for entry, (score, _) in best.items()}
+        for entry, (score, _) in brought.items():
+            scores[entry] = max(score, scores.get(entry, 0.0))
+        # Only the entries that can reach the first `limit` are made Hits and sorted.
+        floor = heapq.nlargest(limit, scores.values())[-1]
+        hits = []
+        for entry, score in scores.items():
+            if score < floor:
+                continue
+            if entry in best and best[entry][0] == score:
+                fld = self.fields[best[entry][1]]
+            else:
+                fld = self.fields[best[brought[entry][1]][1]]  # the field that found its group
+            hits.append(Hit(self.entries[entry], score, fld.text, fld.lang, fld.regional))
+        hits.sort(
             # On a tie, the regional title first: its file states the region's usage on purpose,
             # where an ESCO label of the same words may be Spain's (or, as with ESCO's Spanish
             # "enfermero/enfermera" on phlebotomists, a slip).
@@ -426,28 +419,71 @@ class OccupationIndex:
                 h.entry.key,
             ),
         )
-        return ranked[:limit]
+        return hits[:limit]
 
-    def _bring_group_occupations(self, best: dict[int, Hit], limit: int) -> None:
+    def _best_fields(
+        self, per_token: list[tuple[float, list[tuple[float, set[int]]]]], total: float
+    ) -> dict[int, tuple[float, int]]:
+        """Each entry's best (score rounded to 4 places, field). A field's score is the share of
+        the query's IDF it covers, each word at the best grade it reaches the field with, times
+        the label's weight, damped by the words of the label the query did not ask for. Scored
+        in bulk over the candidate fields: a short prefix can reach thousands of them."""
+        tiers_as_arrays = [
+            [(grade, np.fromiter(fields, np.intp, len(fields))) for grade, fields in tiers]
+            for _, tiers in per_token
+        ]
+        if not any(tiers_as_arrays):
+            return {}
+        candidates = np.unique(np.concatenate([a for tiers in tiers_as_arrays for _, a in tiers]))
+        covered = np.zeros(len(candidates))
+        matched = np.zeros(len(candidates), np.intp)
+        for (idf, _), tiers in zip(per_token, tiers_as_arrays, strict=True):
+            grade = np.zeros(len(candidates))
+            for value, fields in reversed(tiers):  # the best grade is written last and stays
+                grade[np.searchsorted(candidates, fields)] = value
+            covered += idf * grade
+            matched += grade > 0
+        unasked = self._field_words[candidates] - matched
+        damping = np.where(unasked > 0, 1 + 0.12 * unasked, 1.0)
+        score = covered / total * self._field_weight[candidates] / damping
+        entries = self._field_entry[candidates]
+        # Per entry, the highest score (on a tie, the first field): sort, keep each run's first.
+        order = np.lexsort((candidates, -score, entries))
+        entries = entries[order]
+        first = order[np.concatenate(([True], entries[1:] != entries[:-1]))]
+        return {
+            entry: (round(value, 4), field)
+            for entry, value, field in zip(
+                self._field_entry[candidates[first]].tolist(),
+                score[first].tolist(),
+                candidates[first].tolist(),
+                strict=True,
+            )
+        }
+
+    def _bring_group_occupations(
+        self, best: dict[int, tuple[float, int]], limit: int
+    ) -> dict[int, tuple[float, int]]:
         """A group found by a regional term brings its ESCO occupations: "mesero" is a waiter
         even though no ESCO label says so. Those that matched the query on their own keep the
-        better of the two scores; among the rest, the group's most general labels come first."""
+        better of the two scores; among the rest, the group's most general labels come first.
+        Returns each brought occupation's score and the group that brought it."""
+        fields = self.fields
         regional = sorted(
-            (hit for hit in best.values() if hit.regional is not None and hit.entry.kind == "isco"),
-            key=lambda h: -h.score,
+            (
+                (score, entry)
+                for entry, (score, field) in best.items()
+                if fields[field].regional is not None and self.entries[entry].kind == "isco"
+            ),
+            key=lambda found: -found[0],
         )[:limit]
-        for group_hit in regional:
-            members = self._members.get(group_hit.entry.isco, [])
-            own = sorted((n for n in members if n in best), key=lambda n: -best[n].score)
+        brought: dict[int, tuple[float, int]] = {}
+        for group_score, group in regional:
+            members = self._members.get(self.entries[group].isco, [])
+            own = sorted((n for n in members if n in best), key=lambda n: -best[n][0])
             rest = [n for n in members if n not in best]
             for rank, number in enumerate([*own, *rest][:MAX_REGIONAL_OCCUPATIONS]):
-                score = max(round(group_hit.score * REGIONAL_OCCUPATION - 0.001 * rank, 4), 1e-4)
-                current = best.get(number)
-                if current is None or score > current.score:
-                    best[number] = Hit(
-                        self.entries[number],
-                        score,
-                        group_hit.matched,
-                        group_hit.matched_lang,
-                        group_hit.regional,
-                    )
+                score = max(round(group_score * REGIONAL_OCCUPATION - 0.001 * rank, 4), 1e-4)
+                if score > best.get(number, (0.0, 0))[0]:
+                    brought[number] = (score, group)
+        return brought
