@@ -248,6 +248,14 @@ def comparisons(present: set[str] | None = None) -> list[dict[str, Any]]:
                     'abs(date_diff(\'day\', CAST("dob_l" AS DATE), CAST("dob_r" AS DATE))) <= 1',
                     "a day apart",
                 ),
+                # A year one off is the commonest slip (the age counted instead of the year); a
+                # year further off, up to a decade, is a digit mistyped, and namesakes born on
+                # the same day of different years share it far more often: its own level.
+                _level(
+                    'substr("dob_l", 6) = substr("dob_r", 6) AND '
+                    'abs("dob_year_l" - "dob_year_r") = 1',
+                    "same day and month, year one off",
+                ),
                 _level(
                     'substr("dob_l", 6) = substr("dob_r", 6) AND '
                     'abs("dob_year_l" - "dob_year_r") <= 10',
