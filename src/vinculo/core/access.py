@@ -58,7 +58,16 @@ def _live(user: Any) -> bool:
 
 
 def user_can(user: Any, perm: str) -> bool:
+    """Whether the user holds `perm` in any jurisdiction: for menus and for acts that are about
+    no object yet. An act on an object asks `user_can_in` with the object's jurisdiction."""
     return _live(user) and any(perm in ROLE_PERMISSIONS[m.role] for m in user.active_memberships)
+
+
+def user_can_in(user: Any, perm: str, jurisdiction_id: int | None) -> bool:
+    """Whether the user holds `perm` in the jurisdiction of the object they act on. Someone who
+    is an official in one country and a caseworker in another acts as an official only on the
+    first one's objects."""
+    return scope_for(user, perm).allows(jurisdiction_id)
 
 
 def scope_for(user: Any, perm: str) -> Scope:

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import get_or_404, scope_for
+from vinculo.core.access import get_or_404, scope_for, user_can_in
 from vinculo.core.errors import ValidationFailed
 from vinculo.core.models import Organisation, OrganisationKind
 from vinculo.core.permissions import Perm, Role
@@ -27,7 +27,6 @@ from vinculo.jobs.domain import (
 from vinculo.jobs.models import JobOrder
 from vinculo.reference.countries import country_name, is_country, subdivision_list
 from vinculo.registry.organisations.domain import EMPLOYER_KINDS
-from vinculo.registry.organisations.selectors import scope_allows
 
 COUNTRY_UNKNOWN = _("Choose a country.")
 REGION_NOT_IN_COUNTRY = _("%(region)s is not a region of %(country)s.")
@@ -103,7 +102,7 @@ def order_roles(*, actor: Any, order: JobOrder) -> set[str]:
     own = {o.pk for o in filer_organisations(actor=actor)}
     if order.employer_id in own or (order.agency_id and order.agency_id in own):
         roles.add(FILER)
-    if scope_allows(scope_for(actor, Perm.REVIEW_JOB_ORDERS), order.jurisdiction_id):
+    if user_can_in(actor, Perm.REVIEW_JOB_ORDERS, order.jurisdiction_id):
         roles.add(REVIEWER)
     return roles
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
-from vinculo.core.access import scope_for, user_can
+from vinculo.core.access import user_can, user_can_in
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
@@ -24,7 +24,7 @@ from vinculo.jobs import domain, forms, selectors, services
 from vinculo.jobs.models import JobOrder, JobOrderState
 from vinculo.registry.organisations.domain import EMPLOYER_KINDS
 from vinculo.registry.organisations.forms import add_domain_error
-from vinculo.registry.organisations.selectors import active_jurisdictions, scope_allows
+from vinculo.registry.organisations.selectors import active_jurisdictions
 from vinculo.registry.organisations.views import public_page_rate, too_many_requests
 from vinculo.web.caching import public_page
 
@@ -135,9 +135,7 @@ def _detail(
 
     roles = selectors.order_roles(actor=request.user, order=order)
     moves = selectors.order_moves_available(actor=request.user, order=order)
-    can_rank = scope_allows(
-        scope_for(request.user, Perm.SHORTLIST_CANDIDATES), order.jurisdiction_id
-    )
+    can_rank = user_can_in(request.user, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id)
     matched = order.state in (JobOrderState.PUBLISHED, JobOrderState.FILLED, JobOrderState.CLOSED)
     candidacies = []
     if matched and (can_rank or domain.FILER in roles):

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import scope_for
+from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import Jurisdiction
@@ -386,6 +386,7 @@ def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Any) -> Merge:
     merged, so that the merge can be undone; its documents, occupations and languages the kept
     record lacks move over, its sign-in moves if the kept record has none, and profile fields the
     kept record leaves blank are filled from it. Consents stay with the record that gave them."""
+    _reviewable(actor, pair.jurisdiction_id)
     locked, a, b = _pair_for_decision(pair)
     if keep_id not in (a.pk, b.pk):
         raise ValidationFailed(NOT_IN_PAIR, code="not_in_pair", field="keep")
@@ -441,6 +442,7 @@ def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Any) -> Merge:
 def merge_undo(*, merge: Merge, actor: Any) -> Merge:
     """Put back what a merge moved and make the merged record a record of its own again. The
     pair returns to the review queue."""
+    _reviewable(actor, merge.pair.jurisdiction_id)
     locked = Merge.objects.select_for_update().get(pk=merge.pk)
     if locked.undone_at is not None:
         raise Conflict(ALREADY_UNDONE, code="merge_undone")
@@ -484,6 +486,7 @@ def merge_undo(*, merge: Merge, actor: Any) -> Merge:
 @transaction.atomic
 def pair_distinct(*, pair: CandidatePair, reason: str, actor: Any) -> CandidatePair:
     """Two records of different people: the pair is never proposed again."""
+    _reviewable(actor, pair.jurisdiction_id)
     reason = _reason(reason)
     locked, a, b = _pair_for_decision(pair)
     _decided(locked, PairStatus.DISTINCT, actor, reason)
@@ -497,17 +500,18 @@ def pair_distinct(*, pair: CandidatePair, reason: str, actor: Any) -> CandidateP
     return locked
 
 
-def _flaggable(actor: Any, worker: Worker) -> None:
-    scope = scope_for(actor, Perm.REVIEW_DUPLICATES)
-    if not (scope.all or worker.jurisdiction_id in scope.jurisdiction_ids):
-        raise NotAllowed(_("You may not flag this record."), code="not_allowed")
+def _reviewable(actor: Any, jurisdiction_id: int | None) -> None:
+    """Deciding pairs, merging, undoing and flagging need the permission in the records' own
+    jurisdiction, whatever the actor may do elsewhere."""
+    if not user_can_in(actor, Perm.REVIEW_DUPLICATES, jurisdiction_id):
+        raise NotAllowed(_("You may not review this record."), code="not_allowed")
 
 
 @transaction.atomic
 def fraud_flag_raise(*, worker: Worker, reason: str, actor: Any) -> FraudFlag:
     """Flag a record for suspected fraud, until an official clears it (issue 5's matching is to
     leave flagged workers out: `FraudFlag` rows with no `cleared_at`)."""
-    _flaggable(actor, worker)
+    _reviewable(actor, worker.jurisdiction_id)
     reason = _reason(reason)
     Worker.objects.select_for_update().get(pk=worker.pk)
     if FraudFlag.objects.filter(worker=worker, cleared_at__isnull=True).exists():
@@ -519,7 +523,7 @@ def fraud_flag_raise(*, worker: Worker, reason: str, actor: Any) -> FraudFlag:
 
 @transaction.atomic
 def fraud_flag_clear(*, worker: Worker, reason: str, actor: Any) -> FraudFlag:
-    _flaggable(actor, worker)
+    _reviewable(actor, worker.jurisdiction_id)
     reason = _reason(reason)
     flag = FraudFlag.objects.select_for_update().filter(worker=worker, cleared_at=None).first()
     if flag is None:

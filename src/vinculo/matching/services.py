@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import scope_for
+from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import Jurisdiction
@@ -37,7 +37,6 @@ from vinculo.matching.models import (
     RunStatus,
 )
 from vinculo.registry.models import Worker
-from vinculo.registry.organisations.selectors import scope_allows
 
 S = CandidacyStatus
 NOT_OPEN = _("This job order is not on the vacancy board: nobody can be shortlisted or apply.")
@@ -50,7 +49,7 @@ STALE_AFTER = timedelta(hours=6)
 
 
 def _may_shortlist(actor: Any, order: JobOrder) -> None:
-    if not scope_allows(scope_for(actor, Perm.SHORTLIST_CANDIDATES), order.jurisdiction_id):
+    if not user_can_in(actor, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id):
         raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
 
 
@@ -199,8 +198,8 @@ def shortlisted_for(*, actor: Any, order_id: Any) -> tuple[JobOrder, list[Candid
     """What the employer sees: shortlisted and decided candidacies, never the ranking."""
     order = order_get(actor=actor, order_id=order_id)
     roles = order_roles(actor=actor, order=order)
-    if FILER not in roles and not scope_allows(
-        scope_for(actor, Perm.SHORTLIST_CANDIDATES), order.jurisdiction_id
+    if FILER not in roles and not user_can_in(
+        actor, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id
     ):
         raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
     candidacies = list(

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import scope_for
+from vinculo.core.access import scope_for, user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.lockout import account_locked, account_unlock
@@ -273,7 +273,7 @@ def worker_update(
             _("These fields cannot be changed here."), details={"fields": sorted(unknown)}
         )
     own = worker.user_id is not None and worker.user_id == getattr(actor, "pk", None)
-    if not own and not actor.can(Perm.EDIT_WORKERS):
+    if not own and not user_can_in(actor, Perm.EDIT_WORKERS, worker.jurisdiction_id):
         raise NotAllowed(_("You may not change this record."), code="not_allowed")
     locked = _worker_for_update(worker.pk)
     if locked.merged_into_id is not None:
@@ -539,7 +539,7 @@ def worker_account_unlock(*, actor: User, worker_id: Any) -> Worker:
     """Lift the lock on a worker's sign-in, for an official who may correct that worker's record
     (checked in the worker's jurisdiction)."""
     worker = worker_get(actor=actor, worker_id=worker_id)
-    if not scope_for(actor, Perm.EDIT_WORKERS).allows(worker.jurisdiction_id):
+    if not user_can_in(actor, Perm.EDIT_WORKERS, worker.jurisdiction_id):
         raise NotAllowed(_("You may not change this record."), code="not_allowed")
     if worker.user is None or not account_locked(worker.user.username):
         raise Conflict(ACCOUNT_NOT_LOCKED, code="not_locked")

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
-from vinculo.core.access import scope_for, user_can
+from vinculo.core.access import scope_for, user_can, user_can_in
 from vinculo.core.converters import parse_id
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
@@ -86,8 +86,10 @@ def worker_detail_view(request: HttpRequest, worker_id: int) -> HttpResponse:
         {
             "worker": worker,
             "own": False,
-            "can_edit": user_can(request.user, Perm.EDIT_WORKERS),
-            "can_review": user_can(request.user, Perm.REVIEW_DUPLICATES),
+            "can_edit": user_can_in(request.user, Perm.EDIT_WORKERS, worker.jurisdiction_id),
+            "can_review": user_can_in(
+                request.user, Perm.REVIEW_DUPLICATES, worker.jurisdiction_id
+            ),
             "fraud_flag": linkage.fraud_flag_open(worker),
             "locked": worker.user is not None and account_locked(worker.user.username),
         },
@@ -410,9 +412,9 @@ def _edit(request: HttpRequest, worker: Worker, back: str, *, check: bool = Fals
 
 @login_required
 def worker_edit_view(request: HttpRequest, worker_id: int) -> HttpResponse:
-    if not user_can(request.user, Perm.EDIT_WORKERS):
-        raise Http404
     worker = worker_get(actor=request.user, worker_id=worker_id)
+    if not user_can_in(request.user, Perm.EDIT_WORKERS, worker.jurisdiction_id):
+        raise Http404
     return _edit(request, worker, reverse("registry:worker_detail", args=[worker.pk]), check=True)
 
 

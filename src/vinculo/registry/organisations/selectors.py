@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from vinculo.core.access import Scope, get_or_404, scope_for
+from vinculo.core.access import get_or_404, scope_for, user_can_in
 from vinculo.core.models import Jurisdiction, Organisation, OrganisationKind
 from vinculo.core.permissions import Perm, Role
 from vinculo.reference.search import fold
@@ -27,11 +27,6 @@ from vinculo.registry.organisations.domain import (
     moves_from,
     sector_label,
 )
-
-
-def scope_allows(scope: Scope, jurisdiction_id: int | None) -> bool:
-    return scope.all or jurisdiction_id in scope.jurisdiction_ids
-
 
 # --- employers --------------------------------------------------------------------------------
 
@@ -71,7 +66,7 @@ def employer_moves_available(*, actor: Any, organisation: Organisation) -> dict[
     return {
         to: move
         for to, move in moves.items()
-        if scope_allows(scope_for(actor, move.permission), organisation.jurisdiction_id)
+        if user_can_in(actor, move.permission, organisation.jurisdiction_id)
     }
 
 
@@ -170,7 +165,7 @@ def licence_moves_available(*, actor: Any, licence: AgencyLicence) -> dict[str, 
     return {
         to: move
         for to, move in moves.items()
-        if scope_allows(scope_for(actor, move.permission), licence.jurisdiction_id)
+        if user_can_in(actor, move.permission, licence.jurisdiction_id)
     }
 
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import scope_for
+from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import (
@@ -47,7 +47,6 @@ from vinculo.registry.organisations.selectors import (
     licence_jurisdictions,
     own_employer_get,
     own_establishment_get,
-    scope_allows,
 )
 
 TAX_ID_TAKEN = _("An organisation of this country is already registered with this tax ID.")
@@ -94,7 +93,7 @@ def _reason_for(move: Move, reason: str) -> str:
 
 def _ensure_permitted(*, actor: Any, move: Move, jurisdiction_id: int) -> None:
     """The actor sees the record (else the selector already answered 404) but may not decide."""
-    if not scope_allows(scope_for(actor, move.permission), jurisdiction_id):
+    if not user_can_in(actor, move.permission, jurisdiction_id):
         raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
 
 
