@@ -87,6 +87,12 @@ CROSS_JURISDICTION = {Role.ADMIN, Role.REGIONAL_COORDINATOR}
 
 @pytest.fixture
 def world(db) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """Honduras and Costa Rica, a user of each role in Honduras, and an official of Costa Rica
+    (also for processes a test starts, which have no fixtures)."""
     hn = JurisdictionFactory(code="HN-STSS", country="HN")
     cr = JurisdictionFactory(code="CR-MTSS", country="CR")
     users = {}

@@ -78,6 +78,10 @@ def good_terms(occupation: Occupation) -> dict[str, Any]:
 
 @pytest.fixture
 def farm(world) -> Farm:
+    return make_farm(world)
+
+
+def make_farm(world: Any) -> Farm:
     employer = world.users["employer_staff"].memberships.get().organisation
     employer.name, employer.country, employer.sector = "Tremblay Orchards", "CA", "agriculture"
     employer.verification_state = VerificationState.VERIFIED

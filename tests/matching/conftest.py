@@ -78,6 +78,11 @@ def make_worker(
 
 @pytest.fixture
 def published(world, farm):  # noqa: F811
+    return make_published(world, farm)
+
+
+def make_published(world: Any, farm: Any) -> Any:  # noqa: F811
+    """The farm's order for fruit pickers, submitted, approved and on the board."""
     order = jobs.order_create(
         actor=world.users["employer_staff"], employer_id=farm.employer.pk, values=farm.terms
     )

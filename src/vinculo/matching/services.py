@@ -41,6 +41,10 @@ from vinculo.registry.models import Worker
 S = CandidacyStatus
 NOT_OPEN = _("This job order is not on the vacancy board: nobody can be shortlisted or apply.")
 NOT_ELIGIBLE = _("This worker does not meet every condition of the job order: %(failed)s.")
+ORDER_FILLED = _(
+    "Every position of this job order has been filled, by a selection made while you were "
+    "deciding. Nobody more can be selected."
+)
 STATE_CHANGED = _("Someone changed this candidacy while you were looking at it. Review it again.")
 MOVE_NOT_PERMITTED = _("You may not make this change.")
 RUN_BUSY = _("A batch matching of this jurisdiction is already running.")
@@ -147,6 +151,8 @@ def _decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> tupl
         if candidacy.status != S.SHORTLISTED:
             raise Conflict(STATE_CHANGED, code="candidacy_state_changed")
         if to == S.SELECTED:
+            if order.state == JobOrderState.FILLED:
+                raise Conflict(ORDER_FILLED, code="order_filled")
             _ensure_open(order)
             _c, failed, _s, _r = _fresh(order, candidacy.worker_id)
             if failed:
@@ -168,18 +174,22 @@ def _decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> tupl
             after={"order": order.pk, "worker": candidacy.worker_id, "status": to},
             reason=reason,
         )
+        if to == S.SELECTED and order.candidacies.filter(status=S.SELECTED).count() >= (
+            order.positions
+        ):
+            # In the same transaction, under the order's lock: a selection made at the same time
+            # waits for this one and then finds the order filled.
+            from vinculo.jobs.services import order_move
+
+            order_move(actor=actor, order_id=order.pk, to=JobOrderState.FILLED)
     return candidacy, True
 
 
 def select(*, actor: Any, candidacy_id: Any) -> Candidacy:
-    """The employer (or its agency) selects a shortlisted worker. When the selections reach the
-    positions, the order reads as filled."""
-    from vinculo.jobs.services import order_move
-
-    candidacy, changed = _decide(actor=actor, candidacy_id=candidacy_id, to=S.SELECTED)
-    order = candidacy.order
-    if changed and order.candidacies.filter(status=S.SELECTED).count() >= order.positions:
-        order_move(actor=actor, order_id=order.pk, to=JobOrderState.FILLED)
+    """The employer (or its agency) selects a shortlisted worker. The selection that reaches the
+    positions moves the order to filled in the same transaction; one made at the same time for
+    the last position is refused as a conflict."""
+    candidacy, _changed = _decide(actor=actor, candidacy_id=candidacy_id, to=S.SELECTED)
     return candidacy
 
 
