@@ -87,9 +87,7 @@ def worker_detail_view(request: HttpRequest, worker_id: int) -> HttpResponse:
             "worker": worker,
             "own": False,
             "can_edit": user_can_in(request.user, Perm.EDIT_WORKERS, worker.jurisdiction_id),
-            "can_review": user_can_in(
-                request.user, Perm.REVIEW_DUPLICATES, worker.jurisdiction_id
-            ),
+            "can_review": user_can_in(request.user, Perm.REVIEW_DUPLICATES, worker.jurisdiction_id),
             "fraud_flag": linkage.fraud_flag_open(worker),
             "locked": worker.user is not None and account_locked(worker.user.username),
         },
