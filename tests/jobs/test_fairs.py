@@ -11,11 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import login
+from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import ValidationFailed
+from vinculo.core.models import AuditEvent
 from vinculo.jobs import fairs, services
 from vinculo.jobs.models import FairRegistration, JobOrderState
 from vinculo.matching import services as matching
 from vinculo.matching.models import Candidacy
+from vinculo.registry.models import Worker
+from vinculo.registry.services import DocumentInput, WorkerInput
 
 S = JobOrderState
 
@@ -51,8 +55,10 @@ def test_a_fair_counts_its_registrations_and_placements(world, farm):
     fairs.fair_offer(actor=official, fair_id=fair.pk, order_ids=[order.pk])
     assert list(fair.employers.all()) == [farm.employer]
     worker = make_worker(world)
-    fairs.fair_register(fair=fair, worker=worker)
-    fairs.fair_register(fair=fair, worker=worker)  # counted once
+    for _ in range(2):  # counted once
+        fairs.fair_register_number(
+            actor=official, fair_id=fair.pk, registration_number=worker.registration_number
+        )
     candidacy = matching.shortlist(actor=official, order_id=order.pk, worker_id=worker.pk)
     matching.select(actor=world.users["employer_staff"], candidacy_id=candidacy.pk)
     figures = fairs.fair_figures(fair)
@@ -148,3 +154,48 @@ def test_the_page_shows_a_wrong_country_by_its_field(client, world):
         "A fair of Authority HN-STSS takes place in Honduras."
     ]
     assert not fairs.fair_list(actor=world.users["official"]).exists()
+
+
+def _person(number: str, **changes) -> WorkerInput:
+    values = {
+        "given_names": "Keila Suyapa",
+        "first_surname": "Ramírez",
+        "second_surname": "Núñez",
+        "sex": "F",
+        "birth_date": date(1996, 3, 8),
+        "nationality": "HN",
+        "document": DocumentInput("national_id", "HN", number),
+        "residence_country": "HN",
+        "municipality": "Choloma",
+        "phone": "9456 1299",
+        "consents": ["matching"],
+    }
+    return WorkerInput(**(values | changes))
+
+
+def test_a_registration_at_the_kiosk_is_made_and_counted_together(world):
+    official = world.users["official"]
+    fair = fairs.fair_create(actor=official, values=_values())
+    worker = fairs.fair_worker_register(
+        actor=official, fair_id=fair.pk, data=_person("0801-1996-04567")
+    )
+    assert worker.channel == "fair" and worker.jurisdiction == fair.jurisdiction
+    assert worker.phone == "+50494561299"
+    assert list(FairRegistration.objects.values_list("worker_id", flat=True)) == [worker.pk]
+    counted = AuditEvent.objects.get(verb=AuditVerb.JOB_FAIR_CHANGED, object_id=str(fair.pk))
+    assert counted.actor == official and counted.after == {"registered": worker.registration_number}
+    # A registration the checks refuse is neither written nor counted.
+    with pytest.raises(ValidationFailed) as refused:
+        fairs.fair_worker_register(
+            actor=official,
+            fair_id=fair.pk,
+            data=_person("0801-1996-99999", given_names="Ana", birth_date=date(2015, 1, 1)),
+        )
+    assert refused.value.field == "birth_date"
+    assert FairRegistration.objects.count() == 1
+    assert not Worker.objects.filter(given_names="Ana").exists()
+    # Another authority's official does not see the fair.
+    with pytest.raises(Http404):
+        fairs.fair_worker_register(
+            actor=world.outsider, fair_id=fair.pk, data=_person("0801-1996-88888")
+        )

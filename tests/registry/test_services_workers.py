@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from tests.factories import IdentityDocumentFactory, WorkerFactory
-from vinculo.core.errors import Conflict, NotAllowed
+from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import AuditEvent
 from vinculo.registry.models import Consent, ConsentPurpose, Worker
 from vinculo.registry.services import (
@@ -21,6 +21,47 @@ from vinculo.registry.services import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def test_a_correction_passes_the_checks_of_a_registration_in_the_service(world):
+    """The service checks what it is given, whoever calls it: every wrong field is named, and
+    nothing is written."""
+    worker = WorkerFactory(jurisdiction=world.hn, available_from=date(2027, 1, 10))
+    with pytest.raises(ValidationFailed) as refused:
+        worker_update(
+            worker=worker,
+            version=1,
+            changes={
+                "birth_date": date(2015, 1, 1),
+                "available_to": date(2026, 12, 1),
+                "phone": "12",
+                "given_names": "  ",
+            },
+            actor=world.users["official"],
+        )
+    assert {name for name, _code, _message in refused.value.errors} == {
+        "birth_date",
+        "available_to",
+        "phone",
+        "given_names",
+    }
+    worker.refresh_from_db()
+    assert worker.version == 1 and worker.birth_date == date(1994, 5, 12)
+    # A phone written as people write it is stored in the standard form.
+    worker_update(
+        worker=worker, version=1, changes={"phone": "9911-7788"}, actor=world.users["official"]
+    )
+    worker.refresh_from_db()
+    assert worker.phone == "+50499117788"
+
+
+def test_an_old_value_nobody_touches_does_not_block_a_correction(world):
+    worker = WorkerFactory(jurisdiction=world.hn, birth_date=date(1900, 1, 1))  # implausible
+    worker_update(
+        worker=worker, version=1, changes={"municipality": "Omoa"}, actor=world.users["official"]
+    )
+    worker.refresh_from_db()
+    assert worker.municipality == "Omoa" and worker.version == 2
 
 
 def test_an_identity_change_is_audited_with_before_and_after(world):

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +17,9 @@ from vinculo.core.converters import MAX_ID
 from vinculo.core.errors import DomainError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# What the schema says of an error answer, and the errors an action on an object can meet.
+PROBLEM = OpenApiResponse(description="application/problem+json (RFC 9457)")
+ERRORS = {400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM}
 MAX_INT = 2**31 - 1  # an IntegerField column on PostgreSQL
 
 
@@ -98,7 +101,10 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, DomainError):
-        errors = [{"field": exc.field, "code": exc.code, "message": str(exc.message)}]
+        errors = [
+            {"field": field or None, "code": code, "message": str(message)}
+            for field, code, message in exc.errors
+        ]
         body = problem(
             status=exc.status,
             code=exc.code,

@@ -17,12 +17,16 @@ class DomainError(Exception):
         code: str | None = None,
         field: str | None = None,
         details: dict | None = None,
+        errors: list[tuple[str, str, str | Promise]] | None = None,
     ) -> None:
         super().__init__(str(message))
         self.message = message
         self.code = code or self.code
         self.field = field
         self.details = details or {}
+        # Every field that failed, as (field, code, message), when a check reports them all at
+        # once (a registration names each wrong field, as its form does).
+        self.errors = errors or [(field or "", self.code, message)]
 
 
 class ValidationFailed(DomainError):

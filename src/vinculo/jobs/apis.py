@@ -9,23 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vinculo.core.apis import IdField, VersionField
+from vinculo.core.apis import ERRORS, PROBLEM, IdField, VersionField
 from vinculo.core.pagination import Pagination
 from vinculo.jobs import fairs, selectors, services
 from vinculo.jobs.models import ORDER_COSTS, JobOrderState, Payer, WageBasis
 from vinculo.registry.models import CefrLevel
 from vinculo.registry.organisations.apis import PublicVerificationThrottle
 from vinculo.registry.organisations.domain import SECTORS
-
-PROBLEM = OpenApiResponse(description="application/problem+json (RFC 9457)")
-ERRORS = {400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM}
 
 
 class FindingSerializer(serializers.Serializer):

@@ -24,6 +24,8 @@ from vinculo.core.services import audit_record
 from vinculo.jobs.models import FairRegistration, JobFair, JobOrder, JobOrderState
 from vinculo.reference.countries import country_name, is_country
 from vinculo.registry.domain import FieldInvalid, subdivision_check
+from vinculo.registry.models import RegistrationChannel
+from vinculo.registry.services import WorkerInput, worker_register
 
 WHICH_JURISDICTION = _("Say which authority organises the fair.")
 DATES_REVERSED = _("The last day is before the first.")
@@ -131,9 +133,35 @@ def fair_offer(*, actor: Any, fair_id: Any, order_ids: list[Any]) -> JobFair:
     return fair
 
 
-def fair_register(*, fair: JobFair, worker: Any) -> FairRegistration:
+def _counted(*, actor: Any, fair: JobFair, worker: Any) -> FairRegistration:
+    """The worker counted among the fair's registrations (once), audited on the fair."""
     registration, _created = FairRegistration.objects.get_or_create(fair=fair, worker=worker)
+    audit_record(
+        verb=AuditVerb.JOB_FAIR_CHANGED,
+        actor=actor,
+        obj=fair,
+        after={"registered": worker.registration_number},
+    )
     return registration
+
+
+@transaction.atomic
+def fair_worker_register(
+    *, actor: Any, fair_id: Any, data: WorkerInput, unlike: tuple[str, ...] = ()
+) -> Any:
+    """Register someone at the fair's kiosk: a registration in the fair's authority, made at a
+    fair, and counted for the fair, all of it or nothing. The registration passes every check of
+    the desk (`registry.services.worker_register`)."""
+    fair = fair_get(actor=actor, fair_id=fair_id)
+    worker = worker_register(
+        data=data,
+        jurisdiction=fair.jurisdiction,
+        channel=RegistrationChannel.FAIR,
+        actor=actor,
+        unlike=unlike,
+    )
+    _counted(actor=actor, fair=fair, worker=worker)
+    return worker
 
 
 @transaction.atomic
@@ -153,14 +181,7 @@ def fair_register_number(*, actor: Any, fair_id: Any, registration_number: str) 
     )
     if worker is None:
         raise ValidationFailed(WORKER_UNKNOWN, code="worker_unknown", field="worker")
-    registration = fair_register(fair=fair, worker=worker)
-    audit_record(
-        verb=AuditVerb.JOB_FAIR_CHANGED,
-        actor=actor,
-        obj=fair,
-        after={"registered": worker.registration_number},
-    )
-    return registration
+    return _counted(actor=actor, fair=fair, worker=worker)
 
 
 @dataclass(frozen=True)

@@ -6,22 +6,19 @@ answers 404."""
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vinculo.core.access import user_can
-from vinculo.core.apis import IdField
+from vinculo.core.apis import ERRORS, PROBLEM, IdField
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
 from vinculo.matching import services
 from vinculo.matching.models import MatchRun
 from vinculo.registry.models import Worker
-
-PROBLEM = OpenApiResponse(description="application/problem+json (RFC 9457)")
-ERRORS = {400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM}
 
 
 class ReasonSerializer(serializers.Serializer):

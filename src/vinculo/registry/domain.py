@@ -41,6 +41,7 @@ MESSAGES: dict[str, Any] = {
     "date_invalid": _("«%(value)s» is not a date in the form YYYY-MM-DD."),
     "date_in_future": _("The date cannot be in the future."),
     "date_order": _("This date must not be before %(other)s."),
+    "available_order": _("This date is before the first one."),
     "minor": _("The person must be at least %(min_age)s years old."),
     "too_old": _("A birth date more than %(max_age)s years ago is not plausible."),
     "yes_no_invalid": _("«%(value)s» is not yes or no."),
@@ -349,6 +350,12 @@ def date_parse(value: str) -> date:
 
 def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def availability_check(available_from: date | None, available_to: date | None) -> None:
+    """The last day a person is available for work is not before the first."""
+    if available_from and available_to and available_to < available_from:
+        raise FieldInvalid("available_order")
 
 
 def birth_date_check(birth: date, *, today: date, min_age: int = 18, max_age: int = 100) -> date:

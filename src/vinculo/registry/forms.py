@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.core.errors import DomainError
 from vinculo.reference.countries import REGION, country_list, language_list, subdivision_list
 from vinculo.reference.forms import OccupationField
 from vinculo.registry import domain
@@ -25,12 +26,7 @@ from vinculo.registry.models import (
     Sex,
 )
 from vinculo.registry.selectors import WorkerFilter
-from vinculo.registry.services import (
-    DOCUMENT_ALREADY_REGISTERED,
-    DocumentInput,
-    WorkerInput,
-    document_is_registered,
-)
+from vinculo.registry.services import DocumentInput, WorkerInput, document_input_clean
 
 # Countries of the region first in the lists: most people here pick one of them.
 NATIONALITIES = [
@@ -82,6 +78,13 @@ class WorkerFilterForm(forms.Form):
 
 
 # --- the steps of a registration ----------------------------------------------------------------
+
+
+def add_errors(form: forms.Form, error: DomainError) -> None:
+    """A service's refusal shown on the form: each failed field next to that field (by the
+    service's name for it), the rest at the top of the form."""
+    for name, _code, message in error.errors:
+        form.add_error(name if name in form.fields else None, str(message))
 
 
 class PlainForm(forms.Form):
@@ -166,17 +169,13 @@ class DocumentForm(StepForm):
         if not (kind and country and number):
             return data
         try:
-            data["number"] = domain.document_number_check(kind, country, number)
-        except domain.FieldInvalid as error:
-            self.add_error("number", error.message)
-            return data
-        if document_is_registered(kind=kind, issuing_country=country, number=data["number"]):
-            self.add_error("number", DOCUMENT_ALREADY_REGISTERED)
-        expires = data.get("expires_on")
-        if kind == DocumentKind.PASSPORT and not expires:
-            self.add_error("expires_on", _("A passport has an expiry date: write it here."))
-        elif expires and expires <= timezone.localdate():
-            self.add_error("expires_on", _("This document has expired."))
+            document = document_input_clean(
+                DocumentInput(kind, country, number, data.get("expires_on"))
+            )
+        except DomainError as error:
+            add_errors(self, error)
+        else:
+            data["number"] = document.number
         return data
 
 
@@ -249,9 +248,10 @@ class WorkForm(StepForm):
             self.add_error("years_2", _("How many years of experience in this occupation?"))
         if data.get("language_2") and not data.get("level_2"):
             self.add_error("level_2", _("Choose the level of this language."))
-        start, end = data.get("available_from"), data.get("available_to")
-        if start and end and end < start:
-            self.add_error("available_to", _("This date is before the first one."))
+        try:
+            domain.availability_check(data.get("available_from"), data.get("available_to"))
+        except domain.FieldInvalid as error:
+            self.add_error("available_to", error.message)
         return data
 
 
@@ -404,9 +404,10 @@ class WorkerEditForm(PlainForm):
         if subdivision and not any(s.code == subdivision for s in subdivision_list(country or "")):
             self.add_error("subdivision", _("This is not a department or state of that country."))
         data["subdivision"] = subdivision
-        start, end = data.get("available_from"), data.get("available_to")
-        if start and end and end < start:
-            self.add_error("available_to", _("This date is before the first one."))
+        try:
+            domain.availability_check(data.get("available_from"), data.get("available_to"))
+        except domain.FieldInvalid as error:
+            self.add_error("available_to", error.message)
         return data
 
     def changes(self) -> dict[str, Any]:

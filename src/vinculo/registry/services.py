@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -22,9 +22,13 @@ from vinculo.core.models import Jurisdiction, Membership, User
 from vinculo.core.permissions import Perm, Role
 from vinculo.core.services import audit_record, audit_value
 from vinculo.linkage.services import pairs_remember_distinct, registration_check
+from vinculo.reference.countries import is_country
 from vinculo.reference.models import IscoGroup, Occupation
+from vinculo.registry import domain
 from vinculo.registry.models import (
     Consent,
+    ConsentPurpose,
+    DocumentKind,
     IdentityDocument,
     RegistrationChannel,
     RegistrationDraft,
@@ -49,6 +53,7 @@ NO_AUTHORITY_FOR_COUNTRY = _(
     "No authority of this country registers workers in Vínculo yet. Ask a ministry office."
 )
 OCCUPATION_UNKNOWN = _("Choose an occupation from the list.")
+CONSENT_UNKNOWN = _("A consent named here is not one this registry asks for.")
 PHONE_HAS_ACCOUNT = _("This phone number already has an account. Sign in instead.")
 ACCOUNT_NOT_LOCKED = _("This worker's sign-in is not locked.")
 
@@ -100,6 +105,126 @@ class WorkerInput:
     occupations: list[tuple[str, int]] = field(default_factory=list)
     languages: list[tuple[str, str]] = field(default_factory=list)  # (ISO 639-1, CEFR level)
     consents: list[str] = field(default_factory=list)  # ConsentPurpose values
+
+
+PASSPORT_EXPIRY_NEEDED = _("A passport has an expiry date: write it here.")
+DOCUMENT_EXPIRED = _("This document has expired.")
+
+
+def worker_input_clean(data: WorkerInput) -> WorkerInput:
+    """Every check a registration passes, whoever sends it: the desk page, the worker's own
+    steps, the API. Raises ValidationFailed naming each field that fails, by the names of
+    WorkerInput (the document's as `number`, `expires_on`...); returns the input with the
+    document number and the phone in their standard forms. Occupations are checked when they
+    are written (`worker_occupations`)."""
+    errors: list[tuple[str, str, Any]] = []
+    values = {name: getattr(data, name) for name in (*IDENTITY_FIELDS, *PROFILE_FIELDS)}
+    person = _person_checked(values, errors)
+    number = _document_checked(data.document, errors)
+    for language, level in data.languages:
+        _attempt(
+            errors, "languages", lambda language=language: domain.language_code_check(language)
+        )
+        _attempt(errors, "languages", lambda level=level: domain.cefr_level_parse(level))
+    if set(data.consents) - set(ConsentPurpose.values):
+        errors.append(("consents", "consent_unknown", CONSENT_UNKNOWN))
+    _refuse(errors)
+    return replace(data, **person, document=replace(data.document, number=number))
+
+
+def _attempt(errors: list[tuple[str, str, Any]], name: str, check: Any) -> Any:
+    """check()'s answer, or None with its failure added to `errors` under `name`."""
+    try:
+        return check()
+    except domain.FieldInvalid as error:
+        errors.append((name, error.code, error.message))
+        return None
+
+
+def _refuse(errors: list[tuple[str, str, Any]]) -> None:
+    if errors:
+        field_name, code, message = errors[0]
+        raise ValidationFailed(message, code=code, field=field_name, errors=errors)
+
+
+def _person_checked(
+    values: dict[str, Any], errors: list[tuple[str, str, Any]], only: set[str] | None = None
+) -> dict[str, Any]:
+    """The checks of a person's own fields (IDENTITY_FIELDS and PROFILE_FIELDS in `values`), on
+    a registration or a correction: names given, sex, an adult's birth date, countries, a phone
+    valid in the country of residence, a department of that country, an ISCED level, and the
+    last day available not before the first. `only`, on a correction, limits them to the fields
+    that change (the pair of availability dates when either does), so an old value nobody
+    touches never blocks a correction. Returns the phone and department in standard form."""
+
+    def checked(*names: str) -> bool:
+        return only is None or bool(only & set(names))
+
+    def fail(name: str, code: str, **params: Any) -> None:
+        errors.append((name, code, domain.message_for(code, params)))
+
+    for name in ("given_names", "first_surname"):
+        if checked(name) and not " ".join((values.get(name) or "").split()):
+            fail(name, "required")
+    if checked("sex"):
+        _attempt(errors, "sex", lambda: domain.sex_parse(values.get("sex") or ""))
+    birth = values.get("birth_date")
+    if checked("birth_date"):
+        if birth is None:
+            fail("birth_date", "required")
+        else:
+            today = timezone.localdate()
+            _attempt(errors, "birth_date", lambda: domain.birth_date_check(birth, today=today))
+    for name in ("nationality", "residence_country"):
+        value = values.get(name) or ""
+        if checked(name) and (value or name == "nationality") and not is_country(value):
+            fail(name, "country_unknown", value=value)
+    country = values.get("residence_country") or values.get("nationality") or ""
+    phone, subdivision = values.get("phone") or "", (values.get("subdivision") or "").strip()
+    if phone and checked("phone", "residence_country", "nationality"):
+        phone = _attempt(errors, "phone", lambda: domain.phone_normalise(phone, country)) or ""
+    if subdivision and checked("subdivision", "residence_country"):
+        subdivision = (
+            _attempt(errors, "subdivision", lambda: domain.subdivision_check(subdivision, country))
+            or ""
+        )
+    education = values.get("education_level") or ""
+    if education and checked("education_level"):
+        _attempt(errors, "education_level", lambda: domain.education_level_parse(education))
+    if checked("available_from", "available_to"):
+        start, end = values.get("available_from"), values.get("available_to")
+        _attempt(errors, "available_to", lambda: domain.availability_check(start, end))
+    return {"phone": phone, "subdivision": subdivision.upper()}
+
+
+def document_input_clean(document: DocumentInput) -> DocumentInput:
+    """The identity document's checks alone (a step of the worker's own registration): its
+    number in the format of its kind and country, not registered already, a passport's expiry
+    date given and not passed. Raises ValidationFailed naming each field that fails."""
+    errors: list[tuple[str, str, Any]] = []
+    number = _document_checked(document, errors)
+    _refuse(errors)
+    return replace(document, number=number)
+
+
+def _document_checked(document: DocumentInput, errors: list[tuple[str, str, Any]]) -> str | None:
+    """The document's number in its printed form, or None; each failure is added to `errors`."""
+    try:
+        number = domain.document_number_check(
+            document.kind, document.issuing_country, document.number
+        )
+    except domain.FieldInvalid as error:
+        errors.append(("number", error.code, error.message))
+        number = None
+    if number and document_is_registered(
+        kind=document.kind, issuing_country=document.issuing_country, number=number
+    ):
+        errors.append(("number", "document_already_registered", DOCUMENT_ALREADY_REGISTERED))
+    if document.kind == DocumentKind.PASSPORT and not document.expires_on:
+        errors.append(("expires_on", "required", PASSPORT_EXPIRY_NEEDED))
+    elif document.expires_on and document.expires_on <= timezone.localdate():
+        errors.append(("expires_on", "document_expired", DOCUMENT_EXPIRED))
+    return number
 
 
 def _is_uuid(text: str) -> bool:
@@ -199,6 +324,7 @@ def worker_register(
         raise NotAllowed(_("You may not register workers here."), code="not_allowed")
     if user is not None and Worker.objects.filter(user=user).exists():
         raise Conflict(ALREADY_REGISTERED, code="already_registered")
+    data = worker_input_clean(data)
     worker = Worker.objects.create(
         jurisdiction=jurisdiction,
         user=user,
@@ -281,6 +407,11 @@ def worker_update(
     if locked.version != version:
         raise Conflict(WORKER_CHANGED_MEANWHILE, code="worker_changed_meanwhile")
     changed = {k: v for k, v in changes.items() if getattr(locked, k) != v}
+    errors: list[tuple[str, str, Any]] = []
+    values = {name: getattr(locked, name) for name in allowed} | changed
+    person = _person_checked(values, errors, only=set(changed))
+    _refuse(errors)
+    changed |= {k: v for k, v in person.items() if k in changed}
     before = {k: audit_value(getattr(locked, k)) for k in changed}
     after = {k: audit_value(v) for k, v in changed.items()}
     if occupations is not None:

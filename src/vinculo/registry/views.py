@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,6 +45,7 @@ from vinculo.registry.forms import (
     OccupationFormSet,
     WorkerEditForm,
     WorkerFilterForm,
+    add_errors,
     language_rows,
     occupation_rows,
     worker_input,
@@ -285,24 +285,29 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
                         ),
                     },
                 )
+            unlike = tuple(m.worker.registration_number for m in probable)
             try:
-                with transaction.atomic():
+                if fair is not None:
+                    from vinculo.jobs.fairs import fair_worker_register
+
+                    worker = fair_worker_register(
+                        actor=request.user, fair_id=fair.pk, data=data, unlike=unlike
+                    )
+                else:
                     worker = services.worker_register(
                         data=data,
                         jurisdiction=desk.cleaned_data["jurisdiction"],
                         channel=desk.cleaned_data["channel"],
                         actor=request.user,
-                        unlike=tuple(m.worker.registration_number for m in probable),
+                        unlike=unlike,
                     )
-                    if fair is not None:
-                        from vinculo.jobs.fairs import fair_register
-
-                        fair_register(fair=fair, worker=worker)
             except DomainError as error:
-                forms["document"].add_error(
-                    error.field if error.field in forms["document"].fields else None,
-                    str(error.message),
-                )
+                # The service names WorkerInput's fields: each is shown on the step that asks it.
+                for name, _code, message in error.errors:
+                    owner = next(
+                        (f for f in (*forms.values(), desk) if name in f.fields), forms["identity"]
+                    )
+                    owner.add_error(name if name in owner.fields else None, str(message))
             else:
                 messages.success(request, _("Registered. Print or show the card below."))
                 card = reverse("registry:worker_card", args=[worker.pk])
@@ -401,7 +406,7 @@ def _edit(request: HttpRequest, worker: Worker, back: str, *, check: bool = Fals
                 languages=tongues.claims() if posted_rows else None,
             )
         except DomainError as error:
-            form.add_error(None, str(error.message))
+            add_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(back)

@@ -4,7 +4,7 @@ verification of agency licences (no sign-in, rate-limited)."""
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -13,14 +13,12 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from vinculo.core.access import user_can
+from vinculo.core.apis import ERRORS, PROBLEM
 from vinculo.core.models import VerificationState
 from vinculo.core.pagination import Pagination
 from vinculo.core.permissions import Perm
 from vinculo.registry.models import LicenceState
 from vinculo.registry.organisations import selectors, services
-
-PROBLEM = OpenApiResponse(description="application/problem+json (RFC 9457)")
-DECISION_ERRORS = {400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM}
 
 
 class PublicVerificationThrottle(ScopedRateThrottle):
@@ -144,7 +142,7 @@ class EmployerVerifyApi(APIView):
 
     @extend_schema(
         request=EmployerDecisionInputSerializer,
-        responses={200: EmployerDetailOutput, **DECISION_ERRORS},
+        responses={200: EmployerDetailOutput, **ERRORS},
         summary="Verify or reject an employer",
         description="`reason` is required to reject. Answers 409 `verification_state_changed` "
         "when `expected_state` no longer holds, `verification_move_not_allowed` when the decision "
@@ -215,7 +213,7 @@ class LicenceMoveApi(APIView):
 
     @extend_schema(
         request=LicenceMoveInputSerializer,
-        responses={200: LicenceMovedOutputSerializer, **DECISION_ERRORS},
+        responses={200: LicenceMovedOutputSerializer, **ERRORS},
         summary="Move a licence through its lifecycle",
         description="applied → valid ⇄ suspended → cancelled or delisted; every move needs a "
         "reason. Answers 409 `licence_state_changed` when `expected_state` no longer holds "
