@@ -83,7 +83,7 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers(
     # The tour's steps have something to show: the caseworker's ranking of the greenhouse order
     # has a full page of eligible workers, María José's vacancies are both published ones, and
     # the Honduran official has a Honduran employer waiting to be verified.
-    from vinculo.matching.services import ranking_for, recommended_for
+    from vinculo.matching.selectors import ranking_for, recommended_for
 
     caseworker = User.objects.get(username="gestor.hn")
     greenhouse = JobOrder.objects.get(title="Greenhouse vegetable harvesters")

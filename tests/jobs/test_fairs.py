@@ -59,8 +59,8 @@ def test_a_fair_counts_its_registrations_and_placements(world, farm):
         fairs.fair_register_number(
             actor=official, fair_id=fair.pk, registration_number=worker.registration_number
         )
-    candidacy = matching.shortlist(actor=official, order_id=order.pk, worker_id=worker.pk)
-    matching.select(actor=world.users["employer_staff"], candidacy_id=candidacy.pk)
+    candidacy = matching.candidacy_shortlist(actor=official, order_id=order.pk, worker_id=worker.pk)
+    matching.candidacy_select(actor=world.users["employer_staff"], candidacy_id=candidacy.pk)
     figures = fairs.fair_figures(fair)
     assert (figures.vacancies, figures.positions, figures.registrations) == (1, 12, 1)
     assert (figures.shortlisted, figures.placements) == (1, 1)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.matching.conftest import make_worker
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.jobs.models import JobOrderState
-from vinculo.matching import index, services
+from vinculo.matching import index, selectors, services
 from vinculo.matching.models import CandidacyStatus, MatchRun, Recommendation
 
 
@@ -29,7 +29,7 @@ def test_the_ranking_orders_the_eligible_and_explains_each_score(world, publishe
     expired = make_worker(world, unit="6111", passport_to=date(published.end_date.year, 1, 1))
     make_worker(world, unit="7212")  # another trade altogether
     index.index_build()
-    _order, ranking = services.ranking_for(actor=world.users["caseworker"], order_id=published.pk)
+    _order, ranking = selectors.ranking_for(actor=world.users["caseworker"], order_id=published.pk)
     ids = _ids(ranking)
     assert ids[0] == best.pk and related.pk in ids and novice.pk in ids
     assert ids.index(best.pk) < ids.index(related.pk) and expired.pk not in ids
@@ -46,7 +46,7 @@ def test_the_index_is_kept_current_without_a_rebuild(world, published):
     late = make_worker(world, years=9)  # registered after the build
     first.consents.update(withdrawn_at=timezone.now())  # update() sends no signal...
     first.save()  # ...but the record's save does
-    _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    _order, ranking = selectors.ranking_for(actor=world.users["official"], order_id=published.pk)
     assert _ids(ranking) == [late.pk]
     assert ranking.delta >= 2
 
@@ -59,7 +59,7 @@ def test_a_withdrawn_consent_stops_the_ranking_at_once(world, published):
     worker, other = make_worker(world), make_worker(world)
     index.index_build()
     consent_withdraw(worker=worker, purpose="matching", actor=world.users["worker"])
-    _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    _order, ranking = selectors.ranking_for(actor=world.users["official"], order_id=published.pk)
     assert _ids(ranking) == [other.pk]
 
 
@@ -74,7 +74,9 @@ def test_a_large_delta_asks_for_a_new_build_once_in_a_while(
     first = index.index_build()
     late = [make_worker(world), make_worker(world)]
     with django_capture_on_commit_callbacks(execute=True) as asked:
-        _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+        _order, ranking = selectors.ranking_for(
+            actor=world.users["official"], order_id=published.pk
+        )
     assert len(asked) == 1
     assert ranking.generation == first and ranking.delta == 2  # read from the database...
     rebuilt = index.index_current()
@@ -82,14 +84,16 @@ def test_a_large_delta_asks_for_a_new_build_once_in_a_while(
     for _ in range(2):
         make_worker(world)
     with django_capture_on_commit_callbacks(execute=True) as asked:
-        _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+        _order, ranking = selectors.ranking_for(
+            actor=world.users["official"], order_id=published.pk
+        )
     assert ranking.delta == 2 and not asked
     assert index.index_current().generation == rebuilt.generation
 
 
 def test_no_index_yet_ranks_from_the_database(world, published):
     worker = make_worker(world)
-    _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    _order, ranking = selectors.ranking_for(actor=world.users["official"], order_id=published.pk)
     assert _ids(ranking) == [worker.pk] and ranking.generation == ""
 
 
@@ -97,9 +101,9 @@ def test_the_equity_option_spreads_municipalities_and_says_why(world, published)
     choloma = [make_worker(world, years=6, municipality="Choloma") for _ in range(3)]
     other = make_worker(world, years=4, municipality="Olanchito")
     index.index_build()
-    _o, plain = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    _o, plain = selectors.ranking_for(actor=world.users["official"], order_id=published.pk)
     assert _ids(plain)[-1] == other.pk
-    _o, spread = services.ranking_for(
+    _o, spread = selectors.ranking_for(
         actor=world.users["official"], order_id=published.pk, equity=True
     )
     assert _ids(spread)[:2] == [choloma[0].pk, other.pk]
@@ -112,27 +116,29 @@ def test_shortlist_select_and_fill(world, published):
     official = world.users["official"]
     published.positions = 1
     published.save()
-    candidacy = services.shortlist(actor=official, order_id=published.pk, worker_id=workers[0].pk)
+    candidacy = services.candidacy_shortlist(
+        actor=official, order_id=published.pk, worker_id=workers[0].pk
+    )
     assert candidacy.status == CandidacyStatus.SHORTLISTED and candidacy.reasons
     employer = world.users["employer_staff"]
-    _order, seen = services.shortlisted_for(actor=employer, order_id=published.pk)
+    _order, seen = selectors.shortlisted_for(actor=employer, order_id=published.pk)
     assert [c.worker_id for c in seen] == [workers[0].pk]
-    services.select(actor=employer, candidacy_id=candidacy.pk)
+    services.candidacy_select(actor=employer, candidacy_id=candidacy.pk)
     published.refresh_from_db()
     assert published.state == JobOrderState.FILLED
     with pytest.raises(Conflict):  # no longer on the board
-        services.shortlist(actor=official, order_id=published.pk, worker_id=workers[1].pk)
+        services.candidacy_shortlist(actor=official, order_id=published.pk, worker_id=workers[1].pk)
     # Placed in this job: it stays among the worker's vacancies, marked selected...
-    mine = services.recommended_for(worker=workers[0])
+    mine = selectors.recommended_for(worker=workers[0])
     assert [(r.order, r.candidacy.status) for r in mine] == [(published, "selected")]
     # ...and a filled order is nobody else's recommendation.
-    assert services.recommended_for(worker=workers[1]) == []
+    assert selectors.recommended_for(worker=workers[1]) == []
 
 
 def test_an_ineligible_worker_cannot_be_shortlisted_and_the_reason_is_named(world, published):
     worker = make_worker(world, consent=False)
     with pytest.raises(ValidationFailed) as error:
-        services.shortlist(
+        services.candidacy_shortlist(
             actor=world.users["official"], order_id=published.pk, worker_id=worker.pk
         )
     assert error.value.details["failed"] == ["consent"]
@@ -141,29 +147,31 @@ def test_an_ineligible_worker_cannot_be_shortlisted_and_the_reason_is_named(worl
 def test_who_may_rank_shortlist_and_select(world, published):
     worker = make_worker(world)
     with pytest.raises(Http404):
-        services.ranking_for(actor=world.outsider, order_id=published.pk)
+        selectors.ranking_for(actor=world.outsider, order_id=published.pk)
     with pytest.raises(Http404):
-        services.shortlist(actor=world.outsider, order_id=published.pk, worker_id=worker.pk)
+        services.candidacy_shortlist(
+            actor=world.outsider, order_id=published.pk, worker_id=worker.pk
+        )
     with pytest.raises(NotAllowed):  # the employer sees the order but never the ranking
-        services.ranking_for(actor=world.users["employer_staff"], order_id=published.pk)
-    candidacy = services.shortlist(
+        selectors.ranking_for(actor=world.users["employer_staff"], order_id=published.pk)
+    candidacy = services.candidacy_shortlist(
         actor=world.users["caseworker"], order_id=published.pk, worker_id=worker.pk
     )
     with pytest.raises(Http404):  # only the filer's side selects
-        services.select(actor=world.users["official"], candidacy_id=candidacy.pk)
+        services.candidacy_select(actor=world.users["official"], candidacy_id=candidacy.pk)
 
 
 def test_a_worker_sees_recommendations_explained_and_applies(world, published):
     worker = make_worker(world, years=4)
-    recommended = services.recommended_for(worker=worker)
+    recommended = selectors.recommended_for(worker=worker)
     assert [r.order for r in recommended] == [published]
     assert recommended[0].reasons[0]["code"] == "occupation_4"
-    candidacy = services.apply(worker=worker, order_id=published.pk)
+    candidacy = services.candidacy_apply(worker=worker, order_id=published.pk)
     assert candidacy.status == CandidacyStatus.APPLIED
     unwilling = make_worker(world, work_abroad=False)
-    assert services.recommended_for(worker=unwilling) == []
+    assert selectors.recommended_for(worker=unwilling) == []
     with pytest.raises(ValidationFailed):
-        services.apply(worker=unwilling, order_id=published.pk)
+        services.candidacy_apply(worker=unwilling, order_id=published.pk)
 
 
 def test_the_fairness_audit_compares_selection_with_the_pool(world, published):
@@ -172,9 +180,9 @@ def test_the_fairness_audit_compares_selection_with_the_pool(world, published):
     index.index_build()
     official, employer = world.users["official"], world.users["employer_staff"]
     for worker in (men[0], men[1], women[0]):
-        c = services.shortlist(actor=official, order_id=published.pk, worker_id=worker.pk)
-        services.select(actor=employer, candidacy_id=c.pk)
-    rows = {r.sex: r for r in services.fairness_audit(published)}
+        c = services.candidacy_shortlist(actor=official, order_id=published.pk, worker_id=worker.pk)
+        services.candidacy_select(actor=employer, candidacy_id=c.pk)
+    rows = {r.sex: r for r in selectors.fairness_audit(published)}
     assert (rows[1].pool, rows[1].selected, rows[2].pool, rows[2].selected) == (4, 1, 2, 2)
     assert rows[2].ratio == 1.0 and rows[1].ratio == pytest.approx(0.25)
     assert rows[1].flagged and not rows[2].flagged
@@ -218,7 +226,7 @@ def test_returning_workers_requested_by_name_rank_first_and_say_why(world, farm)
     assert order.named_request and list(order.named_workers.all()) == [novice]
     for to in (S.SUBMITTED, S.APPROVED, S.PUBLISHED):
         jobs.order_move(actor=staff if to == S.SUBMITTED else official, order_id=order.pk, to=to)
-    _order, ranking = services.ranking_for(actor=official, order_id=order.pk)
+    _order, ranking = selectors.ranking_for(actor=official, order_id=order.pk)
     assert _ids(ranking) == [novice.pk, expert.pk]
     assert ranking.matches[0].reasons[-1] == {"code": "named", "points": 30.0, "params": {}}
 
@@ -230,29 +238,35 @@ def test_an_action_that_changes_nothing_writes_nothing(world, published):
     from vinculo.core.models import AuditEvent
 
     worker = make_worker(world, years=4)
-    first = services.apply(worker=worker, order_id=published.pk)
+    first = services.candidacy_apply(worker=worker, order_id=published.pk)
     for _ in range(2):
-        again = services.apply(worker=worker, order_id=published.pk)
+        again = services.candidacy_apply(worker=worker, order_id=published.pk)
         assert again.pk == first.pk and again.applied_at == first.applied_at
     assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_APPLIED).count() == 1
 
     official, employer = world.users["official"], world.users["employer_staff"]
-    listed = services.shortlist(actor=official, order_id=published.pk, worker_id=worker.pk)
-    relisted = services.shortlist(actor=official, order_id=published.pk, worker_id=worker.pk)
+    listed = services.candidacy_shortlist(
+        actor=official, order_id=published.pk, worker_id=worker.pk
+    )
+    relisted = services.candidacy_shortlist(
+        actor=official, order_id=published.pk, worker_id=worker.pk
+    )
     assert relisted.shortlisted_at == listed.shortlisted_at
     assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_SHORTLISTED).count() == 1
 
     other = make_worker(world, years=5)
-    pick = services.shortlist(actor=official, order_id=published.pk, worker_id=other.pk)
-    decided = services.not_select(actor=employer, candidacy_id=pick.pk, reason="No licence")
-    again = services.not_select(actor=employer, candidacy_id=pick.pk, reason="No licence")
+    pick = services.candidacy_shortlist(actor=official, order_id=published.pk, worker_id=other.pk)
+    decided = services.candidacy_not_select(
+        actor=employer, candidacy_id=pick.pk, reason="No licence"
+    )
+    again = services.candidacy_not_select(actor=employer, candidacy_id=pick.pk, reason="No licence")
     assert again.decided_at == decided.decided_at
     assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_NOT_SELECTED).count() == 1
 
     published.positions = 2
     published.save()
-    services.select(actor=employer, candidacy_id=listed.pk)
-    services.select(actor=employer, candidacy_id=listed.pk)
+    services.candidacy_select(actor=employer, candidacy_id=listed.pk)
+    services.candidacy_select(actor=employer, candidacy_id=listed.pk)
     assert AuditEvent.objects.filter(verb=AuditVerb.CANDIDATE_SELECTED).count() == 1
     published.refresh_from_db()
     assert published.state == JobOrderState.PUBLISHED  # one of two positions taken
@@ -266,7 +280,7 @@ def test_the_workers_data_download_holds_their_applications(world, published):
     user = UserFactory(username="applicant")
     MembershipFactory(user=user, role=Role.WORKER, jurisdiction=None)
     worker = make_worker(world, years=4, user=user)
-    services.apply(worker=worker, order_id=published.pk)
+    services.candidacy_apply(worker=worker, order_id=published.pk)
     data = worker_own_data(actor=user)
     [application] = data["applications"]
     assert application["order"] == published.pk and application["title"] == published.title
@@ -284,7 +298,7 @@ def test_a_bare_unit_group_ranks_like_an_esco_occupation_of_it(world, published,
     neighbour = make_worker(world, unit="6112", years=5, bare_unit=True)
     if built:
         index.index_build()
-    _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    _order, ranking = selectors.ranking_for(actor=world.users["official"], order_id=published.pk)
     scores = {m.worker_id: m for m in ranking.matches}
     assert scores[bare.pk].score == pytest.approx(scores[esco.pk].score)
     assert [r["code"] for r in scores[bare.pk].reasons][:1] == ["occupation_4"]
@@ -327,6 +341,6 @@ def test_an_imported_unit_group_is_stored_as_such_and_ranks_for_its_order(
         worker.occupations.values_list("isco_group_id", "occupation_id", "years_experience")
     ) == [("6111", None, 6)]
     index.index_build()
-    _order, ranking = services.ranking_for(actor=world.users["official"], order_id=published.pk)
+    _order, ranking = selectors.ranking_for(actor=world.users["official"], order_id=published.pk)
     [match] = [m for m in ranking.matches if m.worker_id == worker.pk]
     assert match.reasons[0]["code"] == "occupation_4"

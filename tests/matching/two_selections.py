@@ -40,7 +40,7 @@ def main(argv: list[str]) -> None:
         order.positions = 1
         order.save()
         ids = [
-            services.shortlist(
+            services.candidacy_shortlist(
                 actor=world.users["official"],
                 order_id=order.pk,
                 worker_id=make_worker(world, years=3 + i).pk,

@@ -131,7 +131,7 @@ def _detail(
     refused: list | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    from vinculo.matching import services as matching
+    from vinculo.matching import selectors as matching
 
     roles = selectors.order_roles(actor=request.user, order=order)
     moves = selectors.order_moves_available(actor=request.user, order=order)

@@ -15,9 +15,7 @@ from rest_framework.views import APIView
 from vinculo.core.access import user_can
 from vinculo.core.apis import ERRORS, PROBLEM, IdField
 from vinculo.core.permissions import Perm
-from vinculo.core.selectors import jurisdictions_for
-from vinculo.matching import services
-from vinculo.matching.models import MatchRun
+from vinculo.matching import selectors, services
 from vinculo.registry.models import Worker
 
 
@@ -60,7 +58,7 @@ class RankingApi(APIView):
     def get(self, request: Request, order_id: int) -> Response:
         params = self.Params(data=request.query_params)
         params.is_valid(raise_exception=True)
-        _order, ranking = services.ranking_for(
+        _order, ranking = selectors.ranking_for(
             actor=request.user, order_id=order_id, **params.validated_data
         )
         return Response(RankingSerializer(ranking).data)
@@ -78,7 +76,7 @@ class ShortlistApi(APIView):
     def post(self, request: Request, order_id: int) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        candidacy = services.shortlist(
+        candidacy = services.candidacy_shortlist(
             actor=request.user, order_id=order_id, worker_id=data.validated_data["worker"]
         )
         return Response(CandidacySerializer(candidacy).data, status=status.HTTP_201_CREATED)
@@ -90,7 +88,7 @@ class CandidatesApi(APIView):
         summary="An order's shortlisted and decided candidates",
     )
     def get(self, request: Request, order_id: int) -> Response:
-        _order, candidacies = services.shortlisted_for(actor=request.user, order_id=order_id)
+        _order, candidacies = selectors.shortlisted_for(actor=request.user, order_id=order_id)
         return Response(CandidacySerializer(candidacies, many=True).data)
 
 
@@ -121,9 +119,9 @@ class DecideApi(APIView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         if data.validated_data["decision"] == "select":
-            candidacy = services.select(actor=request.user, candidacy_id=candidacy_id)
+            candidacy = services.candidacy_select(actor=request.user, candidacy_id=candidacy_id)
         else:
-            candidacy = services.not_select(
+            candidacy = services.candidacy_not_select(
                 actor=request.user, candidacy_id=candidacy_id, reason=data.validated_data["reason"]
             )
         return Response(CandidacySerializer(candidacy).data)
@@ -145,8 +143,8 @@ class FairnessApi(APIView):
         summary="Selection rates by sex against the eligible pool",
     )
     def get(self, request: Request, order_id: int) -> Response:
-        order, _ranking = services.ranking_for(actor=request.user, order_id=order_id, k=1)
-        return Response(FairnessRowSerializer(services.fairness_audit(order), many=True).data)
+        order, _ranking = selectors.ranking_for(actor=request.user, order_id=order_id, k=1)
+        return Response(FairnessRowSerializer(selectors.fairness_audit(order), many=True).data)
 
 
 class RunSerializer(serializers.Serializer):
@@ -186,10 +184,7 @@ class RunDetailApi(APIView):
         responses={200: RunSerializer, 404: PROBLEM}, summary="A batch matching and its progress"
     )
     def get(self, request: Request, run_id: str) -> Response:
-        jurisdictions = jurisdictions_for(actor=request.user, perm=Perm.SHORTLIST_CANDIDATES)
-        run = MatchRun.objects.filter(pk=run_id, jurisdiction__in=jurisdictions).first()
-        if run is None:
-            raise Http404
+        run = selectors.match_run_get(actor=request.user, run_id=run_id)
         return Response(RunSerializer(run).data)
 
 
@@ -219,7 +214,7 @@ class MyVacanciesApi(APIView):
     def get(self, request: Request) -> Response:
         return Response(
             RecommendedSerializer(
-                services.recommended_for(worker=_own_worker(request)), many=True
+                selectors.recommended_for(worker=_own_worker(request)), many=True
             ).data
         )
 
@@ -231,5 +226,5 @@ class ApplyApi(APIView):
         summary="Apply for a recommended vacancy",
     )
     def post(self, request: Request, order_id: int) -> Response:
-        candidacy = services.apply(worker=_own_worker(request), order_id=order_id)
+        candidacy = services.candidacy_apply(worker=_own_worker(request), order_id=order_id)
         return Response(CandidacySerializer(candidacy).data, status=status.HTTP_201_CREATED)

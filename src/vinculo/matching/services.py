@@ -1,24 +1,19 @@
-"""Writes and reads of matching: a caseworker's ranking and shortlist, the employer's selection,
-a worker's recommendations and applications, the fairness audit, and the batch matching.
-
-A ranking shows the workers of the order's authority only; the employer sees shortlisted
-candidates only, with what the matching consent lets them see; a worker sees only their own."""
+"""Writes of matching: a caseworker's shortlist, the employer's selection, a worker's
+application, and the batch matching. The reads (rankings, recommendations, the fairness audit)
+are in `selectors`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
-from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.core.errors import Conflict, ValidationFailed
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdiction_pick
@@ -36,6 +31,7 @@ from vinculo.matching.models import (
     Recommendation,
     RunStatus,
 )
+from vinculo.matching.selectors import shortlist_allowed
 from vinculo.registry.models import Worker
 
 S = CandidacyStatus
@@ -46,25 +42,9 @@ ORDER_FILLED = _(
     "deciding. Nobody more can be selected."
 )
 STATE_CHANGED = _("Someone changed this candidacy while you were looking at it. Review it again.")
-MOVE_NOT_PERMITTED = _("You may not make this change.")
 RUN_BUSY = _("A batch matching of this jurisdiction is already running.")
 WHICH_JURISDICTION = _("Say which jurisdiction's job orders to match.")
 STALE_AFTER = timedelta(hours=6)
-
-
-def _may_shortlist(actor: Any, order: JobOrder) -> None:
-    if not user_can_in(actor, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id):
-        raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
-
-
-def ranking_for(
-    *, actor: Any, order_id: Any, k: int = 50, equity: bool = False
-) -> tuple[JobOrder, ranking.Ranking]:
-    """The ranking a caseworker or official shortlists from (404 when the order is not
-    visible, 403 when the actor may see it but not rank)."""
-    order = order_get(actor=actor, order_id=order_id)
-    _may_shortlist(actor, order)
-    return order, ranking.rank_order(order, k=k, equity=equity)
 
 
 def _fresh(order: JobOrder, worker_id: int) -> tuple[dict, list[str], float, list[dict]]:
@@ -88,10 +68,10 @@ def _ensure_open(order: JobOrder) -> None:
 
 
 @transaction.atomic
-def shortlist(*, actor: Any, order_id: Any, worker_id: Any) -> Candidacy:
+def candidacy_shortlist(*, actor: Any, order_id: Any, worker_id: Any) -> Candidacy:
     """Put a worker on the order's shortlist, with the score and reasons as they are now."""
     order = order_get(actor=actor, order_id=order_id)
-    _may_shortlist(actor, order)
+    shortlist_allowed(actor, order)
     order = JobOrder.objects.select_for_update().get(pk=order.pk)
     _ensure_open(order)
     worker = Worker.objects.filter(
@@ -185,7 +165,7 @@ def _decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> tupl
     return candidacy, True
 
 
-def select(*, actor: Any, candidacy_id: Any) -> Candidacy:
+def candidacy_select(*, actor: Any, candidacy_id: Any) -> Candidacy:
     """The employer (or its agency) selects a shortlisted worker. The selection that reaches the
     positions moves the order to filled in the same transaction; one made at the same time for
     the last position is refused as a conflict."""
@@ -193,7 +173,7 @@ def select(*, actor: Any, candidacy_id: Any) -> Candidacy:
     return candidacy
 
 
-def not_select(*, actor: Any, candidacy_id: Any, reason: str) -> Candidacy:
+def candidacy_not_select(*, actor: Any, candidacy_id: Any, reason: str) -> Candidacy:
     if not (reason or "").strip():
         raise ValidationFailed(
             _("Give the reason for this decision."), code="reason_required", field="reason"
@@ -204,84 +184,11 @@ def not_select(*, actor: Any, candidacy_id: Any, reason: str) -> Candidacy:
     return candidacy
 
 
-def shortlisted_for(*, actor: Any, order_id: Any) -> tuple[JobOrder, list[Candidacy]]:
-    """What the employer sees: shortlisted and decided candidacies, never the ranking."""
-    order = order_get(actor=actor, order_id=order_id)
-    roles = order_roles(actor=actor, order=order)
-    if FILER not in roles and not user_can_in(
-        actor, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id
-    ):
-        raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
-    candidacies = list(
-        order.candidacies.filter(status__in=(S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED))
-        .select_related("worker")
-        .prefetch_related(
-            "worker__occupations__occupation",
-            "worker__occupations__isco_group",
-            "worker__languages",
-        )
-        .order_by("-score", "pk")
-    )
-    return order, candidacies
-
-
 # --- workers ------------------------------------------------------------------------------------
 
 
-@dataclass
-class Recommended:
-    order: JobOrder
-    score: float
-    reasons: list[dict]
-    candidacy: Candidacy | None
-
-
-def recommended_for(*, worker: Worker, limit: int = 20) -> list[Recommended]:
-    """The published or filled vacancies of the worker's authority the worker is eligible for
-    (or was selected for), best score first, each with its reasons (computed now, from the
-    worker's own record)."""
-    if worker.merged_into_id:
-        return []
-    c = ix.columns_for([worker.pk])
-    if not len(c["worker_id"]):
-        return []
-    mine = {x.order_id: x for x in worker.candidacies.all()}
-    found = []
-    for order in (
-        JobOrder.objects.filter(
-            Q(state=JobOrderState.PUBLISHED)
-            | Q(state=JobOrderState.FILLED, candidacies__worker=worker),
-            jurisdiction_id=worker.jurisdiction_id,
-        )
-        .distinct()
-        .select_related("employer", "occupation")
-        .prefetch_related("named_workers")
-    ):
-        needs = ranking.needs_for(order)
-        if d.closeness_level(c["occupations"], needs.unit)[0] == 0:
-            continue
-        failed = {name for name, ok in d.eligibility(c, needs).items() if not ok[0]}
-        # Selected for this very order: the placement is this job, not another one.
-        own = mine.get(order.pk)
-        if own is not None and own.status == S.SELECTED:
-            failed.discard("not_placed")
-        if failed:
-            continue
-        parts = d.score(c, needs)
-        found.append(
-            Recommended(
-                order,
-                float(parts["total"][0]),
-                ranking.reasons(parts, 0, c, needs),
-                mine.get(order.pk),
-            )
-        )
-    found.sort(key=lambda r: (-r.score, r.order.pk))
-    return found[:limit]
-
-
 @transaction.atomic
-def apply(*, worker: Worker, order_id: Any) -> Candidacy:
+def candidacy_apply(*, worker: Worker, order_id: Any) -> Candidacy:
     order = (
         JobOrder.objects.select_for_update()
         .filter(pk=order_id, state=JobOrderState.PUBLISHED, jurisdiction_id=worker.jurisdiction_id)
@@ -323,62 +230,6 @@ def apply(*, worker: Worker, order_id: Any) -> Candidacy:
         after={"order": order.pk},
     )
     return candidacy
-
-
-# --- fairness ----------------------------------------------------------------------------------
-
-FOUR_FIFTHS = 0.8
-SEX_LABELS = {1: _("Women"), 2: _("Men"), 3: _("Another sex")}
-
-
-@dataclass
-class FairnessRow:
-    sex: int
-    label: Any
-    pool: int
-    shortlisted: int
-    selected: int
-    rate: float | None  # selected ÷ pool
-    ratio: float | None  # rate ÷ the highest rate
-    flagged: bool
-
-
-def fairness_audit(order: JobOrder) -> list[FairnessRow]:
-    """Selection rates by sex on this order against its eligible pool, with the four-fifths
-    ratio (a group's rate under 80% of the highest group's is flagged for a look)."""
-    pool = ranking.pool_by_sex(order)
-    counts: dict[tuple[int, str], int] = {}
-    for sex, status in order.candidacies.values_list("worker__sex", "status"):
-        code = d.SEX_CODES.get(sex, 0)
-        counts[(code, status)] = counts.get((code, status), 0) + 1
-    rows = []
-    for code in sorted(set(pool) | {k[0] for k in counts}):
-        if code == 0:
-            continue
-        selected = counts.get((code, S.SELECTED), 0)
-        shortlisted = (
-            selected + counts.get((code, S.SHORTLISTED), 0) + counts.get((code, S.NOT_SELECTED), 0)
-        )
-        n = pool.get(code, 0)
-        rows.append(
-            FairnessRow(
-                code,
-                SEX_LABELS.get(code, code),
-                n,
-                shortlisted,
-                selected,
-                selected / n if n else None,
-                None,
-                False,
-            )
-        )
-    rates = [r.rate for r in rows if r.rate is not None]
-    top = max(rates) if rates else 0
-    for r in rows:
-        if r.rate is not None and top > 0:
-            r.ratio = r.rate / top
-            r.flagged = r.ratio < FOUR_FIFTHS
-    return rows
 
 
 # --- batch matching ---------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
-from vinculo.matching import ranking, services
-from vinculo.matching.models import Candidacy, CandidacyStatus, MatchRun
+from vinculo.matching import ranking, selectors, services
+from vinculo.matching.models import Candidacy, CandidacyStatus
 from vinculo.registry.models import Worker
 
 
@@ -25,7 +25,7 @@ from vinculo.registry.models import Worker
 def ranking_view(request: HttpRequest, order_id: int) -> HttpResponse:
     equity = request.GET.get("equity") == "1"
     try:
-        order, result = services.ranking_for(actor=request.user, order_id=order_id, equity=equity)
+        order, result = selectors.ranking_for(actor=request.user, order_id=order_id, equity=equity)
     except DomainError:
         raise Http404 from None
     workers = Worker.objects.in_bulk([m.worker_id for m in result.matches])
@@ -45,7 +45,7 @@ def ranking_view(request: HttpRequest, order_id: int) -> HttpResponse:
             "equity": equity,
             "top": top or 1,
             "filters": ranking.FILTER_TEXTS.values(),
-            "fairness": services.fairness_audit(order),
+            "fairness": selectors.fairness_audit(order),
         },
     )
 
@@ -54,7 +54,7 @@ def ranking_view(request: HttpRequest, order_id: int) -> HttpResponse:
 @post_only("matching:ranking", "order_id")
 def shortlist_view(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
-        services.shortlist(
+        services.candidacy_shortlist(
             actor=request.user, order_id=order_id, worker_id=parse_id(request.POST.get("worker"))
         )
     except DomainError as error:
@@ -73,10 +73,10 @@ def decide_view(request: HttpRequest, candidacy_id: int) -> HttpResponse:
         raise Http404
     try:
         if request.POST.get("decision") == "select":
-            services.select(actor=request.user, candidacy_id=candidacy_id)
+            services.candidacy_select(actor=request.user, candidacy_id=candidacy_id)
             messages.success(request, _("Selected."))
         else:
-            services.not_select(
+            services.candidacy_not_select(
                 actor=request.user, candidacy_id=candidacy_id, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("Recorded as not selected."))
@@ -99,18 +99,13 @@ def run_list_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error.message))
         else:
             return redirect("matching:run", run_id=run.pk)
-    runs = MatchRun.objects.filter(jurisdiction__in=jurisdictions).select_related("jurisdiction")[
-        :10
-    ]
+    runs = selectors.match_runs(actor=request.user)[:10]
     return render(request, "matching/runs.html", {"runs": runs, "jurisdictions": jurisdictions})
 
 
 @login_required
 def run_view(request: HttpRequest, run_id: str) -> HttpResponse:
-    jurisdictions = jurisdictions_for(actor=request.user, perm=Perm.SHORTLIST_CANDIDATES)
-    run = MatchRun.objects.filter(pk=run_id, jurisdiction__in=jurisdictions).first()
-    if run is None:
-        raise Http404
+    run = selectors.match_run_get(actor=request.user, run_id=run_id)
     partial = request.headers.get("HX-Request") == "true"
     return render(
         request, "matching/run_progress.html" if partial else "matching/run.html", {"run": run}
@@ -130,7 +125,7 @@ def my_vacancies_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/my_vacancies.html",
-        {"worker": worker, "recommended": services.recommended_for(worker=worker)},
+        {"worker": worker, "recommended": selectors.recommended_for(worker=worker)},
     )
 
 
@@ -139,7 +134,7 @@ def my_vacancies_view(request: HttpRequest) -> HttpResponse:
 def apply_view(request: HttpRequest, order_id: int) -> HttpResponse:
     worker = _own_worker(request)
     try:
-        services.apply(worker=worker, order_id=order_id)
+        services.candidacy_apply(worker=worker, order_id=order_id)
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
