@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -105,6 +106,30 @@ class Organisation(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StateEvent(models.Model):
+    """One move of a record through its lifecycle: from, to, why, by whom, when. Each lifecycle
+    has its table of these, with a foreign key to its record (`Lifecycle.subject`)."""
+
+    from_state = models.CharField(_("from"), max_length=20)
+    to_state = models.CharField(_("to"), max_length=20)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
 
 
 class User(AbstractUser):

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from vinculo.core.audit import AuditVerb
+from vinculo.core.lifecycle import Move
+from vinculo.core.permissions import Perm
 from vinculo.jobs.models import ORDER_COSTS, JobOrderState, Payer
 from vinculo.policy.domain import (
     RuleResult,
@@ -33,47 +35,37 @@ S = JobOrderState
 
 # --- lifecycle --------------------------------------------------------------------------------
 
-FILER, REVIEWER = "filer", "reviewer"
-
-
-@dataclass(frozen=True)
-class OrderMove:
-    """One allowed change of state: who may make it (the filer: staff of the employer or of the
-    agency that filed; the reviewer: an official of the order's authority), the audit verb, the
-    button's label, and whether a reason is compulsory."""
-
-    by: frozenset[str]
-    verb: str
-    label: Any
-    needs_reason: bool = False
-
-
-_F, _R, _EITHER = frozenset({FILER}), frozenset({REVIEWER}), frozenset({FILER, REVIEWER})
-ORDER_MOVES: dict[tuple[str, str], OrderMove] = {
-    (S.DRAFT, S.SUBMITTED): OrderMove(_F, AuditVerb.JOB_ORDER_SUBMITTED, _("Submit for approval")),
-    (S.RETURNED, S.SUBMITTED): OrderMove(
-        _F, AuditVerb.JOB_ORDER_SUBMITTED, _("Submit for approval")
+# Who may move an order: the filer's side (staff of the employer or of the agency that filed), as
+# a side of the order, and the authority, by its permission to review job orders in the order's
+# jurisdiction.
+FILER = "filer"
+_F = frozenset({FILER})
+_R = Perm.REVIEW_JOB_ORDERS
+ORDER_MOVES: dict[tuple[str, str], Move] = {
+    (S.DRAFT, S.SUBMITTED): Move(_("Submit for approval"), AuditVerb.JOB_ORDER_SUBMITTED, sides=_F),
+    (S.RETURNED, S.SUBMITTED): Move(
+        _("Submit for approval"), AuditVerb.JOB_ORDER_SUBMITTED, sides=_F
     ),
-    (S.SUBMITTED, S.APPROVED): OrderMove(_R, AuditVerb.JOB_ORDER_APPROVED, _("Approve")),
-    (S.SUBMITTED, S.RETURNED): OrderMove(
-        _R, AuditVerb.JOB_ORDER_RETURNED, _("Return for changes"), needs_reason=True
+    (S.SUBMITTED, S.APPROVED): Move(_("Approve"), AuditVerb.JOB_ORDER_APPROVED, _R),
+    (S.SUBMITTED, S.RETURNED): Move(
+        _("Return for changes"), AuditVerb.JOB_ORDER_RETURNED, _R, needs_reason=True
     ),
-    (S.APPROVED, S.PUBLISHED): OrderMove(
-        _EITHER, AuditVerb.JOB_ORDER_PUBLISHED, _("Publish on the vacancy board")
+    (S.APPROVED, S.PUBLISHED): Move(
+        _("Publish on the vacancy board"), AuditVerb.JOB_ORDER_PUBLISHED, _R, sides=_F
     ),
-    (S.PUBLISHED, S.FILLED): OrderMove(_EITHER, AuditVerb.JOB_ORDER_FILLED, _("Mark as filled")),
-    (S.FILLED, S.PUBLISHED): OrderMove(
-        _EITHER, AuditVerb.JOB_ORDER_REOPENED, _("Reopen"), needs_reason=True
+    (S.PUBLISHED, S.FILLED): Move(_("Mark as filled"), AuditVerb.JOB_ORDER_FILLED, _R, sides=_F),
+    (S.FILLED, S.PUBLISHED): Move(
+        _("Reopen"), AuditVerb.JOB_ORDER_REOPENED, _R, sides=_F, needs_reason=True
     ),
-    (S.DRAFT, S.CLOSED): OrderMove(_F, AuditVerb.JOB_ORDER_CLOSED, _("Withdraw")),
-    (S.RETURNED, S.CLOSED): OrderMove(_F, AuditVerb.JOB_ORDER_CLOSED, _("Withdraw")),
-    (S.APPROVED, S.CLOSED): OrderMove(
-        _EITHER, AuditVerb.JOB_ORDER_CLOSED, _("Close"), needs_reason=True
+    (S.DRAFT, S.CLOSED): Move(_("Withdraw"), AuditVerb.JOB_ORDER_CLOSED, sides=_F),
+    (S.RETURNED, S.CLOSED): Move(_("Withdraw"), AuditVerb.JOB_ORDER_CLOSED, sides=_F),
+    (S.APPROVED, S.CLOSED): Move(
+        _("Close"), AuditVerb.JOB_ORDER_CLOSED, _R, sides=_F, needs_reason=True
     ),
-    (S.PUBLISHED, S.CLOSED): OrderMove(
-        _EITHER, AuditVerb.JOB_ORDER_CLOSED, _("Close"), needs_reason=True
+    (S.PUBLISHED, S.CLOSED): Move(
+        _("Close"), AuditVerb.JOB_ORDER_CLOSED, _R, sides=_F, needs_reason=True
     ),
-    (S.FILLED, S.CLOSED): OrderMove(_EITHER, AuditVerb.JOB_ORDER_CLOSED, _("Close")),
+    (S.FILLED, S.CLOSED): Move(_("Close"), AuditVerb.JOB_ORDER_CLOSED, _R, sides=_F),
 }
 
 # The filer edits an order only before the authority has it, or after it came back.
@@ -93,11 +85,6 @@ CHECKED_MOVES = frozenset(
         (S.FILLED, S.PUBLISHED),
     }
 )
-
-
-def moves_for(state: str, roles: set[str]) -> dict[str, OrderMove]:
-    """The moves out of `state` that someone in `roles` (filer, reviewer) may make."""
-    return {to: m for (frm, to), m in ORDER_MOVES.items() if frm == state and m.by & roles}
 
 
 # --- which packs ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.models import Jurisdiction, Organisation, TimeStamped
+from vinculo.core.models import Jurisdiction, Organisation, StateEvent, TimeStamped
 
 # Crockford's base32 without I, L, O, U: read aloud and typed from paper without confusion.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -175,30 +175,17 @@ class JobOrder(TimeStamped):
         return list(self.named_workers.values_list("registration_number", flat=True))
 
 
-class JobOrderEvent(models.Model):
+class JobOrderEvent(StateEvent):
     """One move of an order through its lifecycle, with who made it and why (the reasons of a
     return are what the filer reads)."""
 
     order = models.ForeignKey(JobOrder, on_delete=models.CASCADE, related_name="events")
     from_state = models.CharField(_("from"), max_length=10, choices=JobOrderState.choices)
     to_state = models.CharField(_("to"), max_length=10, choices=JobOrderState.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(StateEvent.Meta):
         verbose_name = _("job order change")
         verbose_name_plural = _("job order changes")
-
-    def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
 
 
 class JobFair(TimeStamped):

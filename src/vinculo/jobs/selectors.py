@@ -12,19 +12,13 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import get_or_404, scope_for, user_can_in
+from vinculo.core.access import get_or_404, scope_for
 from vinculo.core.errors import ValidationFailed
+from vinculo.core.lifecycle import Lifecycle, Move
 from vinculo.core.models import Organisation, OrganisationKind
 from vinculo.core.permissions import Perm, Role
-from vinculo.jobs.domain import (
-    BOARD_STATES,
-    FILER,
-    REVIEWER,
-    VERIFIABLE_STATES,
-    OrderMove,
-    moves_for,
-)
-from vinculo.jobs.models import JobOrder
+from vinculo.jobs.domain import BOARD_STATES, FILER, ORDER_MOVES, VERIFIABLE_STATES
+from vinculo.jobs.models import JobOrder, JobOrderEvent
 from vinculo.reference.countries import country_name, is_country, subdivision_list
 from vinculo.registry.organisations.domain import EMPLOYER_KINDS
 
@@ -95,20 +89,24 @@ def order_get(*, actor: Any, order_id: Any) -> JobOrder:
     return get_or_404(order_list(actor=actor), pk=order_id)
 
 
-def order_roles(*, actor: Any, order: JobOrder) -> set[str]:
-    """How the actor stands to the order: the filer's side, the reviewing authority, both or
-    neither."""
-    roles = set()
+def order_sides(actor: Any, order: JobOrder) -> frozenset[str]:
+    """The sides of the order the actor stands on: the filer's (staff of the employer or of the
+    agency that filed it), or none. What the authority may do follows from its permissions in
+    the order's jurisdiction."""
     own = {o.pk for o in filer_organisations(actor=actor)}
     if order.employer_id in own or (order.agency_id and order.agency_id in own):
-        roles.add(FILER)
-    if user_can_in(actor, Perm.REVIEW_JOB_ORDERS, order.jurisdiction_id):
-        roles.add(REVIEWER)
-    return roles
+        return frozenset({FILER})
+    return frozenset()
 
 
-def order_moves_available(*, actor: Any, order: JobOrder) -> dict[str, OrderMove]:
-    return moves_for(order.state, order_roles(actor=actor, order=order))
+JOB_ORDER = Lifecycle(
+    JobOrder, ORDER_MOVES, "job_order", events=JobOrderEvent, subject="order", sides=order_sides
+)
+
+
+def order_moves_available(*, actor: Any, order: JobOrder) -> dict[str, Move]:
+    """The moves the actor may make now on this order: the page renders one button each."""
+    return JOB_ORDER.available(actor=actor, record=order)
 
 
 # --- public ------------------------------------------------------------------------------------

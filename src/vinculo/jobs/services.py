@@ -13,29 +13,30 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.core.lifecycle import transition
 from vinculo.core.models import Jurisdiction, Organisation
 from vinculo.core.services import audit_record, audit_value
 from vinculo.jobs import domain
 from vinculo.jobs.models import (
     ORDER_COSTS,
     JobOrder,
-    JobOrderEvent,
     JobOrderState,
     Payer,
     WageBasis,
     new_verification_code,
 )
 from vinculo.jobs.selectors import (
+    JOB_ORDER,
     employers_to_file_for,
     filer_organisations,
     order_get,
-    order_roles,
+    order_sides,
 )
 from vinculo.policy.loader import PolicyPackNotFound, pack_get
 from vinculo.policy.schema import PolicyPack
@@ -48,7 +49,6 @@ from vinculo.registry.organisations.domain import (
     SECTORS,
     employer_is_verified,
     licence_public_status,
-    move_for,
 )
 from vinculo.registry.organisations.selectors import active_jurisdictions
 
@@ -93,7 +93,6 @@ ORDER_CHANGED = _(
     "yours again."
 )
 MOVE_NOT_PERMITTED = _("You may not make this change.")
-REASON_REQUIRED = _("Give the reason for this decision.")
 CHECK_FAILED = _(
     "The job order does not meet every rule yet. Each finding below says what to change and why."
 )
@@ -438,7 +437,7 @@ def order_update(
 ) -> JobOrder:
     """The filer changes a draft or a returned order; the check runs again."""
     order = _locked(actor=actor, order_id=order_id)
-    if domain.FILER not in order_roles(actor=actor, order=order):
+    if domain.FILER not in order_sides(actor, order):
         raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
     if order.state not in domain.EDITABLE_STATES:
         raise Conflict(NOT_EDITABLE, code="job_order_not_editable")
@@ -484,60 +483,60 @@ def order_move(
     """Move an order through its lifecycle (domain.ORDER_MOVES). A move that needs the check
     (submission, approval, publication) is refused with the findings when any fails; the order
     is kept as it is, with the findings stored so the filer sees them."""
-    with transaction.atomic():
-        order = _locked(actor=actor, order_id=order_id)
-        move = move_for(
-            domain.ORDER_MOVES,
-            current=order.state,
-            to=to,
-            expected=expected_state,
-            code_prefix="job_order",
-        )
-        if not move.by & order_roles(actor=actor, order=order):
-            raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
-        reason = (reason or "").strip()
-        if move.needs_reason and not reason:
-            raise ValidationFailed(REASON_REQUIRED, code="reason_required", field="reason")
-        now = timezone.now()
-        if to == S.SUBMITTED and order.start_date < timezone.localdate(now):
+    order_get(actor=actor, order_id=order_id)  # 404 unless visible
+    checked: dict[str, Any] = {}
+
+    def guard(order: JobOrder) -> None:
+        if to == S.SUBMITTED and order.start_date < timezone.localdate():
             raise ValidationFailed(START_PASSED, code="start_passed", field="start_date")
-        refused = None
         if (order.state, to) in domain.CHECKED_MOVES:
             _recheck(order)
+            checked.update(findings=order.findings, checked_at=order.checked_at)
             if not domain.findings_pass(order.findings):
-                refused = order.findings
-        if refused is None:
-            before = order.state
-            order.state = to
-            if to == S.SUBMITTED:
-                order.submitted_at = now
-            elif to == S.APPROVED:
-                order.approved_at = now
-                order.verification_code = order.verification_code or new_verification_code()
-            elif to == S.PUBLISHED and order.published_at is None:
-                order.published_at = now
-            order.version += 1
-            try:
-                with transaction.atomic():
-                    order.save()
-            except IntegrityError:  # a code drawn twice: one chance in 10^12
-                order.verification_code = new_verification_code()
-                order.save()
-            JobOrderEvent.objects.create(
-                order=order, from_state=before, to_state=to, reason=reason, actor=actor, at=now
-            )
-            audit_record(
-                verb=move.verb,
-                actor=actor,
-                obj=order,
-                before={"state": before},
-                after={"state": to},
-                reason=reason,
-            )
-            return order
-        order.save(update_fields=["findings", "checked_at", "updated_at"])
-    raise Conflict(
-        CHECK_FAILED,
-        code="job_order_check_failed",
-        details={"findings": [f for f in refused if not f["passed"]]},
-    )
+                raise Conflict(
+                    CHECK_FAILED,
+                    code="job_order_check_failed",
+                    details={"findings": [f for f in order.findings if not f["passed"]]},
+                )
+
+    def moved(order: JobOrder, _move: Any, _reason: str, now: Any) -> list[str]:
+        fields = ["version", "findings", "checked_at"]
+        order.version += 1
+        if to == S.SUBMITTED:
+            order.submitted_at = now
+            fields.append("submitted_at")
+        elif to == S.APPROVED:
+            order.approved_at = now
+            fields.append("approved_at")
+            if not order.verification_code:
+                order.verification_code = _unused_verification_code()
+                fields.append("verification_code")
+        elif to == S.PUBLISHED and order.published_at is None:
+            order.published_at = now
+            fields.append("published_at")
+        return fields
+
+    try:
+        return transition(
+            JOB_ORDER,
+            pk=order_id,
+            to=to,
+            actor=actor,
+            reason=reason,
+            expected=expected_state,
+            guard=guard,
+            changes=moved,
+        )
+    except Conflict as refused:
+        if refused.code == "job_order_check_failed":
+            # The move is refused, but the findings that refused it are kept for the filer.
+            JobOrder.objects.filter(pk=order_id).update(**checked, updated_at=timezone.now())
+        raise
+
+
+def _unused_verification_code() -> str:
+    """A public verification code no order holds (one chance in 10^12 that one does)."""
+    code = new_verification_code()
+    while JobOrder.objects.filter(verification_code=code).exists():
+        code = new_verification_code()
+    return code

@@ -99,7 +99,7 @@ def order_new_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def order_edit_view(request: HttpRequest, order_id: int) -> HttpResponse:
     order = selectors.order_get(actor=request.user, order_id=order_id)
-    if domain.FILER not in selectors.order_roles(actor=request.user, order=order):
+    if domain.FILER not in selectors.order_sides(request.user, order):
         raise Http404
     employers = selectors.employers_to_file_for(actor=request.user).filter(pk=order.employer_id)
     form = forms.JobOrderForm(
@@ -133,7 +133,7 @@ def _detail(
 ) -> HttpResponse:
     from vinculo.matching import selectors as matching
 
-    roles = selectors.order_roles(actor=request.user, order=order)
+    roles = selectors.order_sides(request.user, order)
     moves = selectors.order_moves_available(actor=request.user, order=order)
     can_rank = user_can_in(request.user, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id)
     matched = order.state in (JobOrderState.PUBLISHED, JobOrderState.FILLED, JobOrderState.CLOSED)

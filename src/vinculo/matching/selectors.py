@@ -19,7 +19,7 @@ from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
 from vinculo.jobs.domain import FILER
 from vinculo.jobs.models import JobOrder, JobOrderState
-from vinculo.jobs.selectors import order_get, order_roles
+from vinculo.jobs.selectors import order_get, order_sides
 from vinculo.matching import domain as d
 from vinculo.matching import index as ix
 from vinculo.matching import ranking
@@ -50,7 +50,7 @@ def ranking_for(
 def shortlisted_for(*, actor: Any, order_id: Any) -> tuple[JobOrder, list[Candidacy]]:
     """What the employer sees: shortlisted and decided candidacies, never the ranking."""
     order = order_get(actor=actor, order_id=order_id)
-    roles = order_roles(actor=actor, order=order)
+    roles = order_sides(actor, order)
     if FILER not in roles and not user_can_in(
         actor, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id
     ):

@@ -20,7 +20,7 @@ from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record
 from vinculo.jobs.domain import FILER
 from vinculo.jobs.models import JobOrder, JobOrderState
-from vinculo.jobs.selectors import order_get, order_roles
+from vinculo.jobs.selectors import order_get, order_sides
 from vinculo.matching import domain as d
 from vinculo.matching import index as ix
 from vinculo.matching import ranking
@@ -120,7 +120,7 @@ def _decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> tupl
         .filter(pk=candidacy_id, status__in=(S.SHORTLISTED, to))
         .first()
     )
-    visible = candidacy is not None and FILER in order_roles(actor=actor, order=candidacy.order)
+    visible = candidacy is not None and FILER in order_sides(actor, candidacy.order)
     if not visible:
         raise Http404
     with transaction.atomic():

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.crypto import EncryptedTextField, lookup_hash
-from vinculo.core.models import Jurisdiction, Organisation, TimeStamped
+from vinculo.core.models import Jurisdiction, Organisation, StateEvent, TimeStamped
 from vinculo.linkage.domain import MATCH_KEY_FIELDS, MATCH_SOURCES, match_keys
 from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.registry.domain import name_folded
@@ -425,25 +425,15 @@ class AgencyLicence(TimeStamped):
         return f"{self.number} ({self.get_state_display()})"
 
 
-class LicenceEvent(models.Model):
+class LicenceEvent(StateEvent):
     """One move of a licence through its lifecycle, with who made it and why. The public
     verification page lists the sanctions among them (suspensions, cancellations, delisting)."""
 
     licence = models.ForeignKey(AgencyLicence, on_delete=models.CASCADE, related_name="events")
     from_state = models.CharField(_("from"), max_length=12, choices=LicenceState.choices)
     to_state = models.CharField(_("to"), max_length=12, choices=LicenceState.choices)
-    reason = models.TextField(_("reason"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(StateEvent.Meta):
         verbose_name = _("licence change")
         verbose_name_plural = _("licence changes")
 

@@ -7,6 +7,7 @@ import pytest
 
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict
+from vinculo.core.lifecycle import move_for, moves_from
 from vinculo.core.models import OrganisationKind, VerificationState
 from vinculo.core.permissions import Perm
 from vinculo.registry.models import LicenceState as L
@@ -17,8 +18,6 @@ from vinculo.registry.organisations.domain import (
     employer_ensure_verified,
     employer_is_verified,
     licence_public_status,
-    move_for,
-    moves_from,
 )
 
 EXPECTED_LICENCE_MOVES = {
@@ -43,10 +42,10 @@ def test_the_licence_table_is_the_documented_lifecycle():
 @pytest.mark.parametrize("to", list(L))
 def test_every_pair_of_states_is_allowed_or_refused_with_a_code(frm, to):
     if (frm, to) in EXPECTED_LICENCE_MOVES:
-        assert move_for(LICENCE_MOVES, current=frm, to=to, expected=None, code_prefix="licence")
+        assert move_for(LICENCE_MOVES, current=frm, to=to, expected=None, code="licence")
     else:
         with pytest.raises(Conflict) as refused:
-            move_for(LICENCE_MOVES, current=frm, to=to, expected=None, code_prefix="licence")
+            move_for(LICENCE_MOVES, current=frm, to=to, expected=None, code="licence")
         assert refused.value.code == "licence_move_not_allowed"
 
 
@@ -63,7 +62,7 @@ def test_a_decision_taken_on_a_state_that_no_longer_holds_is_a_conflict():
             current=L.SUSPENDED,
             to=L.CANCELLED,
             expected=L.VALID,
-            code_prefix="licence",
+            code="licence",
         )
     assert refused.value.code == "licence_state_changed"
     assert refused.value.details == {"current": L.SUSPENDED, "expected": L.VALID}

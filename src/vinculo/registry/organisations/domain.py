@@ -2,12 +2,12 @@
 verification, agency licence), what the public may learn about a licence, and the check the
 job-order work relies on ("a job order from an unverified employer cannot be published").
 
-No ORM here: services lock and write, selectors read, and both ask these tables what is allowed.
+No queries here: services move records with `core.lifecycle.transition` and selectors list the
+moves an actor may make, both from these tables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict
-from vinculo.core.models import OrganisationKind, VerificationState
+from vinculo.core.lifecycle import Lifecycle, Move
+from vinculo.core.models import Organisation, OrganisationKind, VerificationState
 from vinculo.core.permissions import Perm
-from vinculo.registry.models import LicenceState
+from vinculo.registry.models import AgencyLicence, LicenceEvent, LicenceState
 
 EMPLOYER_KINDS = frozenset({OrganisationKind.EMPLOYER, OrganisationKind.EMPLOYER_ASSOCIATION})
 
@@ -64,93 +65,55 @@ def employer_ensure_verified(organisation: Any) -> None:
 # --- lifecycles -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Move:
-    """One allowed change of state: the permission it needs (in the record's jurisdiction), the
-    audit verb it writes, whether a reason is compulsory, and the label of its button."""
-
-    permission: str
-    verb: str
-    label: Any
-    needs_reason: bool = True
-
-
 V = VerificationState
+_VERIFY = Perm.VERIFY_EMPLOYERS
 EMPLOYER_VERIFICATION_MOVES: dict[tuple[str, str], Move] = {
-    (V.PENDING, V.VERIFIED): Move(
-        Perm.VERIFY_EMPLOYERS, AuditVerb.EMPLOYER_VERIFIED, _("Verify"), needs_reason=False
+    (V.PENDING, V.VERIFIED): Move(_("Verify"), AuditVerb.EMPLOYER_VERIFIED, _VERIFY),
+    (V.PENDING, V.REJECTED): Move(
+        _("Reject"), AuditVerb.EMPLOYER_REJECTED, _VERIFY, needs_reason=True
     ),
-    (V.PENDING, V.REJECTED): Move(Perm.VERIFY_EMPLOYERS, AuditVerb.EMPLOYER_REJECTED, _("Reject")),
     # The employer corrected what was wrong and the authority looked again.
-    (V.REJECTED, V.VERIFIED): Move(
-        Perm.VERIFY_EMPLOYERS, AuditVerb.EMPLOYER_VERIFIED, _("Verify"), needs_reason=False
-    ),
+    (V.REJECTED, V.VERIFIED): Move(_("Verify"), AuditVerb.EMPLOYER_VERIFIED, _VERIFY),
     # Verification withdrawn, e.g. the employer was found to have given false information.
     (V.VERIFIED, V.REJECTED): Move(
-        Perm.VERIFY_EMPLOYERS, AuditVerb.EMPLOYER_REJECTED, _("Withdraw verification")
+        _("Withdraw verification"), AuditVerb.EMPLOYER_REJECTED, _VERIFY, needs_reason=True
     ),
 }
+EMPLOYER_VERIFICATION = Lifecycle(
+    Organisation, EMPLOYER_VERIFICATION_MOVES, "verification", state_field="verification_state"
+)
 
 L = LicenceState
+_LICENCES = Perm.MANAGE_LICENCES
 # Every licence change is a decision of the authority and carries its reason (for a grant: the
 # resolution or file it rests on); the public verification page shows the reasons of sanctions.
 LICENCE_MOVES: dict[tuple[str, str], Move] = {
-    (L.APPLIED, L.VALID): Move(Perm.MANAGE_LICENCES, AuditVerb.LICENCE_GRANTED, _("Grant")),
-    (L.VALID, L.SUSPENDED): Move(Perm.MANAGE_LICENCES, AuditVerb.LICENCE_SUSPENDED, _("Suspend")),
+    (L.APPLIED, L.VALID): Move(_("Grant"), AuditVerb.LICENCE_GRANTED, _LICENCES, needs_reason=True),
+    (L.VALID, L.SUSPENDED): Move(
+        _("Suspend"), AuditVerb.LICENCE_SUSPENDED, _LICENCES, needs_reason=True
+    ),
     (L.SUSPENDED, L.VALID): Move(
-        Perm.MANAGE_LICENCES, AuditVerb.LICENCE_REINSTATED, _("Reinstate")
+        _("Reinstate"), AuditVerb.LICENCE_REINSTATED, _LICENCES, needs_reason=True
     ),
-    (L.VALID, L.CANCELLED): Move(Perm.MANAGE_LICENCES, AuditVerb.LICENCE_CANCELLED, _("Cancel")),
+    (L.VALID, L.CANCELLED): Move(
+        _("Cancel"), AuditVerb.LICENCE_CANCELLED, _LICENCES, needs_reason=True
+    ),
     (L.SUSPENDED, L.CANCELLED): Move(
-        Perm.MANAGE_LICENCES, AuditVerb.LICENCE_CANCELLED, _("Cancel")
+        _("Cancel"), AuditVerb.LICENCE_CANCELLED, _LICENCES, needs_reason=True
     ),
-    (L.VALID, L.DELISTED): Move(Perm.MANAGE_LICENCES, AuditVerb.LICENCE_DELISTED, _("Delist")),
-    (L.SUSPENDED, L.DELISTED): Move(Perm.MANAGE_LICENCES, AuditVerb.LICENCE_DELISTED, _("Delist")),
+    (L.VALID, L.DELISTED): Move(
+        _("Delist"), AuditVerb.LICENCE_DELISTED, _LICENCES, needs_reason=True
+    ),
+    (L.SUSPENDED, L.DELISTED): Move(
+        _("Delist"), AuditVerb.LICENCE_DELISTED, _LICENCES, needs_reason=True
+    ),
 }
+LICENCE = Lifecycle(AgencyLicence, LICENCE_MOVES, "licence", events=LicenceEvent, subject="licence")
 
 # What the public may see: an application is not yet a decision of the authority.
 PUBLIC_LICENCE_STATES = frozenset({L.VALID, L.SUSPENDED, L.CANCELLED, L.DELISTED})
 # The moves the public verification page lists as sanctions of the agency.
 SANCTION_STATES = frozenset({L.SUSPENDED, L.CANCELLED, L.DELISTED})
-
-
-def moves_from(table: dict[tuple[str, str], Move], state: str) -> dict[str, Move]:
-    """The moves out of `state`, as {target state: move}, in the table's order."""
-    return {to: move for (frm, to), move in table.items() if frm == state}
-
-
-MOVE_NOT_ALLOWED = _("This change is not possible from the current state.")
-STATE_CHANGED = _("Someone changed this record while you were looking at it. Review it again.")
-
-
-def move_for(
-    table: dict[tuple[str, str], Move],
-    *,
-    current: str,
-    to: str,
-    expected: str | None,
-    code_prefix: str,
-) -> Move:
-    """The move from `current` to `to`, or a coded Conflict.
-
-    `expected` is the state the actor saw when deciding; if the record moved since (another
-    official acted first), the decision is refused rather than applied to a state nobody saw.
-    """
-    if expected and expected != current:
-        raise Conflict(
-            STATE_CHANGED,
-            code=f"{code_prefix}_state_changed",
-            details={"current": current, "expected": expected},
-        )
-    move = table.get((current, to))
-    if move is None:
-        raise Conflict(
-            MOVE_NOT_ALLOWED,
-            code=f"{code_prefix}_move_not_allowed",
-            field="to",
-            details={"current": current, "to": to},
-        )
-    return move
 
 
 # --- public status ----------------------------------------------------------------------------

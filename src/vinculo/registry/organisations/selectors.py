@@ -9,22 +9,21 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from vinculo.core.access import get_or_404, scope_for, user_can_in
+from vinculo.core.access import get_or_404, scope_for
+from vinculo.core.lifecycle import Move
 from vinculo.core.models import Jurisdiction, Organisation, OrganisationKind
 from vinculo.core.permissions import Perm, Role
 from vinculo.reference.search import fold
 from vinculo.registry.models import AgencyLicence, Establishment, LicenceEvent, LicenceState
 from vinculo.registry.organisations.domain import (
     EMPLOYER_KINDS,
-    EMPLOYER_VERIFICATION_MOVES,
-    LICENCE_MOVES,
+    EMPLOYER_VERIFICATION,
+    LICENCE,
     PUBLIC_LICENCE_STATES,
     PUBLIC_STATUS_LABELS,
     SANCTION_STATES,
-    Move,
     PublicStatus,
     licence_public_status,
-    moves_from,
     sector_label,
 )
 
@@ -62,12 +61,7 @@ def employer_get(*, actor: Any, organisation_id: Any) -> Organisation:
 
 def employer_moves_available(*, actor: Any, organisation: Organisation) -> dict[str, Move]:
     """The verification decisions the actor may take now, for the page's buttons."""
-    moves = moves_from(EMPLOYER_VERIFICATION_MOVES, organisation.verification_state)
-    return {
-        to: move
-        for to, move in moves.items()
-        if user_can_in(actor, move.permission, organisation.jurisdiction_id)
-    }
+    return EMPLOYER_VERIFICATION.available(actor=actor, record=organisation)
 
 
 def own_employers(*, actor: Any) -> list[Organisation]:
@@ -161,12 +155,7 @@ def licence_events(licence: AgencyLicence) -> QuerySet[LicenceEvent]:
 
 def licence_moves_available(*, actor: Any, licence: AgencyLicence) -> dict[str, Move]:
     """The moves the actor may make now on this licence: the page renders one button each."""
-    moves = moves_from(LICENCE_MOVES, licence.state)
-    return {
-        to: move
-        for to, move in moves.items()
-        if user_can_in(actor, move.permission, licence.jurisdiction_id)
-    }
+    return LICENCE.available(actor=actor, record=licence)
 
 
 def licence_jurisdictions(*, actor: Any) -> QuerySet[Jurisdiction]:

@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.core.lifecycle import transition
 from vinculo.core.models import (
     Jurisdiction,
     Membership,
@@ -25,13 +25,8 @@ from vinculo.core.models import (
 from vinculo.core.permissions import Role
 from vinculo.core.services import audit_record
 from vinculo.reference.countries import is_country
-from vinculo.registry.models import AgencyLicence, Establishment, LicenceEvent, LicenceState
-from vinculo.registry.organisations.domain import (
-    EMPLOYER_VERIFICATION_MOVES,
-    LICENCE_MOVES,
-    Move,
-    move_for,
-)
+from vinculo.registry.models import AgencyLicence, Establishment, LicenceState
+from vinculo.registry.organisations.domain import EMPLOYER_VERIFICATION, LICENCE
 
 # The job-order work asks these before publishing a job order: rules of the domain, offered here
 # too so that callers find every employer operation in one module.
@@ -52,7 +47,6 @@ from vinculo.registry.organisations.selectors import (
 TAX_ID_TAKEN = _("An organisation of this country is already registered with this tax ID.")
 USERNAME_TAKEN = _("This user name is taken. Choose another one.")
 JURISDICTION_INACTIVE = _("Choose an authority that works with Vínculo.")
-REASON_REQUIRED = _("Give the reason for this decision.")
 MOVE_NOT_PERMITTED = _("You may not make this change.")
 ESTABLISHMENT_CHANGED = _(
     "Someone else changed this establishment while you were editing it. Review their change and "
@@ -82,19 +76,6 @@ def _ensure_countries(codes: list[str], *, field: str) -> list[str]:
         if code not in clean:
             clean.append(code)
     return clean
-
-
-def _reason_for(move: Move, reason: str) -> str:
-    reason = (reason or "").strip()
-    if move.needs_reason and not reason:
-        raise ValidationFailed(REASON_REQUIRED, code="reason_required", field="reason")
-    return reason
-
-
-def _ensure_permitted(*, actor: Any, move: Move, jurisdiction_id: int) -> None:
-    """The actor sees the record (else the selector already answered 404) but may not decide."""
-    if not user_can_in(actor, move.permission, jurisdiction_id):
-        raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
 
 
 def _establishment_values(establishment: Establishment) -> dict[str, Any]:
@@ -206,7 +187,6 @@ def employer_register(
     return organisation
 
 
-@transaction.atomic
 def employer_verification_decide(
     *,
     organisation_id: Any,
@@ -215,44 +195,23 @@ def employer_verification_decide(
     expected_state: str | None = None,
     actor: Any,
 ) -> Organisation:
-    """An official verifies an employer, or rejects it with a reason."""
+    """An official verifies an employer, or rejects it with a reason (EMPLOYER_VERIFICATION)."""
     employer_get(actor=actor, organisation_id=organisation_id)  # 404 unless visible
-    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
-    move = move_for(
-        EMPLOYER_VERIFICATION_MOVES,
-        current=organisation.verification_state,
+
+    def decided(organisation: Organisation, _move: Any, reason: str, now: Any) -> list[str]:
+        organisation.verified_at, organisation.verified_by = now, actor
+        organisation.verification_note = reason
+        return ["verified_at", "verified_by", "verification_note"]
+
+    return transition(
+        EMPLOYER_VERIFICATION,
+        pk=organisation_id,
         to=to,
-        expected=expected_state,
-        code_prefix="verification",
-    )
-    _ensure_permitted(actor=actor, move=move, jurisdiction_id=organisation.jurisdiction_id)
-    reason = _reason_for(move, reason)
-    before = {
-        "verification_state": organisation.verification_state,
-        "verification_note": organisation.verification_note,
-    }
-    organisation.verification_state = to
-    organisation.verified_at = timezone.now()
-    organisation.verified_by = actor
-    organisation.verification_note = reason
-    organisation.save(
-        update_fields=[
-            "verification_state",
-            "verified_at",
-            "verified_by",
-            "verification_note",
-            "updated_at",
-        ]
-    )
-    audit_record(
-        verb=move.verb,
         actor=actor,
-        obj=organisation,
-        before=before,
-        after={"verification_state": to, "verification_note": reason},
         reason=reason,
+        expected=expected_state,
+        changes=decided,
     )
-    return organisation
 
 
 @transaction.atomic
@@ -398,7 +357,6 @@ def agency_register(
     return licence
 
 
-@transaction.atomic
 def licence_move(
     *,
     licence_id: Any,
@@ -407,40 +365,23 @@ def licence_move(
     expected_state: str | None = None,
     actor: Any,
 ) -> AgencyLicence:
-    """Move a licence through its lifecycle (see LICENCE_MOVES).
-
-    The row is locked first, so two officials acting at once are served one after the other: the
-    second sees the first one's result and, having decided on a state that no longer holds, gets
-    a Conflict (`licence_state_changed`, or `licence_move_not_allowed` if the move itself is no
-    longer possible) instead of silently stacking a decision on top of another."""
+    """Move a licence through its lifecycle (LICENCE). Two officials acting at once are served
+    one after the other: the second, having decided on a state that no longer holds, gets a
+    Conflict (`licence_state_changed`, or `licence_move_not_allowed`)."""
     licence_get(actor=actor, licence_id=licence_id)  # 404 unless visible
-    licence = AgencyLicence.objects.select_for_update().get(pk=licence_id)
-    move = move_for(
-        LICENCE_MOVES,
-        current=licence.state,
+
+    def granted(licence: AgencyLicence, _move: Any, _reason: str, now: Any) -> list[str]:
+        if to == LicenceState.VALID and licence.valid_from is None:
+            licence.valid_from = timezone.localdate(now)
+            return ["valid_from"]
+        return []
+
+    return transition(
+        LICENCE,
+        pk=licence_id,
         to=to,
-        expected=expected_state,
-        code_prefix="licence",
-    )
-    _ensure_permitted(actor=actor, move=move, jurisdiction_id=licence.jurisdiction_id)
-    reason = _reason_for(move, reason)
-    before = {"state": licence.state}
-    now = timezone.now()
-    fields = ["state", "updated_at"]
-    if to == LicenceState.VALID and licence.valid_from is None:
-        licence.valid_from = timezone.localdate(now)
-        fields.append("valid_from")
-    licence.state = to
-    licence.save(update_fields=fields)
-    LicenceEvent.objects.create(
-        licence=licence, from_state=before["state"], to_state=to, reason=reason, actor=actor, at=now
-    )
-    audit_record(
-        verb=move.verb,
         actor=actor,
-        obj=licence,
-        before=before,
-        after={"state": to},
         reason=reason,
+        expected=expected_state,
+        changes=granted,
     )
-    return licence
