@@ -344,3 +344,33 @@ def test_an_imported_unit_group_is_stored_as_such_and_ranks_for_its_order(
     _order, ranking = selectors.ranking_for(actor=world.users["official"], order_id=published.pk)
     [match] = [m for m in ranking.matches if m.worker_id == worker.pk]
     assert match.reasons[0]["code"] == "occupation_4"
+
+
+def test_a_candidacy_keeps_its_timeline(world, published):
+    from vinculo.core.audit import AuditVerb
+    from vinculo.core.models import AuditEvent
+    from vinculo.matching.models import CandidacyEvent
+
+    worker = make_worker(world)
+    official, employer = world.users["official"], world.users["employer_staff"]
+    candidacy = services.candidacy_shortlist(
+        actor=official, order_id=published.pk, worker_id=worker.pk
+    )
+    with pytest.raises(ValidationFailed) as no_reason:
+        services.candidacy_not_select(actor=employer, candidacy_id=candidacy.pk, reason=" ")
+    assert no_reason.value.code == "reason_required"
+    services.candidacy_not_select(actor=employer, candidacy_id=candidacy.pk, reason="Sin visa")
+    timeline = [
+        (e.from_state, e.to_state, e.reason, e.actor)
+        for e in CandidacyEvent.objects.filter(candidacy=candidacy).order_by("at", "id")
+    ]
+    assert timeline == [
+        ("", "shortlisted", "", official),
+        ("shortlisted", "not_selected", "Sin visa", employer),
+    ]
+    decided = AuditEvent.objects.get(verb=AuditVerb.CANDIDATE_NOT_SELECTED)
+    assert decided.jurisdiction_id == published.jurisdiction_id and decided.reason == "Sin visa"
+    assert decided.after == {"status": "not_selected", "order": published.pk, "worker": worker.pk}
+    # The authority may shortlist again someone the employer did not select.
+    services.candidacy_shortlist(actor=official, order_id=published.pk, worker_id=worker.pk)
+    assert CandidacyEvent.objects.filter(candidacy=candidacy).count() == 3

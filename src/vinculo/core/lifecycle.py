@@ -125,15 +125,36 @@ class Lifecycle:
     subject: str = ""
     # The sides an actor stands on relative to a record (none when only permissions decide).
     sides: Callable[[Any, Any], frozenset[str]] = field(default=lambda actor, record: frozenset())
+    # The jurisdiction a record belongs to, where permissions are checked.
+    jurisdiction: Callable[[Any], int | None] = field(default=lambda record: record.jurisdiction_id)
 
     def available(self, *, actor: Any, record: Any) -> dict[str, Move]:
         return moves_available(
             self.table,
             state=getattr(record, self.state_field),
             actor=actor,
-            jurisdiction_id=record.jurisdiction_id,
+            jurisdiction_id=self.jurisdiction(record),
             sides=self.sides(actor, record),
         )
+
+
+def begin(
+    lifecycle: Lifecycle, record: Any, *, actor: Any, verb: str, audit: dict | None = None
+) -> None:
+    """The first line of a new record's timeline, and its audit event: call it in the
+    transaction that creates the record, in its first state."""
+    state = getattr(record, lifecycle.state_field)
+    if lifecycle.events is not None:
+        lifecycle.events.objects.create(
+            **{lifecycle.subject: record}, from_state="", to_state=state, actor=actor
+        )
+    audit_record(
+        verb=verb,
+        actor=actor,
+        obj=record,
+        jurisdiction=lifecycle.jurisdiction(record),
+        after={lifecycle.state_field: state, **(audit or {})},
+    )
 
 
 def transition(
@@ -146,6 +167,7 @@ def transition(
     expected: str | None = None,
     guard: Callable[[Any], None] | None = None,
     changes: Callable[[Any, Move, str, datetime], list[str]] | None = None,
+    audit: dict | None = None,
 ) -> Any:
     """Move the record `pk` to `to`, for `actor`, and return it.
 
@@ -154,7 +176,8 @@ def transition(
     (ValidationFailed on "reason"); run the move's guard and the caller's `guard` (rules of this
     one move that need more than the table knows; either raises to refuse); set the state; let
     `changes(record, move, reason, now)` set any other field the move changes (it returns their
-    names); save; and write the event row and the audit event. The caller has already answered
+    names); save; and write the event row and the audit event (`audit` adds to what it says
+    after the move). The caller has already answered
     404 for a record the actor may not see."""
     with transaction.atomic():
         record = lifecycle.model.objects.select_for_update().get(pk=pk)
@@ -162,11 +185,9 @@ def transition(
         move = move_for(
             lifecycle.table, current=current, to=to, expected=expected, code=lifecycle.code
         )
+        jurisdiction_id = lifecycle.jurisdiction(record)
         if not may_make(
-            actor,
-            move,
-            jurisdiction_id=record.jurisdiction_id,
-            sides=lifecycle.sides(actor, record),
+            actor, move, jurisdiction_id=jurisdiction_id, sides=lifecycle.sides(actor, record)
         ):
             raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
         reason = (reason or "").strip()
@@ -194,8 +215,9 @@ def transition(
             verb=move.verb,
             actor=actor,
             obj=record,
+            jurisdiction=jurisdiction_id,
             before={lifecycle.state_field: current},
-            after={lifecycle.state_field: to},
+            after={lifecycle.state_field: to, **(audit or {})},
             reason=reason,
         )
     return record

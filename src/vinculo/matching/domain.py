@@ -25,6 +25,12 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.core.audit import AuditVerb
+from vinculo.core.lifecycle import Move
+from vinculo.core.permissions import Perm
+from vinculo.matching.models import CandidacyStatus
 
 # --- encodings ---------------------------------------------------------------------------------
 
@@ -447,3 +453,23 @@ def rank(
     top = _top(best_total, ids[best_rows], k)
     rows = best_rows[top]
     return Ranked(rows=rows, parts=score(take(c, rows), needs), scored=scored)
+
+
+# --- the candidacy's lifecycle ----------------------------------------------------------------
+
+# Who moves a candidacy: the authority shortlists (its permission, in the order's jurisdiction);
+# the employer's side of the order (the filer) selects or not, with a reason when not; the
+# worker applies again after withdrawing. A candidacy begins shortlisted or applied.
+EMPLOYER, WORKER = frozenset({"filer"}), frozenset({"worker"})
+_SHORTLIST = Move(_("Shortlist"), AuditVerb.CANDIDATE_SHORTLISTED, Perm.SHORTLIST_CANDIDATES)
+C = CandidacyStatus
+CANDIDACY_MOVES: dict[tuple[str, str], Move] = {
+    (C.APPLIED, C.SHORTLISTED): _SHORTLIST,
+    (C.NOT_SELECTED, C.SHORTLISTED): _SHORTLIST,
+    (C.WITHDRAWN, C.SHORTLISTED): _SHORTLIST,
+    (C.SHORTLISTED, C.SELECTED): Move(_("Select"), AuditVerb.CANDIDATE_SELECTED, sides=EMPLOYER),
+    (C.SHORTLISTED, C.NOT_SELECTED): Move(
+        _("Not selected"), AuditVerb.CANDIDATE_NOT_SELECTED, sides=EMPLOYER, needs_reason=True
+    ),
+    (C.WITHDRAWN, C.APPLIED): Move(_("Apply"), AuditVerb.CANDIDATE_APPLIED, sides=WORKER),
+}

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.core.models import StateEvent
+
 
 class CandidacyStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
@@ -61,6 +63,20 @@ class Candidacy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} → {self.order_id} ({self.status})"
+
+
+class CandidacyEvent(StateEvent):
+    """One move of a candidacy: shortlisted, selected or not (with the reason), applied."""
+
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(
+        _("from"), max_length=12, choices=CandidacyStatus.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=12, choices=CandidacyStatus.choices)
+
+    class Meta(StateEvent.Meta):
+        verbose_name = _("candidacy change")
+        verbose_name_plural = _("candidacy changes")
 
 
 class IndexChange(models.Model):

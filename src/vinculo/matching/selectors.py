@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.access import user_can_in
 from vinculo.core.errors import NotAllowed
+from vinculo.core.lifecycle import Lifecycle
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
 from vinculo.jobs.domain import FILER
@@ -23,7 +24,7 @@ from vinculo.jobs.selectors import order_get, order_sides
 from vinculo.matching import domain as d
 from vinculo.matching import index as ix
 from vinculo.matching import ranking
-from vinculo.matching.models import Candidacy, CandidacyStatus, MatchRun
+from vinculo.matching.models import Candidacy, CandidacyEvent, CandidacyStatus, MatchRun
 from vinculo.registry.models import Worker
 
 S = CandidacyStatus
@@ -35,6 +36,29 @@ def shortlist_allowed(actor: Any, order: JobOrder) -> None:
     permission is checked in the order's jurisdiction."""
     if not user_can_in(actor, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id):
         raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
+
+
+def candidacy_sides(actor: Any, candidacy: Candidacy) -> frozenset[str]:
+    """The sides of a candidacy the actor stands on: the employer's (the order's filer) and the
+    worker's own."""
+    sides = set(order_sides(actor, candidacy.order))
+    if candidacy.worker.user_id is not None and candidacy.worker.user_id == getattr(
+        actor, "pk", None
+    ):
+        sides |= d.WORKER
+    return frozenset(sides)
+
+
+CANDIDACY = Lifecycle(
+    Candidacy,
+    d.CANDIDACY_MOVES,
+    "candidacy",
+    state_field="status",
+    events=CandidacyEvent,
+    subject="candidacy",
+    sides=candidacy_sides,
+    jurisdiction=lambda candidacy: candidacy.order.jurisdiction_id,
+)
 
 
 def ranking_for(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, ValidationFailed
+from vinculo.core.lifecycle import begin, transition
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdiction_pick
@@ -31,7 +32,7 @@ from vinculo.matching.models import (
     Recommendation,
     RunStatus,
 )
-from vinculo.matching.selectors import shortlist_allowed
+from vinculo.matching.selectors import CANDIDACY, shortlist_allowed
 from vinculo.registry.models import Worker
 
 S = CandidacyStatus
@@ -89,99 +90,99 @@ def candidacy_shortlist(*, actor: Any, order_id: Any, worker_id: Any) -> Candida
             field="worker",
             details={"failed": failed},
         )
+    now = timezone.now()
+    shortlisted = {"score": score, "reasons": why, "shortlisted_at": now, "shortlisted_by": actor}
     candidacy, created = Candidacy.objects.select_for_update().get_or_create(
-        order=order, worker=worker, defaults={"status": S.SHORTLISTED}
+        order=order, worker=worker, defaults={"status": S.SHORTLISTED, **shortlisted}
     )
-    if candidacy.status in (S.SELECTED,):
+    facts = {"order": order.pk, "worker": worker.pk, "score": score}
+    if created:
+        begin(CANDIDACY, candidacy, actor=actor, verb=AuditVerb.CANDIDATE_SHORTLISTED, audit=facts)
+        return candidacy
+    if candidacy.status == S.SELECTED:
         raise Conflict(STATE_CHANGED, code="candidacy_state_changed")
-    if not created and candidacy.status == S.SHORTLISTED:
+    if candidacy.status == S.SHORTLISTED:
         # Shortlisting again (a second click, a re-posted form) changes nothing, so it writes
         # nothing: no new score, no second audit event.
         return candidacy
-    candidacy.status = S.SHORTLISTED
-    candidacy.score, candidacy.reasons = score, why
-    candidacy.shortlisted_at, candidacy.shortlisted_by = timezone.now(), actor
-    candidacy.save()
-    audit_record(
-        verb=AuditVerb.CANDIDATE_SHORTLISTED,
-        actor=actor,
-        obj=candidacy,
-        jurisdiction=order.jurisdiction_id,
-        after={"order": order.pk, "worker": worker.pk, "score": score},
+
+    def rescored(record: Candidacy, _move: Any, _reason: str, _now: Any) -> list[str]:
+        for name, value in shortlisted.items():
+            setattr(record, name, value)
+        return list(shortlisted)
+
+    return transition(
+        CANDIDACY, pk=candidacy.pk, to=S.SHORTLISTED, actor=actor, changes=rescored, audit=facts
     )
-    return candidacy
 
 
-def _decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> tuple[Candidacy, bool]:
-    """The decision on a shortlisted candidacy, and whether it changed anything: deciding again
-    what was already decided (a re-posted form) writes nothing."""
+def _candidacy_decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> Candidacy:
+    """The employer's decision on a shortlisted candidacy (CANDIDACY_MOVES). Deciding again what
+    was already decided (a re-posted form) writes nothing. A selection is made under the
+    order's lock; the one that reaches the positions moves the order to filled in the same
+    transaction, so one made at the same time for the last position finds it filled."""
     candidacy = (
         Candidacy.objects.select_related("order")
         .filter(pk=candidacy_id, status__in=(S.SHORTLISTED, to))
         .first()
     )
-    visible = candidacy is not None and FILER in order_sides(actor, candidacy.order)
-    if not visible:
+    if candidacy is None or FILER not in order_sides(actor, candidacy.order):
         raise Http404
     with transaction.atomic():
         order = JobOrder.objects.select_for_update().get(pk=candidacy.order_id)
-        candidacy = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
-        if candidacy.status == to:
-            return candidacy, False
-        if candidacy.status != S.SHORTLISTED:
-            raise Conflict(STATE_CHANGED, code="candidacy_state_changed")
-        if to == S.SELECTED:
+        if Candidacy.objects.select_for_update().get(pk=candidacy.pk).status == to:
+            return Candidacy.objects.get(pk=candidacy.pk)
+
+        def still_open(record: Candidacy) -> None:
+            if to != S.SELECTED:
+                return
             if order.state == JobOrderState.FILLED:
                 raise Conflict(ORDER_FILLED, code="order_filled")
             _ensure_open(order)
-            _c, failed, _s, _r = _fresh(order, candidacy.worker_id)
+            _c, failed, _s, _r = _fresh(order, record.worker_id)
             if failed:
                 raise ValidationFailed(
                     NOT_ELIGIBLE % {"failed": _failed_text(failed)},
                     code="not_eligible",
                     details={"failed": failed},
                 )
-        candidacy.status = to
-        candidacy.decided_at, candidacy.decided_by = timezone.now(), actor
-        candidacy.save()
-        audit_record(
-            verb=AuditVerb.CANDIDATE_SELECTED
-            if to == S.SELECTED
-            else AuditVerb.CANDIDATE_NOT_SELECTED,
+
+        def decided(record: Candidacy, _move: Any, _reason: str, now: Any) -> list[str]:
+            record.decided_at, record.decided_by = now, actor
+            return ["decided_at", "decided_by"]
+
+        candidacy = transition(
+            CANDIDACY,
+            pk=candidacy.pk,
+            to=to,
             actor=actor,
-            obj=candidacy,
-            jurisdiction=order.jurisdiction_id,
-            after={"order": order.pk, "worker": candidacy.worker_id, "status": to},
             reason=reason,
+            expected=S.SHORTLISTED,
+            guard=still_open,
+            changes=decided,
+            audit={"order": order.pk, "worker": candidacy.worker_id},
         )
         if to == S.SELECTED and order.candidacies.filter(status=S.SELECTED).count() >= (
             order.positions
         ):
-            # In the same transaction, under the order's lock: a selection made at the same time
-            # waits for this one and then finds the order filled.
             from vinculo.jobs.services import order_move
 
             order_move(actor=actor, order_id=order.pk, to=JobOrderState.FILLED)
-    return candidacy, True
+    return candidacy
 
 
 def candidacy_select(*, actor: Any, candidacy_id: Any) -> Candidacy:
     """The employer (or its agency) selects a shortlisted worker. The selection that reaches the
     positions moves the order to filled in the same transaction; one made at the same time for
     the last position is refused as a conflict."""
-    candidacy, _changed = _decide(actor=actor, candidacy_id=candidacy_id, to=S.SELECTED)
-    return candidacy
+    return _candidacy_decide(actor=actor, candidacy_id=candidacy_id, to=S.SELECTED)
 
 
 def candidacy_not_select(*, actor: Any, candidacy_id: Any, reason: str) -> Candidacy:
-    if not (reason or "").strip():
-        raise ValidationFailed(
-            _("Give the reason for this decision."), code="reason_required", field="reason"
-        )
-    candidacy, _changed = _decide(
-        actor=actor, candidacy_id=candidacy_id, to=S.NOT_SELECTED, reason=reason.strip()
+    """The employer does not select a shortlisted worker, and says why."""
+    return _candidacy_decide(
+        actor=actor, candidacy_id=candidacy_id, to=S.NOT_SELECTED, reason=reason
     )
-    return candidacy
 
 
 # --- workers ------------------------------------------------------------------------------------
@@ -203,33 +204,38 @@ def candidacy_apply(*, worker: Worker, order_id: Any) -> Candidacy:
             code="not_eligible",
             details={"failed": failed},
         )
+    applied = {"score": score, "reasons": why, "applied_at": timezone.now()}
     candidacy, created = Candidacy.objects.get_or_create(
-        order=order,
-        worker=worker,
-        defaults={
-            "status": S.APPLIED,
-            "score": score,
-            "reasons": why,
-            "applied_at": timezone.now(),
-        },
+        order=order, worker=worker, defaults={"status": S.APPLIED, **applied}
     )
-    if not created:
-        if candidacy.status != S.WITHDRAWN:
-            # Applied (or shortlisted, or decided) already: applying again changes nothing, so
-            # it writes nothing, neither the candidacy nor a second "applied" event. The order's
-            # row lock above makes two posts at once take turns.
-            return candidacy
-        candidacy.status, candidacy.applied_at = S.APPLIED, timezone.now()
-        candidacy.score, candidacy.reasons = score, why
-        candidacy.save()
-    audit_record(
-        verb=AuditVerb.CANDIDATE_APPLIED,
+    if created:
+        begin(
+            CANDIDACY,
+            candidacy,
+            actor=worker.user,
+            verb=AuditVerb.CANDIDATE_APPLIED,
+            audit={"order": order.pk},
+        )
+        return candidacy
+    if candidacy.status != S.WITHDRAWN:
+        # Applied (or shortlisted, or decided) already: applying again changes nothing, so it
+        # writes nothing, neither the candidacy nor a second "applied" event. The order's row
+        # lock above makes two posts at once take turns.
+        return candidacy
+
+    def reapplied(record: Candidacy, _move: Any, _reason: str, _now: Any) -> list[str]:
+        for name, value in applied.items():
+            setattr(record, name, value)
+        return list(applied)
+
+    return transition(
+        CANDIDACY,
+        pk=candidacy.pk,
+        to=S.APPLIED,
         actor=worker.user,
-        obj=candidacy,
-        jurisdiction=order.jurisdiction_id,
-        after={"order": order.pk},
+        changes=reapplied,
+        audit={"order": order.pk},
     )
-    return candidacy
 
 
 # --- batch matching ---------------------------------------------------------------------------
