@@ -320,3 +320,31 @@ def test_a_match_at_self_registration_goes_to_the_officials_queue(world):
     assert {pair.worker_a_id, pair.worker_b_id} == {existing.pk, worker.pk}
     assert pair.origin == PairOrigin.REGISTRATION and pair.status == PairStatus.OPEN
     assert pair in selectors.pair_list(actor=world.users["official"])
+
+
+def test_each_decision_on_a_pair_is_on_its_timeline(world, twins):
+    from vinculo.linkage.models import PairEvent
+
+    first, second, pair = twins
+    official = world.users["official"]
+    merge = services.pair_merge(pair=pair, keep_id=first.pk, actor=official)
+    services.merge_undo(merge=merge, actor=official)
+    with pytest.raises(ValidationFailed):  # "not the same person" needs a reason
+        services.pair_distinct(pair=pair, reason="  ", actor=official)
+    services.pair_distinct(pair=pair, reason="Hermanas gemelas", actor=official)
+    timeline = [
+        (e.from_state, e.to_state, e.reason, e.actor)
+        for e in PairEvent.objects.filter(pair=pair).order_by("at", "id")
+    ]
+    assert timeline == [
+        ("open", "merged", "", official),
+        ("merged", "open", "", official),
+        ("open", "distinct", "Hermanas gemelas", official),
+    ]
+    # The merge and its undoing stay on the merged worker's history.
+    merged_history = AuditEvent.objects.filter(object_id=str(second.pk)).values_list(
+        "verb", flat=True
+    )
+    assert {AuditVerb.WORKERS_MERGED, AuditVerb.WORKERS_MERGE_UNDONE} <= set(merged_history)
+    with pytest.raises(Conflict):  # decided: nobody decides it again from a stale page
+        services.pair_merge(pair=pair, keep_id=first.pk, actor=official)

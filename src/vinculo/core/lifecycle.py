@@ -168,6 +168,7 @@ def transition(
     guard: Callable[[Any], None] | None = None,
     changes: Callable[[Any, Move, str, datetime], list[str]] | None = None,
     audit: dict | None = None,
+    audit_on: Any = None,
 ) -> Any:
     """Move the record `pk` to `to`, for `actor`, and return it.
 
@@ -176,9 +177,10 @@ def transition(
     (ValidationFailed on "reason"); run the move's guard and the caller's `guard` (rules of this
     one move that need more than the table knows; either raises to refuse); set the state; let
     `changes(record, move, reason, now)` set any other field the move changes (it returns their
-    names); save; and write the event row and the audit event (`audit` adds to what it says
-    after the move). The caller has already answered
-    404 for a record the actor may not see."""
+    names); save; and write the event row and the audit event. `audit` adds to what the audit
+    event says after the move (it is read after `changes`, which may fill it); `audit_on` files
+    the event under another record's history (a merge belongs to the merged worker's). The
+    caller has already answered 404 for a record the actor may not see."""
     with transaction.atomic():
         record = lifecycle.model.objects.select_for_update().get(pk=pk)
         current = getattr(record, lifecycle.state_field)
@@ -214,7 +216,7 @@ def transition(
         audit_record(
             verb=move.verb,
             actor=actor,
-            obj=record,
+            obj=record if audit_on is None else audit_on,
             jurisdiction=jurisdiction_id,
             before={lifecycle.state_field: current},
             after={lifecycle.state_field: to, **(audit or {})},

@@ -22,9 +22,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.core.audit import AuditVerb
 from vinculo.core.crypto import normalise_document_number
+from vinculo.core.lifecycle import Move
+from vinculo.core.permissions import Perm
 from vinculo.registry.domain import fold
 
 PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos"})
@@ -435,3 +439,28 @@ def compare(a: Person, b: Person) -> list[Evidence]:
 def match_probability(evidence: list[Evidence]) -> float:
     weight = PRIOR_WEIGHT + sum(e.weight for e in evidence)
     return 1 / (1 + 2 ** (-weight))
+
+
+# --- the lifecycle of a possible duplicate ------------------------------------------------------
+
+
+class PairStatus(models.TextChoices):
+    OPEN = "open", _("To review")
+    MERGED = "merged", _("Merged")
+    DISTINCT = "distinct", _("Not the same person")
+
+
+# Every decision is an official's of the records' jurisdiction who may review duplicates. A pair
+# marked "not the same person" stays so: no later check proposes it again.
+_REVIEW = Perm.REVIEW_DUPLICATES
+PAIR_MOVES: dict[tuple[str, str], Move] = {
+    (PairStatus.OPEN, PairStatus.MERGED): Move(
+        _("Merge the two records"), AuditVerb.WORKERS_MERGED, _REVIEW
+    ),
+    (PairStatus.OPEN, PairStatus.DISTINCT): Move(
+        _("Not the same person"), AuditVerb.PAIR_DISTINCT, _REVIEW, needs_reason=True
+    ),
+    (PairStatus.MERGED, PairStatus.OPEN): Move(
+        _("Undo the merge"), AuditVerb.WORKERS_MERGE_UNDONE, _REVIEW
+    ),
+}

@@ -10,8 +10,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.models import Jurisdiction
+from vinculo.core.models import Jurisdiction, StateEvent
+from vinculo.linkage.domain import PairStatus
 from vinculo.registry.models import Worker
+
+__all__ = ["PairStatus"]  # its lifecycle's states live with its table, in domain.py
 
 
 class RunStatus(models.TextChoices):
@@ -92,12 +95,6 @@ class LinkageRun(models.Model):
         return int(start + (end - start) * min(1.0, share))
 
 
-class PairStatus(models.TextChoices):
-    OPEN = "open", _("To review")
-    MERGED = "merged", _("Merged")
-    DISTINCT = "distinct", _("Not the same person")
-
-
 class PairOrigin(models.TextChoices):
     BATCH = "batch", _("Batch check of the registry")
     REGISTRATION = "registration", _("Check at self-registration")
@@ -150,6 +147,18 @@ class CandidatePair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_a_id}~{self.worker_b_id} {self.probability:.2f} ({self.status})"
+
+
+class PairEvent(StateEvent):
+    """One decision on a pair: merged, not the same person (with the reason), merge undone."""
+
+    pair = models.ForeignKey(CandidatePair, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(_("from"), max_length=10, choices=PairStatus.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=10, choices=PairStatus.choices)
+
+    class Meta(StateEvent.Meta):
+        verbose_name = _("duplicate decision")
+        verbose_name_plural = _("duplicate decisions")
 
 
 class Merge(models.Model):

@@ -21,17 +21,19 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.core.lifecycle import Lifecycle, transition
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record, audit_value
 from vinculo.linkage import engine
-from vinculo.linkage.domain import Person
+from vinculo.linkage.domain import PAIR_MOVES, Person
 from vinculo.linkage.models import (
     CandidatePair,
     FraudFlag,
     LinkageRun,
     Merge,
+    PairEvent,
     PairOrigin,
     PairStatus,
     RunStage,
@@ -344,15 +346,13 @@ def _locked(*ids: int) -> list[Worker]:
     return [by_id[i] for i in ids]
 
 
-def _pair_for_decision(pair: CandidatePair) -> tuple[CandidatePair, Worker, Worker]:
-    """The pair and its two records, locked (lower id first, as every path locks them)."""
-    locked = CandidatePair.objects.select_for_update().get(pk=pair.pk)
-    if locked.status != PairStatus.OPEN:
-        raise Conflict(PAIR_DECIDED, code="pair_decided")
-    a, b = _locked(locked.worker_a_id, locked.worker_b_id)
+def _pair_records(pair: CandidatePair) -> tuple[Worker, Worker]:
+    """The pair's two records, locked (lower id first, as every path locks them), neither of
+    them merged into another since the pair was proposed."""
+    a, b = _locked(pair.worker_a_id, pair.worker_b_id)
     if a.merged_into_id or b.merged_into_id:
         raise Conflict(RECORD_MERGED, code="record_merged")
-    return locked, a, b
+    return a, b
 
 
 def _occupations_missing(kept: Worker, merged: Worker) -> list[int]:
@@ -370,14 +370,24 @@ def _occupations_missing(kept: Worker, merged: Worker) -> list[int]:
     ]
 
 
-def _decided(pair: CandidatePair, status: str, actor: Any, reason: str = "") -> None:
-    pair.status, pair.decided_by, pair.decided_at, pair.reason = (
-        status,
-        actor,
-        timezone.now(),
-        reason,
-    )
-    pair.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+def _decided(actor: Any) -> Any:
+    """The `changes` of a decision: who decided it, when, and why."""
+
+    def decided(pair: CandidatePair, _move: Any, reason: str, now: Any) -> list[str]:
+        pair.decided_by, pair.decided_at, pair.reason = actor, now, reason
+        return ["decided_by", "decided_at", "reason"]
+
+    return decided
+
+
+PAIR = Lifecycle(
+    CandidatePair,
+    PAIR_MOVES,
+    "pair",
+    state_field="status",
+    events=PairEvent,
+    subject="pair",
+)
 
 
 @transaction.atomic
@@ -387,9 +397,12 @@ def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Any) -> Merge:
     record lacks move over, its sign-in moves if the kept record has none, and profile fields the
     kept record leaves blank are filled from it. Consents stay with the record that gave them."""
     _reviewable(actor, pair.jurisdiction_id)
-    locked, a, b = _pair_for_decision(pair)
-    if keep_id not in (a.pk, b.pk):
+    if keep_id not in (pair.worker_a_id, pair.worker_b_id):
         raise ValidationFailed(NOT_IN_PAIR, code="not_in_pair", field="keep")
+    locked = CandidatePair.objects.select_for_update().get(pk=pair.pk)
+    if locked.status != PairStatus.OPEN:
+        raise Conflict(PAIR_DECIDED, code="pair_decided")
+    a, b = _pair_records(locked)
     kept, merged = (a, b) if keep_id == a.pk else (b, a)
     moved: dict[str, Any] = {
         "documents": list(merged.documents.values_list("pk", flat=True)),
@@ -417,16 +430,15 @@ def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Any) -> Merge:
     kept.save(update_fields=["user", *FILLABLE, "version", "updated_at"])
     merged.merged_into, merged.version = kept, merged.version + 1
     merged.save(update_fields=["merged_into", "version", "updated_at"])
-    _decided(locked, PairStatus.MERGED, actor)
-    merge = Merge.objects.create(
-        pair=locked, survivor=kept, merged=merged, moved=moved, merged_by=actor
-    )
-    audit_record(
-        verb=AuditVerb.WORKERS_MERGED,
+    transition(
+        PAIR,
+        pk=locked.pk,
+        to=PairStatus.MERGED,
         actor=actor,
-        obj=merged,
-        before={"merged_into": None},
-        after={
+        expected=PairStatus.OPEN,
+        changes=_decided(actor),
+        audit_on=merged,
+        audit={
             "merged_into": kept.registration_number,
             "documents": len(moved["documents"]),
             "occupations": len(moved["occupations"]),
@@ -435,7 +447,9 @@ def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Any) -> Merge:
             "filled": moved["filled"],
         },
     )
-    return merge
+    return Merge.objects.create(
+        pair=locked, survivor=kept, merged=merged, moved=moved, merged_by=actor
+    )
 
 
 @transaction.atomic
@@ -468,17 +482,21 @@ def merge_undo(*, merge: Merge, actor: Any) -> Merge:
         merged.user_id = moved["user"]
     merged.version += 1
     merged.save(update_fields=["merged_into", "user", "version", "updated_at"])
-    pair = CandidatePair.objects.select_for_update().get(pk=locked.pair_id)
-    pair.status, pair.decided_by, pair.decided_at, pair.reason = PairStatus.OPEN, None, None, ""
-    pair.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     locked.undone_by, locked.undone_at = actor, timezone.now()
     locked.save(update_fields=["undone_by", "undone_at"])
-    audit_record(
-        verb=AuditVerb.WORKERS_MERGE_UNDONE,
+
+    def reopened(pair: CandidatePair, _move: Any, _reason: str, _now: Any) -> list[str]:
+        pair.decided_by, pair.decided_at, pair.reason = None, None, ""
+        return ["decided_by", "decided_at", "reason"]
+
+    transition(
+        PAIR,
+        pk=locked.pair_id,
+        to=PairStatus.OPEN,
         actor=actor,
-        obj=merged,
-        before={"merged_into": kept.registration_number},
-        after={"merged_into": None, "cleared": restored, "sign_in_moved_back": user_back},
+        changes=reopened,
+        audit_on=merged,
+        audit={"merged_into": None, "cleared": restored, "sign_in_moved_back": user_back},
     )
     return locked
 
@@ -488,16 +506,19 @@ def pair_distinct(*, pair: CandidatePair, reason: str, actor: Any) -> CandidateP
     """Two records of different people: the pair is never proposed again."""
     _reviewable(actor, pair.jurisdiction_id)
     reason = _reason(reason)
-    locked, a, b = _pair_for_decision(pair)
-    _decided(locked, PairStatus.DISTINCT, actor, reason)
-    audit_record(
-        verb=AuditVerb.PAIR_DISTINCT,
+    locked = CandidatePair.objects.select_for_update().get(pk=pair.pk)
+    if locked.status != PairStatus.OPEN:
+        raise Conflict(PAIR_DECIDED, code="pair_decided")
+    a, b = _pair_records(locked)
+    return transition(
+        PAIR,
+        pk=locked.pk,
+        to=PairStatus.DISTINCT,
         actor=actor,
-        obj=locked,
-        after={"records": [a.registration_number, b.registration_number]},
         reason=reason,
+        changes=_decided(actor),
+        audit={"records": [a.registration_number, b.registration_number]},
     )
-    return locked
 
 
 def _reviewable(actor: Any, jurisdiction_id: int | None) -> None:
