@@ -1,6 +1,6 @@
 """Record linkage of a synthetic registry: Vínculo's model beside Splink's library defaults.
 
-Data: `vinculo.linkage.synthetic` (the demo's Honduran, Guatemalan, ... name frequencies, about
+Data: `vinculo.demo.synthetic` (the demo's Honduran, Guatemalan, ... name frequencies, about
 15% planted second registrations with desk errors), its ground truth in a separate file.
 
 Peers, on the same file, each in its own process (beyond 100,000 records the peer, whose
@@ -11,7 +11,7 @@ runs there too for the ratio):
 - splink-defaults: Splink with its comparison library's defaults on the raw columns (NameComparison,
   DateOfBirthComparison, ExactMatch) and plain blocking rules, the same training steps.
 
-Then the same two on a foreign-style registry (`vinculo.linkage.synthetic_foreign`: English
+Then the same two on a foreign-style registry (`vinculo.demo.synthetic_foreign`: English
 names with nicknames and typos, street addresses, postcodes, localities, a social-security-like
 number, dates of birth missing from a quarter of the records or mistyped), where the peer is a
 general-purpose Splink set-up: its library comparisons on every column and plain blocking rules
@@ -99,7 +99,8 @@ def _blocking_recall(con: Any, table: str, rules: list[str], truth: Path) -> flo
 def vinculo(path: Path, truth: Path, out: Path, kind: str) -> dict[str, Any]:
     import duckdb
 
-    from vinculo.linkage import engine, synthetic, synthetic_foreign
+    from vinculo.demo import synthetic, synthetic_foreign
+    from vinculo.linkage import engine
 
     con = duckdb.connect()
     if kind == "foreign":
@@ -315,7 +316,7 @@ def _measure(method: str, path: Path, truth: Path, kind: str = "honduran") -> di
 
 def main(*, size: str, seed: int) -> int:
     _django()
-    from vinculo.linkage import synthetic, synthetic_foreign
+    from vinculo.demo import synthetic, synthetic_foreign
 
     count = SIZES[size]
     workdir = Path(tempfile.mkdtemp(prefix="vinculo-bench-linkage-"))
@@ -400,7 +401,7 @@ def _online_run(count: int, seed: int, out: Any) -> None:
     from django.core.management import call_command
 
     from vinculo.core.models import Jurisdiction, Membership, User
-    from vinculo.linkage import synthetic
+    from vinculo.demo import synthetic
 
     call_command("migrate", verbosity=0)
     jurisdiction = Jurisdiction.objects.create(
@@ -419,7 +420,7 @@ def online_checks(official: Any, seed: int) -> dict[str, Any]:
     turn a registered worker written again with desk errors, and someone new."""
     import random
 
-    from vinculo.linkage import synthetic
+    from vinculo.demo import synthetic
     from vinculo.linkage.domain import Person
     from vinculo.linkage.selectors import DocumentGiven, likely_matches
     from vinculo.registry.models import Worker

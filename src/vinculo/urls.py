@@ -9,7 +9,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from vinculo.core import views as core_views
 from vinculo.core.apis import MeApi, problem_response
 from vinculo.imports.api_urls import urlpatterns as imports_api_urls
 from vinculo.jobs.api_urls import urlpatterns as jobs_api_urls
@@ -25,6 +24,7 @@ from vinculo.reference.apis import (
 )
 from vinculo.registry.api_urls import urlpatterns as registry_api_urls
 from vinculo.registry.organisations.api_urls import urlpatterns as organisations_api_urls
+from vinculo.web import views as web_views
 
 api_v1 = [
     path("me/", MeApi.as_view(), name="me"),
@@ -45,7 +45,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", web_views.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

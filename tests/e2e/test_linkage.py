@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.conftest import menu_go, serious_accessibility_violations
 from tests.e2e.test_journeys import sign_in
 from tests.factories import WorkerFactory
-from vinculo.linkage import synthetic
+from vinculo.demo import synthetic
 from vinculo.linkage.models import CandidatePair, LinkageRun, Merge, PairStatus
 from vinculo.reference.services import reference_load
 from vinculo.registry.models import Worker

@@ -143,9 +143,9 @@ def test_anyone_checks_an_offer_by_its_code(client, world, farm):
 
 
 def test_the_public_check_is_rate_limited(client, world, farm, settings, monkeypatch):
-    from vinculo.registry.organisations import views as org_views
+    from vinculo.web import ratelimit
 
-    monkeypatch.setattr(org_views, "PUBLIC_PAGE_RATE", "2/m")
+    monkeypatch.setattr(ratelimit, "PUBLIC_PAGE_RATE", "2/m")
     for _ in range(2):
         assert client.get(reverse("jobs:verify"), {"code": "JO-0000-0000"}).status_code == 200
     assert client.get(reverse("jobs:verify"), {"code": "JO-0000-0000"}).status_code == 429

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from vinculo.cli import main
-from vinculo.linkage import engine, synthetic
+from vinculo.demo import synthetic
+from vinculo.linkage import engine
 from vinculo.linkage.engine import date_parse
 
 

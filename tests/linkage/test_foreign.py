@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from vinculo.linkage import engine, synthetic_foreign
+from vinculo.demo import synthetic_foreign
+from vinculo.linkage import engine
 from vinculo.linkage.domain import address_key
 from vinculo.linkage.engine import Calibration, calibrated_prior
 

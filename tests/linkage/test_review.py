@@ -21,7 +21,8 @@ from tests.factories import (
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import AuditEvent
-from vinculo.linkage import selectors, services, synthetic
+from vinculo.demo import synthetic
+from vinculo.linkage import selectors, services
 from vinculo.linkage.domain import Person
 from vinculo.linkage.models import (
     CandidatePair,

@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from vinculo.core.converters import MAX_ID
@@ -174,3 +175,14 @@ class MeApi(APIView):
         user = request.user
         user.permissions = sorted(p.value for p in Perm if user_can(user, p))
         return Response(self.OutputSerializer(user).data)
+
+
+class PublicVerificationThrottle(ScopedRateThrottle):
+    """A throttle of a public check, scoped, whose rate lives with the check (a subclass's
+    RATES), not in settings: a REST_FRAMEWORK DEFAULT_THROTTLE_RATES entry for the same scope,
+    when a deployment adds one, wins."""
+
+    RATES: dict[str, str] = {}
+
+    def get_rate(self) -> str:
+        return self.THROTTLE_RATES.get(self.scope) or self.RATES[self.scope]

@@ -15,20 +15,6 @@ from vinculo.core.forms import AuditFilterForm
 from vinculo.core.models import ExportStatus
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import audit_event_list, export_get, organisation_own_list
-from vinculo.web.pages import capabilities_for
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "core/welcome.html")
-    return render(
-        request,
-        "core/home.html",
-        {
-            "capabilities": capabilities_for(request.user),
-            "memberships": request.user.active_memberships,
-        },
-    )
 
 
 @login_required

@@ -25,9 +25,8 @@ from vinculo.core.models import (
 )
 from vinculo.core.permissions import Role
 from vinculo.core.services import audit_record
-from vinculo.demo import catalogue
+from vinculo.demo import catalogue, synthetic
 from vinculo.demo.generator import DemoDocument, DemoPerson, PeopleGenerator
-from vinculo.linkage import synthetic
 from vinculo.reference.models import Occupation
 from vinculo.registry.models import (
     AgencyLicence,
@@ -413,7 +412,7 @@ def _with_second_registrations(
     people: list[DemoPerson], generator: PeopleGenerator, rng: random.Random
 ) -> list[DemoPerson]:
     """Replace a few people of a batch by second registrations of others in it, written with
-    the errors desks make (`linkage.synthetic.corrupt`) and without a document (the registry
+    the errors desks make (`demo.synthetic.corrupt`) and without a document (the registry
     refuses one twice): what the duplicate review finds in the demo."""
     again = int(len(people) * SECOND_REGISTRATIONS)
     if not again:

@@ -16,12 +16,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vinculo.core.apis import ERRORS, PROBLEM, IdField, VersionField
+from vinculo.core.apis import ERRORS, PROBLEM, IdField, PublicVerificationThrottle, VersionField
 from vinculo.core.pagination import Pagination
 from vinculo.jobs import fairs, selectors, services
 from vinculo.jobs.models import ORDER_COSTS, JobOrderState, Payer, WageBasis
 from vinculo.registry.models import CefrLevel
-from vinculo.registry.organisations.apis import PublicVerificationThrottle
 from vinculo.registry.organisations.domain import SECTORS
 
 

@@ -25,8 +25,8 @@ from vinculo.jobs.models import JobOrder, JobOrderState
 from vinculo.registry.organisations.domain import EMPLOYER_KINDS
 from vinculo.registry.organisations.forms import add_domain_error
 from vinculo.registry.organisations.selectors import active_jurisdictions
-from vinculo.registry.organisations.views import public_page_rate, too_many_requests
 from vinculo.web.caching import public_page
+from vinculo.web.ratelimit import public_page_rate, too_many_requests
 
 ORDERS_PER_PAGE = 25
 VACANCIES_PER_PAGE = 20

@@ -14,7 +14,7 @@ from vinculo.core.models import AuditEvent, VerificationState
 from vinculo.core.permissions import Role
 from vinculo.registry.models import LicenceEvent
 from vinculo.registry.models import LicenceState as L
-from vinculo.registry.organisations.apis import PublicVerificationThrottle
+from vinculo.registry.organisations.apis import AgencyVerificationThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +196,7 @@ def test_the_public_api_needs_a_query(api, world):
 
 
 def test_the_public_api_ignores_credentials_and_is_throttled(api, world, monkeypatch):
-    monkeypatch.setitem(PublicVerificationThrottle.RATES, "public_agency_verification", "2/min")
+    monkeypatch.setitem(AgencyVerificationThrottle.RATES, "public_agency_verification", "2/min")
     api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     for _ in range(2):
         assert api.get("/api/v1/public/agencies/", {"q": "x"}).status_code == 200

@@ -19,6 +19,7 @@ from vinculo.core.models import AuditEvent, Organisation, User, VerificationStat
 from vinculo.core.permissions import Role
 from vinculo.registry.models import LicenceState as L
 from vinculo.registry.organisations import services, views
+from vinculo.web import ratelimit
 
 pytestmark = pytest.mark.django_db
 
@@ -414,7 +415,7 @@ def test_applications_are_not_public(client, world):
 
 
 def test_the_public_page_is_rate_limited_with_a_bilingual_answer(client, world, monkeypatch):
-    monkeypatch.setattr(views, "PUBLIC_PAGE_RATE", "3/m")
+    monkeypatch.setattr(ratelimit, "PUBLIC_PAGE_RATE", "3/m")
     url = reverse("registry_orgs:agency_verify")
     for _ in range(3):
         assert client.get(url, {"q": "x"}).status_code == 200

@@ -9,11 +9,10 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from vinculo.core.access import user_can
-from vinculo.core.apis import ERRORS, PROBLEM
+from vinculo.core.apis import ERRORS, PROBLEM, PublicVerificationThrottle
 from vinculo.core.models import VerificationState
 from vinculo.core.pagination import Pagination
 from vinculo.core.permissions import Perm
@@ -21,14 +20,8 @@ from vinculo.registry.models import LicenceState
 from vinculo.registry.organisations import selectors, services
 
 
-class PublicVerificationThrottle(ScopedRateThrottle):
-    """A scoped throttle whose rate lives here, not in settings: a REST_FRAMEWORK
-    DEFAULT_THROTTLE_RATES entry for the same scope, when a deployment adds one, wins."""
-
+class AgencyVerificationThrottle(PublicVerificationThrottle):
     RATES = {"public_agency_verification": "60/minute"}
-
-    def get_rate(self) -> str:
-        return self.THROTTLE_RATES.get(self.scope) or self.RATES[self.scope]
 
 
 # --- shared output ----------------------------------------------------------------------------
@@ -271,7 +264,7 @@ class PublicLicenceOutput(serializers.Serializer):
 class PublicAgencyListApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [PublicVerificationThrottle]
+    throttle_classes = [AgencyVerificationThrottle]
     throttle_scope = "public_agency_verification"
 
     class InputSerializer(serializers.Serializer):
@@ -299,7 +292,7 @@ class PublicAgencyListApi(APIView):
 class PublicAgencyDetailApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [PublicVerificationThrottle]
+    throttle_classes = [AgencyVerificationThrottle]
     throttle_scope = "public_agency_verification"
 
     @extend_schema(

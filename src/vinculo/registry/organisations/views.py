@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
@@ -19,40 +18,13 @@ from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.registry.organisations import forms, selectors, services
 from vinculo.registry.organisations.domain import sector_label
+from vinculo.web.ratelimit import public_page_rate, too_many_requests
 
-# Public pages are rate-limited per IP address; a function so that tests can lower the rate.
-PUBLIC_PAGE_RATE = "30/m"
 REGISTRATION_RATE = "10/h"
-
-
-def public_page_rate(group: str, request: HttpRequest) -> str:
-    return settings.PUBLIC_PAGE_RATE or PUBLIC_PAGE_RATE
 
 
 def registration_rate(group: str, request: HttpRequest) -> str:
     return REGISTRATION_RATE
-
-
-def too_many_requests(request: HttpRequest) -> HttpResponse:
-    """A 429 that says, in both languages whatever the visitor's choice, to wait a moment."""
-    texts = []
-    current = translation.get_language() or "es"
-    for language in sorted(("es", "en"), key=lambda code: not current.startswith(code)):
-        with translation.override(language):
-            texts.append(
-                {
-                    "language": language,
-                    "title": _("Too many requests"),
-                    "message": _(
-                        "You have made many searches in a short time. Wait a minute and try again."
-                    ),
-                }
-            )
-    response = render(
-        request, "registry/organisations/too_many_requests.html", {"texts": texts}, status=429
-    )
-    response["Retry-After"] = "60"
-    return response
 
 
 def _page(request: HttpRequest, queryset: object) -> tuple[object, str]:

@@ -11,7 +11,7 @@ locality misspelt or left out, the number mistyped or missing, and the date of b
 digits transposed, day and month swapped or the year a year off.
 
 The point of the file is that the date of birth cannot be relied on for blocking, as it can on
-the Central American registry of `linkage.synthetic`. The ground truth is written to its own
+the Central American registry of `demo.synthetic`. The ground truth is written to its own
 file. The same seed gives the same file.
 """
 
@@ -382,7 +382,7 @@ def records(count: int, *, seed: int = 2026, duplicate_share: float = 0.3) -> It
 
 def write(path: Path, truth_path: Path, count: int, *, seed: int = 2026) -> int:
     """Write the registry and its truth (rec_id, person); return the number of true pairs. The
-    truth file's columns are those of `linkage.synthetic`'s, so one scorer reads both."""
+    truth file's columns are those of `demo.synthetic`'s, so one scorer reads both."""
     rng = random.Random(seed + 1)
     sizes: dict[int, int] = {}
     with (
