@@ -10,9 +10,9 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vinculo.core.values import FieldInvalid
 from vinculo.demo.generator import PeopleGenerator, curp, gt_cui, ni_cedula, sv_dui
 from vinculo.registry import domain as d
-from vinculo.registry.domain import FieldInvalid
 
 
 def code_of(call, *args, **kwargs) -> str:

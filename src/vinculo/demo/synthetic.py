@@ -21,8 +21,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from vinculo.core.values import fold
 from vinculo.demo.generator import PeopleGenerator
-from vinculo.registry.domain import fold
 
 COLUMNS = [
     "id_registro",

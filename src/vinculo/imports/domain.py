@@ -2,7 +2,7 @@
 
 A row goes in as {column: text}; out comes a record ready to write, or the list of every problem
 in it as (column, code, params), so that the report names each bad cell and renders its message
-in the reader's language later (`vinculo.registry.domain.message_for`). No ORM here: the service
+in the reader's language later (`vinculo.core.values.message_for`). No ORM here: the service
 reads what the checks need from the database once (`OccupationReference`) and passes it in.
 """
 
@@ -15,8 +15,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.core.values import FieldInvalid, message_for
 from vinculo.registry import domain as rules
-from vinculo.registry.domain import FieldInvalid, OccupationReference
+from vinculo.registry.domain import OccupationReference
 
 
 class Kind:
@@ -50,7 +51,7 @@ def error_message(code: str, params: Mapping[str, Any] | None = None) -> str:
     values = dict(params or {})
     if code == "duplicate_in_file" and values.get("key") in KEY_LABELS:
         values["key"] = str(KEY_LABELS[values["key"]])
-    return rules.message_for(code, values, extra=MESSAGES)
+    return message_for(code, values, extra=MESSAGES)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record
+from vinculo.core.values import FieldInvalid
 from vinculo.jobs.models import FairRegistration, JobFair, JobOrder, JobOrderState
 from vinculo.reference.countries import country_name, is_country
-from vinculo.registry.domain import FieldInvalid, subdivision_check
+from vinculo.registry.domain import subdivision_check
 from vinculo.registry.models import RegistrationChannel
 from vinculo.registry.services import WorkerInput, worker_register
 

@@ -22,6 +22,7 @@ from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.lifecycle import transition
 from vinculo.core.models import Jurisdiction, Organisation
 from vinculo.core.services import audit_record, audit_value
+from vinculo.core.values import FieldInvalid
 from vinculo.jobs import domain
 from vinculo.jobs.models import (
     ORDER_COSTS,
@@ -42,7 +43,7 @@ from vinculo.policy.loader import PolicyPackNotFound, pack_get
 from vinculo.policy.schema import PolicyPack
 from vinculo.reference.countries import is_country, is_currency, is_language
 from vinculo.reference.models import Occupation
-from vinculo.registry.domain import FieldInvalid, subdivision_check
+from vinculo.registry.domain import subdivision_check
 from vinculo.registry.models import CefrLevel, Establishment, LicenceState, Worker
 from vinculo.registry.organisations.domain import (
     EMPLOYER_KINDS,

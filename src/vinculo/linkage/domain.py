@@ -29,7 +29,7 @@ from vinculo.core.audit import AuditVerb
 from vinculo.core.crypto import normalise_document_number
 from vinculo.core.lifecycle import Move
 from vinculo.core.permissions import Perm
-from vinculo.registry.domain import fold
+from vinculo.core.values import fold
 
 PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos"})
 _NOT_LETTER = re.compile(r"[^a-z]+")

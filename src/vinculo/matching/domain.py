@@ -69,7 +69,7 @@ def language_code(code: str) -> int:
 
 def place_key(*parts: str) -> int:
     """A region or a municipality as a number, for equality only (CRC-32 of the folded names)."""
-    from vinculo.registry.domain import fold
+    from vinculo.core.values import fold
 
     text = "|".join(fold(p or "") for p in parts)
     return zlib.crc32(text.encode()) if any(parts) else 0

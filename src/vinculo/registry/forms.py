@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.errors import DomainError
+from vinculo.core.values import FieldInvalid
 from vinculo.reference.countries import REGION, country_list, language_list, subdivision_list
 from vinculo.reference.forms import OccupationField
 from vinculo.registry import domain
@@ -127,7 +128,7 @@ class AccountForm(PlainForm):
         if data.get("phone") and data.get("country"):
             try:
                 data["phone"] = domain.phone_normalise(data["phone"], data["country"])
-            except domain.FieldInvalid as error:
+            except FieldInvalid as error:
                 self.add_error("phone", error.message)
         password = data.get("password")
         if password and password != data.get("password_again"):
@@ -153,7 +154,7 @@ class IdentityForm(StepForm):
             return domain.birth_date_check(
                 self.cleaned_data["birth_date"], today=timezone.localdate()
             )
-        except domain.FieldInvalid as error:
+        except FieldInvalid as error:
             raise forms.ValidationError(error.message, code=error.code) from None
 
 
@@ -250,7 +251,7 @@ class WorkForm(StepForm):
             self.add_error("level_2", _("Choose the level of this language."))
         try:
             domain.availability_check(data.get("available_from"), data.get("available_to"))
-        except domain.FieldInvalid as error:
+        except FieldInvalid as error:
             self.add_error("available_to", error.message)
         return data
 
@@ -398,7 +399,7 @@ class WorkerEditForm(PlainForm):
         if data.get("phone") and country:
             try:
                 data["phone"] = domain.phone_normalise(data["phone"], country)
-            except domain.FieldInvalid as error:
+            except FieldInvalid as error:
                 self.add_error("phone", error.message)
         subdivision = (data.get("subdivision") or "").upper()
         if subdivision and not any(s.code == subdivision for s in subdivision_list(country or "")):
@@ -406,7 +407,7 @@ class WorkerEditForm(PlainForm):
         data["subdivision"] = subdivision
         try:
             domain.availability_check(data.get("available_from"), data.get("available_to"))
-        except domain.FieldInvalid as error:
+        except FieldInvalid as error:
             self.add_error("available_to", error.message)
         return data
 

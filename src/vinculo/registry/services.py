@@ -21,6 +21,7 @@ from vinculo.core.lockout import account_locked, account_unlock
 from vinculo.core.models import Jurisdiction, Membership, User
 from vinculo.core.permissions import Perm, Role
 from vinculo.core.services import audit_record, audit_value
+from vinculo.core.values import FieldInvalid, message_for
 from vinculo.linkage.services import pairs_remember_distinct, registration_check
 from vinculo.reference.countries import is_country
 from vinculo.reference.models import IscoGroup, Occupation
@@ -136,7 +137,7 @@ def _attempt(errors: list[tuple[str, str, Any]], name: str, check: Any) -> Any:
     """check()'s answer, or None with its failure added to `errors` under `name`."""
     try:
         return check()
-    except domain.FieldInvalid as error:
+    except FieldInvalid as error:
         errors.append((name, error.code, error.message))
         return None
 
@@ -161,7 +162,7 @@ def _person_checked(
         return only is None or bool(only & set(names))
 
     def fail(name: str, code: str, **params: Any) -> None:
-        errors.append((name, code, domain.message_for(code, params)))
+        errors.append((name, code, message_for(code, params)))
 
     for name in ("given_names", "first_surname"):
         if checked(name) and not " ".join((values.get(name) or "").split()):
@@ -213,7 +214,7 @@ def _document_checked(document: DocumentInput, errors: list[tuple[str, str, Any]
         number = domain.document_number_check(
             document.kind, document.issuing_country, document.number
         )
-    except domain.FieldInvalid as error:
+    except FieldInvalid as error:
         errors.append(("number", error.code, error.message))
         number = None
     if number and document_is_registered(

@@ -24,6 +24,7 @@ from vinculo.core.errors import DomainError
 from vinculo.core.lockout import account_locked
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
+from vinculo.core.values import FieldInvalid
 from vinculo.linkage import selectors as linkage
 from vinculo.linkage.domain import (
     FIELD_LABELS,
@@ -263,7 +264,7 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
         country = answers["residence"]["residence_country"]
         try:
             phone = domain.phone_normalise(phone, country) if phone else ""
-        except domain.FieldInvalid as error:
+        except FieldInvalid as error:
             desk.add_error("phone", error.message)
         else:
             data = worker_input(answers, phone=phone)
