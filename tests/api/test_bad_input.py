@@ -65,10 +65,11 @@ def test_an_id_past_the_databases_range_in_a_path_is_404(api, client, world, bey
     assert client.get(f"/job-orders/{beyond}/").status_code == 404
 
 
-def test_a_malformed_id_in_a_query_string_is_404_on_a_page(client, world):
+def test_a_malformed_id_in_a_kiosk_address_is_404(client, world):
     login(client, world.users["official"])
     for bad in ("abc", str(2**64)):
-        assert client.get(reverse("registry:register_worker"), {"fair": bad}).status_code == 404
+        path = reverse("jobs:fair_kiosk", args=[1]).replace("/1/", f"/{bad}/")
+        assert client.get(path).status_code == 404
 
 
 def test_a_page_size_that_is_no_number_is_a_field_error(api):

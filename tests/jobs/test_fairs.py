@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import login
+from tests.registry.test_registration import _desk_data, reference  # noqa: F401
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import ValidationFailed
 from vinculo.core.models import AuditEvent
@@ -85,12 +86,17 @@ def test_another_jurisdiction_sees_no_fair(world, client):
         fairs.fair_get(actor=world.outsider, fair_id=fair.pk)
     login(client, world.outsider)
     assert client.get(reverse("jobs:fair", args=[fair.pk])).status_code == 404
-    assert client.get(reverse("registry:register_worker"), {"fair": fair.pk}).status_code == 404
+    assert client.get(reverse("jobs:fair_kiosk", args=[fair.pk])).status_code == 404
     login(client, world.users["employer_staff"])
     assert client.get(reverse("jobs:fairs")).status_code == 404
 
 
-def test_the_pages_organise_a_fair_in_spanish_and_open_its_kiosk(client, world, farm):
+def test_the_pages_organise_a_fair_in_spanish_and_open_its_kiosk(
+    client,
+    world,
+    farm,
+    reference,  # noqa: F811
+):
     login(client, world.users["official"])
     client.cookies["django_language"] = "es"
     response = client.post(
@@ -111,11 +117,23 @@ def test_the_pages_organise_a_fair_in_spanish_and_open_its_kiosk(client, world, 
     assert "Abrir el quiosco de inscripción" in page
     listing = client.get(reverse("jobs:fairs")).content.decode()
     assert 'data-chart="placements-data"' in listing and "Feria de Choloma" in listing
-    kiosk = client.get(reverse("registry:register_worker"), {"fair": fair.pk}).content.decode()
+    kiosk_url = reverse("jobs:fair_kiosk", args=[fair.pk])
+    kiosk = client.get(kiosk_url).content.decode()
     assert "Feria de Choloma" in kiosk and 'name="desk-channel" value="fair"' in kiosk
     public = client.get(reverse("jobs:fair_public", args=[fair.pk])).content.decode()
     assert "Feria de Choloma" in public
     assert not FairRegistration.objects.exists() and not Candidacy.objects.exists()
+    # Someone registers at the kiosk: counted for the fair, their card offers the next person.
+    registered = client.post(kiosk_url, _desk_data(reference, world.hn))
+    assert registered.status_code == 302, registered.content.decode()[:2000]
+    registration = FairRegistration.objects.get(fair=fair)
+    assert registration.worker.channel == "fair"
+    card = client.get(registered["Location"]).content.decode()
+    assert f'href="{kiosk_url}"' in card and "Siguiente persona" in card
+    # An address elsewhere is never offered as the next page.
+    card_url = reverse("registry:worker_card", args=[registration.worker.pk])
+    elsewhere = client.get(card_url, {"next": "https://example.org/"}).content.decode()
+    assert "Siguiente persona" not in elsewhere
 
 
 def test_a_fair_takes_place_in_its_authoritys_country_from_today_on(world):

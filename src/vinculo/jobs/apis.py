@@ -20,7 +20,7 @@ from vinculo.core.apis import ERRORS, PROBLEM, IdField, PublicVerificationThrott
 from vinculo.core.pagination import Pagination
 from vinculo.jobs import fairs, selectors, services
 from vinculo.jobs.models import ORDER_COSTS, JobOrderState, Payer, WageBasis
-from vinculo.registry.models import CefrLevel
+from vinculo.reference.levels import CefrLevel
 from vinculo.registry.organisations.domain import SECTORS
 
 

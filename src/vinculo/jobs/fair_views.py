@@ -4,15 +4,18 @@ opened for a fair (registry.views.register_worker_view with ?fair=)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vinculo.core.access import user_can
+from vinculo.core.access import scope_for, user_can
 from vinculo.core.converters import parse_id
 from vinculo.core.errors import DomainError, ValidationFailed
 from vinculo.core.models import Jurisdiction
@@ -25,6 +28,7 @@ from vinculo.registry.organisations.forms import (
     country_choices,
     subdivision_choices,
 )
+from vinculo.registry.views import desk_register
 
 
 class FairForm(forms.Form):
@@ -151,3 +155,27 @@ def fair_public_view(request: HttpRequest, fair_id: int) -> HttpResponse:
     """Anyone: a fair's dates, place, employers and the vacancies on the board."""
     fair, orders = fairs.fair_public(fair_id=fair_id)
     return render(request, "jobs/fair_public.html", {"fair": fair, "orders": orders})
+
+
+@login_required
+def fair_kiosk_view(request: HttpRequest, fair_id: int) -> HttpResponse:
+    """The fair's registration kiosk: the desk registration page, in the fair's authority, each
+    person registered counted for the fair (`fairs.fair_worker_register`)."""
+    fair = fairs.fair_get(actor=request.user, fair_id=fair_id)
+    jurisdictions = scope_for(request.user, Perm.REGISTER_WORKERS).apply(
+        Jurisdiction.objects.filter(pk=fair.jurisdiction_id, is_active=True), field="pk"
+    )
+    if not jurisdictions.exists():
+        raise Http404
+
+    def register(data: Any, _desk: dict[str, Any], unlike: tuple[str, ...]) -> Any:
+        return fairs.fair_worker_register(
+            actor=request.user, fair_id=fair.pk, data=data, unlike=unlike
+        )
+
+    return desk_register(
+        request,
+        jurisdictions=jurisdictions,
+        register=register,
+        kiosk={"name": fair.name, "url": reverse("jobs:fair_kiosk", args=[fair.pk])},
+    )

@@ -15,7 +15,7 @@ from vinculo.policy.domain import COST_LABELS
 from vinculo.policy.selectors import pack_list
 from vinculo.reference.countries import currency_list, language_list
 from vinculo.reference.forms import OccupationField
-from vinculo.registry.models import CefrLevel
+from vinculo.reference.levels import CefrLevel
 from vinculo.registry.organisations.domain import SECTORS
 from vinculo.registry.organisations.forms import country_choices, subdivision_choices
 from vinculo.web.widgets import PlainSelect

@@ -42,9 +42,10 @@ from vinculo.jobs.selectors import (
 from vinculo.policy.loader import PolicyPackNotFound, pack_get
 from vinculo.policy.schema import PolicyPack
 from vinculo.reference.countries import is_country, is_currency, is_language
+from vinculo.reference.levels import CefrLevel
 from vinculo.reference.models import Occupation
 from vinculo.registry.domain import subdivision_check
-from vinculo.registry.models import CefrLevel, Establishment, LicenceState, Worker
+from vinculo.registry.models import Establishment, LicenceState, Worker
 from vinculo.registry.organisations.domain import (
     EMPLOYER_KINDS,
     SECTORS,

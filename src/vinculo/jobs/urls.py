@@ -15,4 +15,5 @@ urlpatterns = [
     path("vacancies/fairs/<id:fair_id>/", fair_views.fair_public_view, name="fair_public"),
     path("fairs/", fair_views.fair_list_view, name="fairs"),
     path("fairs/<id:fair_id>/", fair_views.fair_view, name="fair"),
+    path("fairs/<id:fair_id>/kiosk/", fair_views.fair_kiosk_view, name="fair_kiosk"),
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.core.crypto import EncryptedTextField, lookup_hash
 from vinculo.core.models import Jurisdiction, Organisation, StateEvent, TimeStamped
 from vinculo.linkage.domain import MATCH_KEY_FIELDS, MATCH_SOURCES, match_keys
+from vinculo.reference.levels import CefrLevel
 from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.registry.domain import name_folded
 
@@ -44,18 +45,6 @@ class EducationLevel(models.TextChoices):
     BACHELOR = "6", _("Bachelor's or equivalent")
     MASTER = "7", _("Master's or equivalent")
     DOCTORAL = "8", _("Doctoral or equivalent")
-
-
-class CefrLevel(models.TextChoices):
-    """Common European Framework of Reference for Languages, plus mother tongue."""
-
-    A1 = "A1", _("A1 · beginner")
-    A2 = "A2", _("A2 · elementary")
-    B1 = "B1", _("B1 · intermediate")
-    B2 = "B2", _("B2 · upper intermediate")
-    C1 = "C1", _("C1 · advanced")
-    C2 = "C2", _("C2 · proficient")
-    NATIVE = "native", _("Mother tongue")
 
 
 class RegistrationChannel(models.TextChoices):

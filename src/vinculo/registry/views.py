@@ -13,12 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
 from vinculo.core.access import scope_for, user_can, user_can_in
-from vinculo.core.converters import parse_id
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.lockout import account_locked
@@ -53,6 +53,7 @@ from vinculo.registry.forms import (
 )
 from vinculo.registry.models import ConsentPurpose, Worker
 from vinculo.registry.selectors import worker_get, worker_list, worker_own, worker_public_get
+from vinculo.registry.services import WorkerInput
 
 STEPS = services.REGISTRATION_STEPS
 
@@ -237,27 +238,40 @@ def subdivision_options_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def register_worker_view(request: HttpRequest) -> HttpResponse:
-    """At a desk or a job fair: the same steps as self-registration, on one page."""
+    """At a desk: the same steps as self-registration, on one page."""
     scope = scope_for(request.user, Perm.REGISTER_WORKERS)
     if scope.empty:
         raise Http404
     jurisdictions = scope.apply(Jurisdiction.objects.filter(is_active=True), field="pk")
-    # A job fair's kiosk: the same page, for the fair's authority, each registration counted
-    # for the fair (jobs.fairs).
-    fair = None
-    if request.GET.get("fair"):
-        from vinculo.jobs.fairs import fair_get
 
-        fair_id = parse_id(request.GET["fair"])
-        if fair_id is None:
-            raise Http404
-        fair = fair_get(actor=request.user, fair_id=fair_id)
-        jurisdictions = jurisdictions.filter(pk=fair.jurisdiction_id)
-        if not jurisdictions.exists():
-            raise Http404
+    def register(data: WorkerInput, desk: dict[str, Any], unlike: tuple[str, ...]) -> Worker:
+        return services.worker_register(
+            data=data,
+            jurisdiction=desk["jurisdiction"],
+            channel=desk["channel"],
+            actor=request.user,
+            unlike=unlike,
+        )
+
+    return desk_register(request, jurisdictions=jurisdictions, register=register)
+
+
+def desk_register(
+    request: HttpRequest,
+    *,
+    jurisdictions: Any,
+    register: Any,
+    kiosk: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The desk registration page: every step of a registration on one page, the probable
+    matches shown before anything is written, and the card once registered. `register(data,
+    desk values, confirmed other people)` writes the registration. A job fair's kiosk
+    (jobs.fair_views) passes its own, and `kiosk`: its banner's name and the page it returns to
+    for the next person."""
     data = request.POST or None
     forms = {step: form_class(data, prefix=step) for step, form_class in STEP_FORMS.items()}
-    desk = DeskForm(data, prefix="desk", jurisdictions=jurisdictions, fair=fair is not None)
+    desk = DeskForm(data, prefix="desk", jurisdictions=jurisdictions, fair=kiosk is not None)
+    page = {"desk": desk, "kiosk": kiosk}
     if request.method == "POST" and desk.is_valid() and all(f.is_valid() for f in forms.values()):
         answers = {step: form.answers() for step, form in forms.items()}
         phone = desk.cleaned_data["phone"]
@@ -278,8 +292,7 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
                     "registry/register_desk.html",
                     {
                         "forms": [(STEP_TITLES[s], f) for s, f in forms.items()],
-                        "desk": desk,
-                        "fair": fair,
+                        **page,
                         **unconfirmed,
                         "confirm_label": _(
                             "I have compared them: this is a different person. Register anyway."
@@ -288,20 +301,7 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
                 )
             unlike = tuple(m.worker.registration_number for m in probable)
             try:
-                if fair is not None:
-                    from vinculo.jobs.fairs import fair_worker_register
-
-                    worker = fair_worker_register(
-                        actor=request.user, fair_id=fair.pk, data=data, unlike=unlike
-                    )
-                else:
-                    worker = services.worker_register(
-                        data=data,
-                        jurisdiction=desk.cleaned_data["jurisdiction"],
-                        channel=desk.cleaned_data["channel"],
-                        actor=request.user,
-                        unlike=unlike,
-                    )
+                worker = register(data, desk.cleaned_data, unlike)
             except DomainError as error:
                 # The service names WorkerInput's fields: each is shown on the step that asks it.
                 for name, _code, message in error.errors:
@@ -312,11 +312,11 @@ def register_worker_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Registered. Print or show the card below."))
                 card = reverse("registry:worker_card", args=[worker.pk])
-                return redirect(f"{card}?fair={fair.pk}" if fair else card)
+                return redirect(f"{card}?{urlencode({'next': kiosk['url']})}" if kiosk else card)
     return render(
         request,
         "registry/register_desk.html",
-        {"forms": [(STEP_TITLES[s], f) for s, f in forms.items()], "desk": desk, "fair": fair},
+        {"forms": [(STEP_TITLES[s], f) for s, f in forms.items()], **page},
     )
 
 
@@ -464,6 +464,10 @@ def _card(request: HttpRequest, worker: Worker) -> HttpResponse:
         reverse("registry:worker_status", args=[worker.registration_number])
     )
     qr = segno.make(status_url, error="m")
+    # From a fair's kiosk: a button back to it for the next person (a local page only).
+    following = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(following, allowed_hosts={request.get_host()}):
+        following = ""
     return render(
         request,
         "registry/worker_card.html",
@@ -471,6 +475,7 @@ def _card(request: HttpRequest, worker: Worker) -> HttpResponse:
             "worker": worker,
             "status_url": status_url,
             "qr_svg": qr.svg_inline(scale=4, dark="#000", light="#fff", omitsize=True),
+            "next_person_url": following,
         },
     )
 

@@ -5,6 +5,7 @@ from django import template
 from vinculo.reference.countries import country_name as _country_name
 from vinculo.reference.countries import language_name as _language_name
 from vinculo.reference.countries import subdivision_name as _subdivision_name
+from vinculo.reference.levels import CefrLevel
 
 register = template.Library()
 
@@ -88,8 +89,6 @@ def programme_name(code: str) -> str:
 @register.filter
 def level_name(code: str) -> str:
     """A CEFR level code ("native", "A2") → its label in the current language."""
-    from vinculo.registry.models import CefrLevel
-
     try:
         return str(CefrLevel(code).label)
     except ValueError:
