@@ -10,7 +10,7 @@ from tests.factories import WorkerFactory
 from tests.jobs.test_fairs import _published
 from vinculo.core.audit import AuditVerb
 from vinculo.core.models import AuditEvent
-from vinculo.jobs import fairs, services
+from vinculo.jobs import selectors, services
 from vinculo.jobs.models import FairRegistration
 
 FAIR = {
@@ -134,9 +134,9 @@ def test_another_jurisdiction_gets_404_on_every_fair_endpoint(api, world, farm):
 
 
 def _fair(world):
-    return fairs.fair_create(
+    return services.fair_create(
         actor=world.users["official"],
-        values=fairs.FairValues(
+        values=services.FairValues(
             "Feria", "HN", "", "Choloma", "", date(2027, 2, 10), date(2027, 2, 11)
         ),
     )
@@ -173,4 +173,4 @@ def test_a_fair_in_another_country_or_in_the_past_is_refused_in_spanish(api, wor
     assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
         ("starts_on", "date_past")
     ]
-    assert not fairs.fair_list(actor=world.users["official"]).exists()
+    assert not selectors.fair_list(actor=world.users["official"]).exists()

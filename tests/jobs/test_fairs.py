@@ -15,7 +15,7 @@ from tests.registry.test_registration import _desk_data, reference  # noqa: F401
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import ValidationFailed
 from vinculo.core.models import AuditEvent
-from vinculo.jobs import fairs, services
+from vinculo.jobs import selectors, services
 from vinculo.jobs.models import FairRegistration, JobOrderState
 from vinculo.matching import services as matching
 from vinculo.matching.models import Candidacy
@@ -35,7 +35,7 @@ def _values(**changes):
         "starts_on": date(2027, 2, 10),
         "ends_on": date(2027, 2, 11),
     }
-    return fairs.FairValues(**{**values, **changes})
+    return services.FairValues(**{**values, **changes})
 
 
 def _published(world, farm):
@@ -51,18 +51,18 @@ def test_a_fair_counts_its_registrations_and_placements(world, farm):
     from tests.matching.conftest import make_worker
 
     official = world.users["official"]
-    fair = fairs.fair_create(actor=official, values=_values())
+    fair = services.fair_create(actor=official, values=_values())
     order = _published(world, farm)
-    fairs.fair_offer(actor=official, fair_id=fair.pk, order_ids=[order.pk])
+    services.fair_offer(actor=official, fair_id=fair.pk, order_ids=[order.pk])
     assert list(fair.employers.all()) == [farm.employer]
     worker = make_worker(world)
     for _ in range(2):  # counted once
-        fairs.fair_register_number(
+        services.fair_register_number(
             actor=official, fair_id=fair.pk, registration_number=worker.registration_number
         )
     candidacy = matching.candidacy_shortlist(actor=official, order_id=order.pk, worker_id=worker.pk)
     matching.candidacy_select(actor=world.users["employer_staff"], candidacy_id=candidacy.pk)
-    figures = fairs.fair_figures(fair)
+    figures = selectors.fair_figures(fair)
     assert (figures.vacancies, figures.positions, figures.registrations) == (1, 12, 1)
     assert (figures.shortlisted, figures.placements) == (1, 1)
 
@@ -70,20 +70,20 @@ def test_a_fair_counts_its_registrations_and_placements(world, farm):
 def test_a_fair_refuses_bad_dates_and_unapproved_orders(world, farm):
     official = world.users["official"]
     with pytest.raises(ValidationFailed) as error:
-        fairs.fair_create(actor=official, values=_values(ends_on=date(2027, 2, 9)))
+        services.fair_create(actor=official, values=_values(ends_on=date(2027, 2, 9)))
     assert error.value.field == "ends_on"
-    fair = fairs.fair_create(actor=official, values=_values())
+    fair = services.fair_create(actor=official, values=_values())
     draft = services.order_create(
         actor=world.users["employer_staff"], employer_id=farm.employer.pk, values=farm.terms
     )
     with pytest.raises(ValidationFailed):
-        fairs.fair_offer(actor=official, fair_id=fair.pk, order_ids=[draft.pk])
+        services.fair_offer(actor=official, fair_id=fair.pk, order_ids=[draft.pk])
 
 
 def test_another_jurisdiction_sees_no_fair(world, client):
-    fair = fairs.fair_create(actor=world.users["official"], values=_values())
+    fair = services.fair_create(actor=world.users["official"], values=_values())
     with pytest.raises(Http404):
-        fairs.fair_get(actor=world.outsider, fair_id=fair.pk)
+        selectors.fair_get(actor=world.outsider, fair_id=fair.pk)
     login(client, world.outsider)
     assert client.get(reverse("jobs:fair", args=[fair.pk])).status_code == 404
     assert client.get(reverse("jobs:fair_kiosk", args=[fair.pk])).status_code == 404
@@ -112,7 +112,7 @@ def test_the_pages_organise_a_fair_in_spanish_and_open_its_kiosk(
         },
     )
     assert response.status_code == 302
-    fair = fairs.fair_list(actor=world.users["official"]).get()
+    fair = selectors.fair_list(actor=world.users["official"]).get()
     page = client.get(reverse("jobs:fair", args=[fair.pk])).content.decode()
     assert "Abrir el quiosco de inscripción" in page
     listing = client.get(reverse("jobs:fairs")).content.decode()
@@ -140,17 +140,17 @@ def test_a_fair_takes_place_in_its_authoritys_country_from_today_on(world):
     official = world.users["official"]  # of Honduras
     for country in ("AF", "LY", "CR"):
         with pytest.raises(ValidationFailed) as error:
-            fairs.fair_create(actor=official, values=_values(country=country, subdivision=""))
+            services.fair_create(actor=official, values=_values(country=country, subdivision=""))
         assert (error.value.field, error.value.code) == ("country", "country_not_jurisdictions")
     with pytest.raises(ValidationFailed) as error:
-        fairs.fair_create(
+        services.fair_create(
             actor=official, values=_values(starts_on=date(2000, 5, 1), ends_on=date(2000, 5, 2))
         )
     assert (error.value.field, error.value.code) == ("starts_on", "date_past")
     today = timezone.localdate()
-    fair = fairs.fair_create(actor=official, values=_values(starts_on=today, ends_on=today))
+    fair = services.fair_create(actor=official, values=_values(starts_on=today, ends_on=today))
     assert fair.country == world.hn.country
-    assert not fairs.fair_list(actor=official).exclude(pk=fair.pk).exists()
+    assert not selectors.fair_list(actor=official).exclude(pk=fair.pk).exists()
 
 
 def test_the_page_shows_a_wrong_country_by_its_field(client, world):
@@ -171,7 +171,7 @@ def test_the_page_shows_a_wrong_country_by_its_field(client, world):
     assert response.context["form"].errors["country"] == [
         "A fair of Authority HN-STSS takes place in Honduras."
     ]
-    assert not fairs.fair_list(actor=world.users["official"]).exists()
+    assert not selectors.fair_list(actor=world.users["official"]).exists()
 
 
 def _person(number: str, **changes) -> WorkerInput:
@@ -193,8 +193,8 @@ def _person(number: str, **changes) -> WorkerInput:
 
 def test_a_registration_at_the_kiosk_is_made_and_counted_together(world):
     official = world.users["official"]
-    fair = fairs.fair_create(actor=official, values=_values())
-    worker = fairs.fair_worker_register(
+    fair = services.fair_create(actor=official, values=_values())
+    worker = services.fair_worker_register(
         actor=official, fair_id=fair.pk, data=_person("0801-1996-04567")
     )
     assert worker.channel == "fair" and worker.jurisdiction == fair.jurisdiction
@@ -204,7 +204,7 @@ def test_a_registration_at_the_kiosk_is_made_and_counted_together(world):
     assert counted.actor == official and counted.after == {"registered": worker.registration_number}
     # A registration the checks refuse is neither written nor counted.
     with pytest.raises(ValidationFailed) as refused:
-        fairs.fair_worker_register(
+        services.fair_worker_register(
             actor=official,
             fair_id=fair.pk,
             data=_person("0801-1996-99999", given_names="Ana", birth_date=date(2015, 1, 1)),
@@ -214,6 +214,6 @@ def test_a_registration_at_the_kiosk_is_made_and_counted_together(world):
     assert not Worker.objects.filter(given_names="Ana").exists()
     # Another authority's official does not see the fair.
     with pytest.raises(Http404):
-        fairs.fair_worker_register(
+        services.fair_worker_register(
             actor=world.outsider, fair_id=fair.pk, data=_person("0801-1996-88888")
         )

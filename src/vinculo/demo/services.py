@@ -382,12 +382,11 @@ def _job_orders(users: dict[str, User], organisations: dict[str, Organisation]) 
             actor = users[filer] if to == "submitted" else official
             jobs.order_move(actor=actor, order_id=order.pk, to=to)
     # A fair in San Pedro Sula offering Honduras' published vacancies: the kiosk in the tour.
-    from vinculo.jobs import fairs
     from vinculo.jobs.models import JobOrder
 
-    fair = fairs.fair_create(
+    fair = jobs.fair_create(
         actor=official,
-        values=fairs.FairValues(
+        values=jobs.FairValues(
             name="Feria de Empleo Temporal en el Extranjero · San Pedro Sula",
             country="HN",
             subdivision="HN-CR",
@@ -400,7 +399,7 @@ def _job_orders(users: dict[str, User], organisations: dict[str, Organisation]) 
     published = JobOrder.objects.filter(
         jurisdiction=official.memberships.get().jurisdiction, state="published"
     )
-    fairs.fair_offer(
+    jobs.fair_offer(
         actor=official, fair_id=fair.pk, order_ids=list(published.values_list("pk", flat=True))
     )
 

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from vinculo.core.apis import ERRORS, PROBLEM, IdField, PublicVerificationThrottle, VersionField
 from vinculo.core.pagination import Pagination
-from vinculo.jobs import fairs, selectors, services
+from vinculo.jobs import selectors, services
 from vinculo.jobs.models import ORDER_COSTS, JobOrderState, Payer, WageBasis
 from vinculo.reference.levels import CefrLevel
 from vinculo.registry.organisations.domain import SECTORS
@@ -326,7 +326,7 @@ class FairSerializer(FairPlaceSerializer):
 
     @extend_schema_field(FairFiguresSerializer)
     def get_figures(self, fair: Any) -> dict:
-        return FairFiguresSerializer(fairs.fair_figures(fair)).data
+        return FairFiguresSerializer(selectors.fair_figures(fair)).data
 
 
 class FairDetailSerializer(FairSerializer):
@@ -373,7 +373,7 @@ class FairListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
-        listed = fairs.with_figures(fairs.fair_list(actor=request.user))
+        listed = selectors.with_figures(selectors.fair_list(actor=request.user))
         page = paginator.paginate_queryset(listed, request, view=self)
         return paginator.get_paginated_response(FairSerializer(page, many=True).data)
 
@@ -387,8 +387,8 @@ class FairListApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         jurisdiction = values.pop("jurisdiction", None)
-        fair = fairs.fair_create(
-            actor=request.user, jurisdiction=jurisdiction, values=fairs.FairValues(**values)
+        fair = services.fair_create(
+            actor=request.user, jurisdiction=jurisdiction, values=services.FairValues(**values)
         )
         return Response(FairDetailSerializer(fair).data, status=status.HTTP_201_CREATED)
 
@@ -400,7 +400,7 @@ class FairDetailApi(APIView):
     )
     def get(self, request: Request, fair_id: int) -> Response:
         return Response(
-            FairDetailSerializer(fairs.fair_get(actor=request.user, fair_id=fair_id)).data
+            FairDetailSerializer(selectors.fair_get(actor=request.user, fair_id=fair_id)).data
         )
 
 
@@ -419,10 +419,10 @@ class FairVacanciesApi(APIView):
         summary="Offer job orders at a fair (their employers join it)",
     )
     def post(self, request: Request, fair_id: int) -> Response:
-        fairs.fair_get(actor=request.user, fair_id=fair_id)  # 404 before any validation
+        selectors.fair_get(actor=request.user, fair_id=fair_id)  # 404 before any validation
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fair = fairs.fair_offer(
+        fair = services.fair_offer(
             actor=request.user, fair_id=fair_id, order_ids=data.validated_data["orders"]
         )
         return Response(FairDetailSerializer(fair).data)
@@ -442,14 +442,14 @@ class FairRegistrationsApi(APIView):
         "registered with the fair's authority. Answers the fair's figures.",
     )
     def post(self, request: Request, fair_id: int) -> Response:
-        fairs.fair_get(actor=request.user, fair_id=fair_id)
+        selectors.fair_get(actor=request.user, fair_id=fair_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        registration = fairs.fair_register_number(
+        registration = services.fair_register_number(
             actor=request.user, fair_id=fair_id, registration_number=data.validated_data["worker"]
         )
         return Response(
-            FairFiguresSerializer(fairs.fair_figures(registration.fair)).data,
+            FairFiguresSerializer(selectors.fair_figures(registration.fair)).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -468,7 +468,7 @@ class FairPublicApi(APIView):
         auth=[],
     )
     def get(self, request: Request, fair_id: int) -> Response:
-        fair, vacancies = fairs.fair_public(fair_id=fair_id)
+        fair, vacancies = selectors.fair_public(fair_id=fair_id)
         return Response(
             {
                 **FairPlaceSerializer(fair).data,

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from vinculo.core.access import scope_for, user_can
 from vinculo.core.converters import parse_id
@@ -21,48 +19,13 @@ from vinculo.core.errors import DomainError, ValidationFailed
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
-from vinculo.jobs import fairs
+from vinculo.jobs import selectors, services
+from vinculo.jobs.forms import FairForm
 from vinculo.jobs.models import JobOrder
 from vinculo.registry.organisations.forms import (
     add_domain_error,
-    country_choices,
-    subdivision_choices,
 )
 from vinculo.registry.views import desk_register
-
-
-class FairForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name of the fair"), max_length=200)
-    jurisdiction = forms.ModelChoiceField(
-        label=gettext_lazy("Authority"), queryset=Jurisdiction.objects.none()
-    )
-    country = forms.ChoiceField(label=gettext_lazy("Country"), choices=[])
-    subdivision = forms.ChoiceField(
-        label=gettext_lazy("Department or state"), required=False, choices=[("", "—")]
-    )
-    municipality = forms.CharField(label=gettext_lazy("Municipality or city"), max_length=120)
-    venue = forms.CharField(label=gettext_lazy("Venue"), max_length=200, required=False)
-    starts_on = forms.DateField(
-        label=gettext_lazy("First day"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    ends_on = forms.DateField(
-        label=gettext_lazy("Last day"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def __init__(self, *args, jurisdictions, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = jurisdictions
-        if jurisdictions.count() == 1:
-            self.fields["jurisdiction"].initial = jurisdictions.first()
-            self.fields["jurisdiction"].widget = forms.HiddenInput()
-        self.fields["country"].choices = country_choices()
-        country = self.data.get("country") or (
-            jurisdictions.first().country if jurisdictions.exists() else ""
-        )
-        self.fields["country"].initial = country
-        self.fields["subdivision"].choices = subdivision_choices(country)
 
 
 def _allowed(request: HttpRequest) -> None:
@@ -78,10 +41,10 @@ def fair_list_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            fair = fairs.fair_create(
+            fair = services.fair_create(
                 actor=request.user,
                 jurisdiction=d["jurisdiction"].pk,
-                values=fairs.FairValues(
+                values=services.FairValues(
                     d["name"],
                     d["country"],
                     d.get("subdivision", ""),
@@ -96,8 +59,8 @@ def fair_list_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Fair created. Offer its vacancies below."))
             return redirect("jobs:fair", fair_id=fair.pk)
-    listed = fairs.with_figures(fairs.fair_list(actor=request.user))[:50]
-    rows = [(fair, fairs.fair_figures(fair)) for fair in listed]
+    listed = selectors.with_figures(selectors.fair_list(actor=request.user))[:50]
+    rows = [(fair, selectors.fair_figures(fair)) for fair in listed]
     return render(
         request,
         "jobs/fairs.html",
@@ -117,10 +80,10 @@ def fair_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def fair_view(request: HttpRequest, fair_id: int) -> HttpResponse:
-    fair = fairs.fair_get(actor=request.user, fair_id=fair_id)
+    fair = selectors.fair_get(actor=request.user, fair_id=fair_id)
     offerable = (
         JobOrder.objects.filter(
-            jurisdiction_id=fair.jurisdiction_id, state__in=fairs.FAIR_ORDER_STATES
+            jurisdiction_id=fair.jurisdiction_id, state__in=services.FAIR_ORDER_STATES
         )
         .exclude(pk__in=fair.orders.values("pk"))
         .select_related("employer")
@@ -129,8 +92,10 @@ def fair_view(request: HttpRequest, fair_id: int) -> HttpResponse:
         order_ids = [parse_id(v) for v in request.POST.getlist("orders")]
         try:
             if None in order_ids:
-                raise ValidationFailed(fairs.ORDER_NOT_OPEN, code="order_not_open", field="orders")
-            fairs.fair_offer(actor=request.user, fair_id=fair.pk, order_ids=order_ids)
+                raise ValidationFailed(
+                    services.ORDER_NOT_OPEN, code="order_not_open", field="orders"
+                )
+            services.fair_offer(actor=request.user, fair_id=fair.pk, order_ids=order_ids)
         except DomainError as error:
             messages.error(request, str(error.message))
         else:
@@ -141,7 +106,7 @@ def fair_view(request: HttpRequest, fair_id: int) -> HttpResponse:
         "jobs/fair.html",
         {
             "fair": fair,
-            "figures": fairs.fair_figures(fair),
+            "figures": selectors.fair_figures(fair),
             "orders": fair.orders.select_related("employer"),
             "employers": fair.employers.all(),
             "offerable": offerable,
@@ -153,15 +118,15 @@ def fair_view(request: HttpRequest, fair_id: int) -> HttpResponse:
 
 def fair_public_view(request: HttpRequest, fair_id: int) -> HttpResponse:
     """Anyone: a fair's dates, place, employers and the vacancies on the board."""
-    fair, orders = fairs.fair_public(fair_id=fair_id)
+    fair, orders = selectors.fair_public(fair_id=fair_id)
     return render(request, "jobs/fair_public.html", {"fair": fair, "orders": orders})
 
 
 @login_required
 def fair_kiosk_view(request: HttpRequest, fair_id: int) -> HttpResponse:
     """The fair's registration kiosk: the desk registration page, in the fair's authority, each
-    person registered counted for the fair (`fairs.fair_worker_register`)."""
-    fair = fairs.fair_get(actor=request.user, fair_id=fair_id)
+    person registered counted for the fair (`services.fair_worker_register`)."""
+    fair = selectors.fair_get(actor=request.user, fair_id=fair_id)
     jurisdictions = scope_for(request.user, Perm.REGISTER_WORKERS).apply(
         Jurisdiction.objects.filter(pk=fair.jurisdiction_id, is_active=True), field="pk"
     )
@@ -169,7 +134,7 @@ def fair_kiosk_view(request: HttpRequest, fair_id: int) -> HttpResponse:
         raise Http404
 
     def register(data: Any, _desk: dict[str, Any], unlike: tuple[str, ...]) -> Any:
-        return fairs.fair_worker_register(
+        return services.fair_worker_register(
             actor=request.user, fair_id=fair.pk, data=data, unlike=unlike
         )
 

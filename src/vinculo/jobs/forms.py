@@ -303,3 +303,37 @@ class VerifyForm(forms.Form):
         max_length=20,
         help_text=_("Printed on the offer, e.g. JO-7K3M-9Q2X."),
     )
+
+
+class FairForm(forms.Form):
+    name = forms.CharField(label=_("Name of the fair"), max_length=200)
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Authority"), queryset=Jurisdiction.objects.none()
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=[])
+    subdivision = forms.ChoiceField(
+        label=_("Department or state"), required=False, choices=[("", "—")]
+    )
+    municipality = forms.CharField(label=_("Municipality or city"), max_length=120)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    starts_on = forms.DateField(
+        label=_("First day"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ends_on = forms.DateField(
+        label=_("Last day"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, jurisdictions, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = jurisdictions
+        if jurisdictions.count() == 1:
+            self.fields["jurisdiction"].initial = jurisdictions.first()
+            self.fields["jurisdiction"].widget = forms.HiddenInput()
+        self.fields["country"].choices = country_choices()
+        country = self.data.get("country") or (
+            jurisdictions.first().country if jurisdictions.exists() else ""
+        )
+        self.fields["country"].initial = country
+        self.fields["subdivision"].choices = subdivision_choices(country)

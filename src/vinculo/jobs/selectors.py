@@ -1,6 +1,6 @@
-"""Reads of job orders, each scoped to what the actor may see and failing closed: an order the
-actor may not see is a 404. The public reads (board, check by code) show only what the authority
-approved."""
+"""Reads of job orders and job fairs, each scoped to what the actor may see and failing closed: an
+order or a fair the actor may not see is a 404. The public reads (board, check by code, a fair's
+page) show only what the authority approved."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.access import get_or_404, scope_for
@@ -18,7 +19,7 @@ from vinculo.core.lifecycle import Lifecycle, Move
 from vinculo.core.models import Organisation, OrganisationKind
 from vinculo.core.permissions import Perm, Role
 from vinculo.jobs.domain import BOARD_STATES, FILER, ORDER_MOVES, VERIFIABLE_STATES
-from vinculo.jobs.models import JobOrder, JobOrderEvent
+from vinculo.jobs.models import FairRegistration, JobFair, JobOrder, JobOrderEvent, JobOrderState
 from vinculo.reference.countries import country_name, is_country, subdivision_list
 from vinculo.registry.organisations.domain import EMPLOYER_KINDS
 
@@ -238,3 +239,78 @@ def order_by_code(*, code: str) -> JobOrder | None:
         .select_related(*_RELATED)
         .first()
     )
+
+
+# --- job fairs -------------------------------------------------------------------------------
+
+
+def fair_list(*, actor: Any) -> QuerySet[JobFair]:
+    return (
+        scope_for(actor, Perm.MANAGE_JOB_FAIRS)
+        .apply(JobFair.objects.all())
+        .select_related("jurisdiction")
+    )
+
+
+def fair_get(*, actor: Any, fair_id: Any) -> JobFair:
+    return get_or_404(fair_list(actor=actor), pk=fair_id)
+
+
+@dataclass(frozen=True)
+class FairFigures:
+    employers: int
+    vacancies: int
+    positions: int
+    registrations: int
+    shortlisted: int
+    placements: int
+
+
+def _per_fair(queryset: QuerySet, link: str, value: Any) -> Coalesce:
+    """`value` (a Count or a Sum) over the rows of `queryset` that `link` ties to the fair of
+    the outer query, as a subquery: 0 when there are none."""
+    rows = queryset.filter(**{link: OuterRef("pk")}).order_by().values(link)
+    return Coalesce(
+        Subquery(rows.annotate(v=value).values("v")[:1], output_field=IntegerField()), 0
+    )
+
+
+def with_figures(fairs: QuerySet[JobFair]) -> QuerySet[JobFair]:
+    """Each fair with its figures, in the one query that lists them (a list of fairs would
+    otherwise ask five more per fair). Placements are the selections on the fair's vacancies."""
+    from vinculo.core.models import Organisation
+    from vinculo.matching.models import Candidacy, CandidacyStatus
+
+    seen = (CandidacyStatus.SHORTLISTED, CandidacyStatus.SELECTED, CandidacyStatus.NOT_SELECTED)
+    candidacies = Candidacy.objects.all()
+    return fairs.annotate(
+        n_employers=_per_fair(Organisation.objects.all(), "job_fairs", Count("pk")),
+        n_vacancies=_per_fair(JobOrder.objects.all(), "fairs", Count("pk")),
+        n_positions=_per_fair(JobOrder.objects.all(), "fairs", Sum("positions")),
+        n_registrations=_per_fair(FairRegistration.objects.all(), "fair", Count("pk")),
+        n_shortlisted=_per_fair(candidacies.filter(status__in=seen), "order__fairs", Count("pk")),
+        n_placements=_per_fair(
+            candidacies.filter(status=CandidacyStatus.SELECTED), "order__fairs", Count("pk")
+        ),
+    )
+
+
+def fair_figures(fair: JobFair) -> FairFigures:
+    """A fair's figures: from the annotations `with_figures` gave it, else asked for."""
+    if not hasattr(fair, "n_employers"):
+        fair = with_figures(JobFair.objects.filter(pk=fair.pk)).get()
+    return FairFigures(
+        employers=fair.n_employers,
+        vacancies=fair.n_vacancies,
+        positions=fair.n_positions,
+        registrations=fair.n_registrations,
+        shortlisted=fair.n_shortlisted,
+        placements=fair.n_placements,
+    )
+
+
+def fair_public(*, fair_id: Any) -> tuple[JobFair, list[JobOrder]]:
+    """Anyone: a fair and the vacancies of it that are on the public board."""
+    fair = get_or_404(JobFair.objects.all(), pk=fair_id)
+    orders = fair.orders.filter(state=JobOrderState.PUBLISHED).select_related("employer")
+    return fair, list(orders.order_by("pk"))

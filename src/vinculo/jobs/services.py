@@ -1,5 +1,6 @@
-"""Writes of job orders. Each function is one business action, whole or not at all: it locks
-what it changes, checks, writes, and records the audit line in the same transaction.
+"""Writes of job orders and job fairs. Each function is one business action, whole or not at
+all: it locks what it changes, checks, writes, and records the audit line in the same
+transaction.
 
 The check against the policy packs runs every time an order is saved, so the filer sees at once
 which term breaks which rule, and once more at each move that needs it (submission, approval,
@@ -8,6 +9,7 @@ new minimum wage in force)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,11 +23,15 @@ from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.lifecycle import transition
 from vinculo.core.models import Jurisdiction, Organisation
+from vinculo.core.permissions import Perm
+from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record, audit_value
 from vinculo.core.values import FieldInvalid
 from vinculo.jobs import domain
 from vinculo.jobs.models import (
     ORDER_COSTS,
+    FairRegistration,
+    JobFair,
     JobOrder,
     JobOrderState,
     Payer,
@@ -35,17 +41,18 @@ from vinculo.jobs.models import (
 from vinculo.jobs.selectors import (
     JOB_ORDER,
     employers_to_file_for,
+    fair_get,
     filer_organisations,
     order_get,
     order_sides,
 )
 from vinculo.policy.loader import PolicyPackNotFound, pack_get
 from vinculo.policy.schema import PolicyPack
-from vinculo.reference.countries import is_country, is_currency, is_language
+from vinculo.reference.countries import country_name, is_country, is_currency, is_language
 from vinculo.reference.levels import CefrLevel
 from vinculo.reference.models import Occupation
 from vinculo.registry.domain import subdivision_check
-from vinculo.registry.models import Establishment, LicenceState, Worker
+from vinculo.registry.models import Establishment, LicenceState, RegistrationChannel, Worker
 from vinculo.registry.organisations.domain import (
     EMPLOYER_KINDS,
     SECTORS,
@@ -53,6 +60,7 @@ from vinculo.registry.organisations.domain import (
     licence_public_status,
 )
 from vinculo.registry.organisations.selectors import active_jurisdictions
+from vinculo.registry.services import WorkerInput, worker_register
 
 S = JobOrderState
 
@@ -542,3 +550,150 @@ def _unused_verification_code() -> str:
     while JobOrder.objects.filter(verification_code=code).exists():
         code = new_verification_code()
     return code
+
+
+# --- job fairs -------------------------------------------------------------------------------
+
+WHICH_JURISDICTION = _("Say which authority organises the fair.")
+DATES_REVERSED = _("The last day is before the first.")
+# A fair is where its authority recruits: a Honduran official organises fairs in Honduras.
+COUNTRY_NOT_JURISDICTIONS = _("A fair of %(authority)s takes place in %(country)s.")
+STARTS_IN_THE_PAST = _("The first day has passed: a new fair starts today or later.")
+ORDER_NOT_OPEN = _(
+    "Only approved or published job orders of the fair's authority can be offered at it."
+)
+WORKER_UNKNOWN = _("No worker of the fair's authority has this registration number.")
+NOT_ALLOWED = _("You may not organise job fairs.")
+FAIR_ORDER_STATES = (JobOrderState.APPROVED, JobOrderState.PUBLISHED, JobOrderState.FILLED)
+
+
+@dataclass(frozen=True)
+class FairValues:
+    name: str
+    country: str
+    subdivision: str
+    municipality: str
+    venue: str
+    starts_on: date
+    ends_on: date
+
+
+def _fair_values_clean(values: FairValues, *, jurisdiction: Jurisdiction) -> FairValues:
+    name = " ".join(values.name.split())
+    if not name:
+        raise ValidationFailed(_("This value is required."), code="required", field="name")
+    country = values.country.strip().upper()
+    if not is_country(country):
+        raise ValidationFailed(_("Choose a country."), code="invalid", field="country")
+    if country != jurisdiction.country:
+        raise ValidationFailed(
+            COUNTRY_NOT_JURISDICTIONS
+            % {"authority": jurisdiction.name, "country": country_name(jurisdiction.country)},
+            code="country_not_jurisdictions",
+            field="country",
+        )
+    subdivision = values.subdivision.strip()
+    try:
+        subdivision = subdivision_check(subdivision, country) if subdivision else ""
+    except FieldInvalid as error:
+        raise ValidationFailed(error.message, code=error.code, field="subdivision") from None
+    # The organiser's today: a fair dated before it is a typing error, not an event to plan.
+    if values.starts_on < timezone.localdate():
+        raise ValidationFailed(STARTS_IN_THE_PAST, code="date_past", field="starts_on")
+    if values.ends_on < values.starts_on:
+        raise ValidationFailed(DATES_REVERSED, code="date_order", field="ends_on")
+    return FairValues(
+        name,
+        country,
+        subdivision,
+        " ".join(values.municipality.split()),
+        values.venue.strip(),
+        values.starts_on,
+        values.ends_on,
+    )
+
+
+@transaction.atomic
+def fair_create(*, actor: Any, values: FairValues, jurisdiction: Any = None) -> JobFair:
+    if not actor.can(Perm.MANAGE_JOB_FAIRS):
+        raise NotAllowed(NOT_ALLOWED)
+    chosen = jurisdiction_pick(
+        actor=actor, perm=Perm.MANAGE_JOB_FAIRS, value=jurisdiction, message=WHICH_JURISDICTION
+    )
+    clean = _fair_values_clean(values, jurisdiction=chosen)
+    fair = JobFair.objects.create(jurisdiction=chosen, created_by=actor, **clean.__dict__)
+    audit_record(verb=AuditVerb.JOB_FAIR_CREATED, actor=actor, obj=fair, after={"name": fair.name})
+    return fair
+
+
+@transaction.atomic
+def fair_offer(*, actor: Any, fair_id: Any, order_ids: list[Any]) -> JobFair:
+    """Offer job orders at the fair; their employers join the fair's employers."""
+    fair = fair_get(actor=actor, fair_id=fair_id)
+    orders = list(
+        JobOrder.objects.filter(
+            pk__in=order_ids, jurisdiction_id=fair.jurisdiction_id, state__in=FAIR_ORDER_STATES
+        )
+    )
+    if len(orders) != len(set(order_ids)):
+        raise ValidationFailed(ORDER_NOT_OPEN, code="order_not_open", field="orders")
+    fair.orders.add(*orders)
+    fair.employers.add(*{o.employer_id for o in orders})
+    audit_record(
+        verb=AuditVerb.JOB_FAIR_CHANGED,
+        actor=actor,
+        obj=fair,
+        after={"orders": [o.pk for o in orders]},
+    )
+    return fair
+
+
+def _counted(*, actor: Any, fair: JobFair, worker: Any) -> FairRegistration:
+    """The worker counted among the fair's registrations (once), audited on the fair."""
+    registration, _created = FairRegistration.objects.get_or_create(fair=fair, worker=worker)
+    audit_record(
+        verb=AuditVerb.JOB_FAIR_CHANGED,
+        actor=actor,
+        obj=fair,
+        after={"registered": worker.registration_number},
+    )
+    return registration
+
+
+@transaction.atomic
+def fair_worker_register(
+    *, actor: Any, fair_id: Any, data: WorkerInput, unlike: tuple[str, ...] = ()
+) -> Any:
+    """Register someone at the fair's kiosk: a registration in the fair's authority, made at a
+    fair, and counted for the fair, all of it or nothing. The registration passes every check of
+    the desk (`registry.services.worker_register`)."""
+    fair = fair_get(actor=actor, fair_id=fair_id)
+    worker = worker_register(
+        data=data,
+        jurisdiction=fair.jurisdiction,
+        channel=RegistrationChannel.FAIR,
+        actor=actor,
+        unlike=unlike,
+    )
+    _counted(actor=actor, fair=fair, worker=worker)
+    return worker
+
+
+@transaction.atomic
+def fair_register_number(*, actor: Any, fair_id: Any, registration_number: str) -> FairRegistration:
+    """Count a worker already registered, met at the fair, by the number on their card. The
+    worker must be one of the fair's authority that the actor may see; counted once."""
+    from vinculo.registry.selectors import worker_list
+
+    fair = fair_get(actor=actor, fair_id=fair_id)
+    worker = (
+        worker_list(actor=actor)
+        .filter(
+            jurisdiction_id=fair.jurisdiction_id,
+            registration_number=registration_number.strip().upper(),
+        )
+        .first()
+    )
+    if worker is None:
+        raise ValidationFailed(WORKER_UNKNOWN, code="worker_unknown", field="worker")
+    return _counted(actor=actor, fair=fair, worker=worker)
