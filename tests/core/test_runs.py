@@ -90,7 +90,8 @@ def test_a_run_is_stale_after_hours_without_a_sign_of_life_and_not_before(export
     run.refresh_from_db()
     assert (run.status, run.error) == (RunStatus.FAILED, STALE_ERROR)
     assert run.finished_at is not None
-    assert run.failure == "The worker running this stopped answering."
+    with translation.override("en"):
+        assert run.failure == "The worker running this stopped answering."
 
 
 def test_a_queued_run_nobody_picked_up_is_stale_from_its_creation(export):
