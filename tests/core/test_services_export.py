@@ -9,7 +9,8 @@ from django.urls import reverse
 from vinculo.core import services
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict
-from vinculo.core.models import AuditEvent, Export, ExportStatus
+from vinculo.core.models import AuditEvent, Export
+from vinculo.core.runs import RunStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_an_auditor_exports_the_log_in_the_background(
     export = Export.objects.get()
     assert response.url == reverse("core:export_detail", args=[export.pk])
     # Honduras' sign-ins only (the auditor's own included), not Costa Rica's.
-    assert export.status == ExportStatus.DONE and export.rows_done == 3
+    assert export.status == RunStatus.DONE and export.done == 3
     with open(services.export_path(export), encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert sorted(r["actor"] for r in rows) == ["auditor.hn", "caseworker.hn", "official.hn"]
@@ -59,9 +60,9 @@ def test_progress_is_shown_while_the_export_runs(client, world):
     export = Export.objects.create(
         kind="audit_log",
         requested_by=world.users["auditor"],
-        status=ExportStatus.RUNNING,
-        rows_done=50,
-        rows_total=200,
+        status=RunStatus.RUNNING,
+        done=50,
+        total=200,
     )
     client.force_login(world.users["auditor"])
     response = client.get(
@@ -80,13 +81,13 @@ def test_a_failed_export_can_be_retried_and_a_finished_one_cannot(
     export = Export.objects.create(
         kind="audit_log",
         requested_by=world.users["auditor"],
-        status=ExportStatus.FAILED,
+        status=RunStatus.FAILED,
         error="disk full",
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.export_retry(export=export, actor=world.users["auditor"])
     export.refresh_from_db()
-    assert export.status == ExportStatus.DONE and export.error == ""
+    assert export.status == RunStatus.DONE and export.error == ""
     with pytest.raises(Conflict) as refused:
         services.export_retry(export=export, actor=world.users["auditor"])
     assert refused.value.code == "export_not_failed"
@@ -106,6 +107,6 @@ def test_a_crash_mid_export_leaves_it_failed_and_no_file_behind(world, monkeypat
     with pytest.raises(OSError):
         services.export_build(export_id=str(export.pk))
     export.refresh_from_db()
-    assert export.status == ExportStatus.FAILED and "disk full" in export.error
+    assert export.status == RunStatus.FAILED and "disk full" in export.error
     assert not os.path.exists(services.export_path(export))
     assert not os.path.exists(services.export_path(export) + ".partial")

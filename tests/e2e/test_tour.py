@@ -156,7 +156,7 @@ def test_the_caseworker(visit):
     assert "Emparejar todas las ofertas abiertas" in text
     page.get_by_role("button", name="Emparejar todas las ofertas abiertas").click()
     page.wait_for_load_state("networkidle")
-    page.get_by_text("Terminado").first.wait_for(timeout=120_000)  # the progress it showed ends
+    page.get_by_text("Terminada").first.wait_for(timeout=120_000)  # the progress it showed ends
     page.screenshot(path=str(SHOTS / "caseworker-batch-matching-done.png"), full_page=True)
 
 

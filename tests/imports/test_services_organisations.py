@@ -5,9 +5,9 @@ import pytest
 from tests.factories import OrganisationFactory
 from tests.imports.conftest import csv_bytes, upload
 from vinculo.core.models import Organisation, OrganisationKind, VerificationState
+from vinculo.core.runs import RunStatus
 from vinculo.imports import services
 from vinculo.imports.domain import column_names
-from vinculo.imports.models import ImportStatus
 from vinculo.registry.models import AgencyLicence, Establishment, LicenceEvent
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ EMPLOYERS = [
 
 def test_employers_import_as_pending_with_their_establishment_and_only_once(world):
     run = _run(world, "employers", EMPLOYERS)
-    assert run.status == ImportStatus.DONE
+    assert run.status == RunStatus.DONE
     assert (run.rows_created, run.rows_existing, run.rows_failed) == (2, 0, 4)
     assert _errors(run) == {
         (4, "country", "country_unknown"),

@@ -13,9 +13,10 @@ from tests.factories import IdentityDocumentFactory, WorkerFactory
 from tests.imports.conftest import BRICKLAYER, FRUIT_PICKER, csv_bytes, upload
 from vinculo.core.audit import AuditVerb
 from vinculo.core.models import AuditEvent
+from vinculo.core.runs import RunStatus
 from vinculo.imports import readers, services
 from vinculo.imports.domain import column_names
-from vinculo.imports.models import Import, ImportStatus
+from vinculo.imports.models import Import
 from vinculo.registry.models import (
     Consent,
     IdentityDocument,
@@ -101,8 +102,8 @@ def test_every_bad_row_is_reported_good_rows_land_and_a_second_import_adds_nothi
     content = csv_bytes(HEADER, PLANTED)
     run = _import(client, content, callbacks=django_capture_on_commit_callbacks)
 
-    assert run.status == ImportStatus.DONE
-    assert (run.rows_total, run.rows_done) == (9, 9)
+    assert run.status == RunStatus.DONE
+    assert (run.total, run.done) == (9, 9)
     assert (run.rows_created, run.rows_existing, run.rows_failed) == (2, 0, 6)
     assert _errors(run) == {
         (4, "birth_date", "minor"),
@@ -212,7 +213,7 @@ def test_an_xlsx_file_with_real_dates_and_numbers(
     run = _import(client, out.getvalue(), "workers.xlsx", django_capture_on_commit_callbacks)
     assert (run.rows_created, run.rows_failed) == (1, 1)
     assert _errors(run) == {(3, "birth_date", "date_invalid")}
-    assert run.rows_total == run.rows_done == 2
+    assert run.total == run.done == 2
     worker = Worker.objects.get(
         documents__number_hash=IdentityDocument.hash_for(
             kind="national_id", issuing_country="HN", number="0801-1990-00011"
@@ -312,7 +313,7 @@ def test_a_big_file_is_streamed_and_written_batch_by_batch(world, occupations, m
     monkeypatch.setattr(readers, "rows_open", Counting)
     monkeypatch.setattr(services, "_batch_write", spying_write)
     run = services.import_process(import_id=str(run.pk))
-    assert run.status == ImportStatus.DONE and run.rows_created == 30
+    assert run.status == RunStatus.DONE and run.rows_created == 30
     assert [size for _read, size in seen_at_write] == [7, 7, 7, 7, 2]
     # Header + the rows of the batches written so far + at most one row read ahead.
     for index, (rows_read, _size) in enumerate(seen_at_write[:-1]):
@@ -344,8 +345,8 @@ def test_a_crashed_batch_leaves_no_half_written_rows_and_a_retry_finishes(
     with pytest.raises(OSError):
         services.import_process(import_id=str(run.pk))
     run.refresh_from_db()
-    assert run.status == ImportStatus.FAILED and "disk full" in run.error
-    assert run.rows_done == 3 and run.rows_created == 3
+    assert run.status == RunStatus.FAILED and "disk full" in run.error
+    assert run.done == 3 and run.rows_created == 3
     workers = Worker.objects.filter(channel=RegistrationChannel.IMPORT)
     assert workers.count() == 3
     for worker in workers:
@@ -358,7 +359,7 @@ def test_a_crashed_batch_leaves_no_half_written_rows_and_a_retry_finishes(
     with django_capture_on_commit_callbacks(execute=True):
         services.import_retry(run=run, actor=world.users["official"])
     run.refresh_from_db()
-    assert run.status == ImportStatus.DONE
+    assert run.status == RunStatus.DONE
     assert (run.rows_created, run.rows_existing, run.rows_failed) == (4, 3, 0)
     assert Worker.objects.filter(channel=RegistrationChannel.IMPORT).count() == 7
     assert IdentityDocument.objects.count() == 7
@@ -379,7 +380,7 @@ def test_a_registration_number_drawn_twice_is_drawn_again_not_written_twice(
             actor=world.users["official"],
         )
     run.refresh_from_db()
-    assert run.status == ImportStatus.DONE and run.rows_created == 3
+    assert run.status == RunStatus.DONE and run.rows_created == 3
     numbers = list(
         Worker.objects.filter(channel=RegistrationChannel.IMPORT).values_list(
             "registration_number", flat=True
@@ -529,7 +530,7 @@ def test_the_cycle_collector_is_paused_while_batches_are_written_and_back_after(
         actor=world.users["official"],
     )
     run = services.import_process(import_id=str(run.pk))
-    assert run.status == ImportStatus.DONE and seen == [False]
+    assert run.status == RunStatus.DONE and seen == [False]
     assert gc.isenabled()
 
     def broken(*args, **kwargs):
@@ -543,7 +544,7 @@ def test_the_cycle_collector_is_paused_while_batches_are_written_and_back_after(
     )
     with pytest.raises(RuntimeError):
         services.import_process(import_id=str(run.pk))
-    assert Import.objects.get(pk=run.pk).status == ImportStatus.FAILED
+    assert Import.objects.get(pk=run.pk).status == RunStatus.FAILED
     assert gc.isenabled()
 
 

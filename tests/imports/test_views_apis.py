@@ -9,9 +9,10 @@ from openpyxl import load_workbook
 
 from tests.factories import MembershipFactory, UserFactory
 from tests.imports.conftest import csv_bytes, upload
+from vinculo.core.runs import RunStatus
 from vinculo.imports import services
 from vinculo.imports.domain import LAYOUTS, column_names
-from vinculo.imports.models import Import, ImportStatus
+from vinculo.imports.models import Import
 from vinculo.imports.readers import rows_open
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def finished(world, django_capture_on_commit_callbacks) -> Import:
             actor=world.users["official"],
         )
     run.refresh_from_db()
-    assert run.status == ImportStatus.DONE
+    assert run.status == RunStatus.DONE
     return run
 
 
@@ -106,9 +107,7 @@ def test_a_wrong_header_is_answered_at_once_next_to_the_file(client, world):
 
 
 def test_progress_is_polled_while_the_import_runs(client, world, finished):
-    Import.objects.filter(pk=finished.pk).update(
-        status=ImportStatus.RUNNING, rows_done=25, rows_total=100
-    )
+    Import.objects.filter(pk=finished.pk).update(status=RunStatus.RUNNING, done=25, total=100)
     client.force_login(world.users["official"])
     page = client.get(
         reverse("imports:import_detail", args=[finished.pk]),
@@ -225,7 +224,7 @@ def test_the_api_refuses_who_may_not_import(api, world):
 def test_a_failed_import_can_be_run_again_from_its_page(
     client, world, finished, django_capture_on_commit_callbacks
 ):
-    Import.objects.filter(pk=finished.pk).update(status=ImportStatus.FAILED, error="boom")
+    Import.objects.filter(pk=finished.pk).update(status=RunStatus.FAILED, error="boom")
     client.force_login(world.users["official"])
     page = client.get(reverse("imports:import_detail", args=[finished.pk])).content.decode()
     assert reverse("imports:import_retry", args=[finished.pk]) in page
@@ -233,7 +232,7 @@ def test_a_failed_import_can_be_run_again_from_its_page(
         client.post(reverse("imports:import_retry", args=[finished.pk]))
     finished.refresh_from_db()
     # The employer of the first run is now "already registered".
-    assert finished.status == ImportStatus.DONE
+    assert finished.status == RunStatus.DONE
     assert (finished.rows_created, finished.rows_existing, finished.rows_failed) == (0, 1, 1)
     lines = list(
         csv.reader(
@@ -332,7 +331,7 @@ def test_a_file_is_read_as_what_it_is_whatever_its_name(
     run.refresh_from_db()
     assert (run.file_format, run.status, run.rows_created, run.rows_failed) == (
         found,
-        ImportStatus.DONE,
+        RunStatus.DONE,
         1,
         1,
     )

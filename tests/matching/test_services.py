@@ -195,7 +195,7 @@ def test_the_batch_matching_keeps_each_orders_top(
     with django_capture_on_commit_callbacks(execute=True):
         run = services.match_run_request(actor=world.users["official"])
     run = MatchRun.objects.get(pk=run.pk)
-    assert (run.status, run.orders_total, run.orders_done, run.recommendations) == ("done", 1, 1, 3)
+    assert (run.status, run.total, run.done, run.recommendations) == ("done", 1, 1, 3)
     ranked = list(
         Recommendation.objects.filter(order=published).values_list("worker_id", flat=True)
     )

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.services import redis_url
-from vinculo.core.models import Export, ExportStatus
+from vinculo.core.models import Export
+from vinculo.core.runs import RunStatus
 
 DATABASE_BACKEND = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
@@ -20,7 +21,7 @@ def _request_export(client, world) -> Export:
     client.force_login(world.users["auditor"])
     client.post(reverse("core:audit_export"), {})
     export = Export.objects.get()
-    assert export.status == ExportStatus.QUEUED  # enqueued, not run: the worker must run it
+    assert export.status == RunStatus.QUEUED  # enqueued, not run: the worker must run it
     return export
 
 
@@ -41,7 +42,7 @@ def test_the_database_backend_runs_a_task_in_its_worker(client, world, settings)
         verbosity=0,
     )
     export.refresh_from_db()
-    assert export.status == ExportStatus.DONE and export.rows_done >= 2
+    assert export.status == RunStatus.DONE and export.done >= 2
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
@@ -64,5 +65,5 @@ def test_the_redis_backend_runs_a_task_in_an_rq_worker(client, world, settings):
     )
     assert worker.work(burst=True)
     export.refresh_from_db()
-    assert export.status == ExportStatus.DONE and export.rows_done >= 2
+    assert export.status == RunStatus.DONE and export.done >= 2
     assert queue.count == 0

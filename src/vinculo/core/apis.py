@@ -43,6 +43,27 @@ class VersionField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
+class RunSerializer(serializers.Serializer):
+    """What every background run (vinculo.core.runs) answers when it is polled; a run's own
+    serializer adds what it is about and what it counted."""
+
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    stage = serializers.CharField()
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    stale = serializers.BooleanField(
+        source="is_stale", help_text="Queued or running, but its worker stopped answering."
+    )
+    error = serializers.CharField(source="failure")
+    attempt = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
 def problem_type(code: str) -> str:
     # Tag URIs name the problem without promising a page at that address (RFC 9457 §3.1.1).
     return f"tag:vinculo.dev,2026:problem:{code}"

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.i18n import localized
 from vinculo.core.permissions import JURISDICTION_BOUND_ROLES, Role
+from vinculo.core.runs import Run
 
 
 class TimeStamped(models.Model):
@@ -275,38 +274,18 @@ class AuditEvent(models.Model):
         return _("%(kind)s no. %(id)s") % {"kind": kind, "id": self.object_id}
 
 
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
-
-
-class Export(models.Model):
+class Export(Run):
     """A file built in the background for one person, with its progress."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=40)
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="exports")
     params = models.JSONField(default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
-    )
-    rows_done = models.PositiveIntegerField(default=0)
-    rows_total = models.PositiveIntegerField(default=0)
     file_name = models.CharField(max_length=255, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    progress_unit = _("%(done)s of %(total)s rows")
+
+    class Meta(Run.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
-
-    @property
-    def percent(self) -> int:
-        if self.status == ExportStatus.DONE:
-            return 100
-        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

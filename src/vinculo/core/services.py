@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import glob
 import logging
 import os
 from datetime import date
@@ -12,14 +13,13 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.audit import AuditVerb
 from vinculo.core.cells import csv_row
-from vinculo.core.errors import Conflict
 from vinculo.core.middleware import current_request
-from vinculo.core.models import AuditEvent, Export, ExportStatus, Jurisdiction, User
+from vinculo.core.models import AuditEvent, Export, Jurisdiction, User
+from vinculo.core.runs import RunLost, run_claim, run_fail, run_finish, run_progress, run_retry
 
 logger = logging.getLogger(__name__)
 
@@ -101,17 +101,15 @@ def export_request(*, kind: str, params: dict, actor: User) -> Export:
     return export
 
 
-@transaction.atomic
 def export_retry(*, export: Export, actor: User) -> Export:
     from vinculo.core.tasks import export_run
 
-    locked = Export.objects.select_for_update().get(pk=export.pk)
-    if locked.status != ExportStatus.FAILED:
-        raise Conflict(EXPORT_NOT_FAILED, code="export_not_failed")
-    locked.status, locked.error, locked.rows_done = ExportStatus.QUEUED, "", 0
-    locked.save(update_fields=["status", "error", "rows_done"])
-    transaction.on_commit(lambda: export_run.enqueue(export_id=str(locked.pk)))
-    return locked
+    return run_retry(
+        export,
+        enqueue=lambda run: export_run.enqueue(export_id=str(run.pk)),
+        refused=EXPORT_NOT_FAILED,
+        code="export_not_failed",
+    )
 
 
 def export_path(export: Export) -> str:
@@ -119,25 +117,23 @@ def export_path(export: Export) -> str:
 
 
 def export_build(*, export_id: str) -> Export | None:
-    """Build the file of one export. Safe to run twice and to retry after a crash: it claims the
-    export (queued or failed → running) under a lock, writes to a temporary file and moves it into
-    place only when complete, so a half-written file is never offered for download."""
+    """Build the file of one export. Safe to run twice and to retry after a crash: only a queued
+    export is claimed, the file is written to a temporary name and moved into place only when
+    complete, so a half-written file is never offered for download."""
     from django.utils.module_loading import import_string
 
-    with transaction.atomic():
-        export = Export.objects.select_for_update().filter(pk=export_id).first()
-        if export is None or export.status not in (ExportStatus.QUEUED, ExportStatus.FAILED):
-            return export
-        export.status = ExportStatus.RUNNING
-        export.save(update_fields=["status"])
+    export = run_claim(Export, run_id=export_id, file_name="")
+    if export is None:
+        return Export.objects.filter(pk=export_id).first()
 
     final = export_path(export)
-    partial = final + ".partial"
+    # One name per attempt: a worker that lost its run never touches the new attempt's file.
+    partial = f"{final}.{export.attempt}.partial"
     try:
         header, total, rows = import_string(EXPORT_KINDS[export.kind])(
             actor=export.requested_by, params=export.params
         )
-        Export.objects.filter(pk=export.pk).update(rows_total=total)
+        run_progress(export, total=total)
         os.makedirs(settings.EXPORTS_DIR, exist_ok=True)
         with open(partial, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
@@ -148,22 +144,23 @@ def export_build(*, export_id: str) -> Export | None:
                 writer.writerow(csv_row(row))
                 done += 1
                 if done % EXPORT_PROGRESS_EVERY == 0:
-                    Export.objects.filter(pk=export.pk).update(rows_done=done)
+                    run_progress(export, done=done)
         os.replace(partial, final)
+        for left in glob.glob(f"{glob.escape(final)}.*.partial"):
+            os.remove(left)  # what a killed attempt left behind
+    except RunLost:
+        # Retried meanwhile: the new attempt writes the file; this one leaves it alone.
+        logger.warning("export %s was taken over by a retry", export.pk)
+        if os.path.exists(partial):
+            os.remove(partial)
+        return Export.objects.get(pk=export.pk)
     except Exception as error:
         logger.exception("export %s failed", export.pk)
         if os.path.exists(partial):
             os.remove(partial)
-        Export.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=str(error))
+        run_fail(export, error=error)
         raise
-    Export.objects.filter(pk=export.pk).update(
-        status=ExportStatus.DONE,
-        rows_done=done,
-        file_name=os.path.basename(final),
-        finished_at=timezone.now(),
-    )
-    export.refresh_from_db()
-    return export
+    return run_finish(export, done=done, file_name=os.path.basename(final))
 
 
 def export_downloaded(*, export: Export, actor: User) -> None:

@@ -12,8 +12,8 @@ from vinculo.core import services
 from vinculo.core.access import user_can
 from vinculo.core.decorators import post_only
 from vinculo.core.forms import AuditFilterForm
-from vinculo.core.models import ExportStatus
 from vinculo.core.permissions import Perm
+from vinculo.core.runs import Run, RunStatus
 from vinculo.core.selectors import audit_event_list, export_get, organisation_own_list
 
 
@@ -55,12 +55,24 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     return redirect("core:export_detail", export_id=export.pk)
 
 
+def run_page(
+    request: HttpRequest, *, run: Run, page: str, progress: str, **context: object
+) -> HttpResponse:
+    """The page of a background run, or, when htmx polls it, only its progress partial (a
+    template extending core/partials/run_progress.html). Every run's page answers the same way."""
+    polled = request.headers.get("HX-Request") == "true"
+    return render(request, progress if polled else page, {"run": run, **context})
+
+
 @login_required
 def export_detail(request: HttpRequest, export_id: str) -> HttpResponse:
     export = export_get(actor=request.user, export_id=export_id)
-    partial = request.headers.get("HX-Request") == "true"
-    template = "core/partials/export_progress.html" if partial else "core/export_detail.html"
-    return render(request, template, {"export": export, "statuses": ExportStatus})
+    return run_page(
+        request,
+        run=export,
+        page="core/export_detail.html",
+        progress="core/partials/export_progress.html",
+    )
 
 
 @login_required
@@ -74,7 +86,7 @@ def export_retry(request: HttpRequest, export_id: str) -> HttpResponse:
 @login_required
 def export_download(request: HttpRequest, export_id: str) -> FileResponse:
     export = export_get(actor=request.user, export_id=export_id)
-    if export.status != ExportStatus.DONE:
+    if export.status != RunStatus.DONE:
         raise Http404
     services.export_downloaded(export=export, actor=request.user)
     return FileResponse(

@@ -9,27 +9,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vinculo.core.apis import RunSerializer
 from vinculo.core.pagination import Pagination
 from vinculo.imports import services
 from vinculo.imports.models import ImportKind
 from vinculo.imports.selectors import import_error_list, import_get, import_list
 
 
-class ImportOutputSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
+class ImportOutputSerializer(RunSerializer):
     kind = serializers.CharField()
     jurisdiction = serializers.CharField(source="jurisdiction.code")
     file_name = serializers.CharField()
-    status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
-    rows_total = serializers.IntegerField()
-    rows_done = serializers.IntegerField()
+    # The run's total and done, under the names this API has always used.
+    rows_total = serializers.IntegerField(source="total")
+    rows_done = serializers.IntegerField(source="done")
     rows_created = serializers.IntegerField()
     rows_existing = serializers.IntegerField()
     rows_failed = serializers.IntegerField()
-    percent = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField(allow_null=True)
 
 
 class ImportListApi(APIView):

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.models import Jurisdiction
+from vinculo.core.runs import Run
 
 
 class ImportKind(models.TextChoices):
@@ -16,18 +14,11 @@ class ImportKind(models.TextChoices):
     AGENCIES = "agencies", _("Recruitment agencies")
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Finished")
-    FAILED = "failed", _("Failed")
-
-
-class Import(models.Model):
+class Import(Run):
     """One file of workers, employers or agencies brought in by an official, with its progress
-    and its counts. The file itself is kept under settings.IMPORTS_DIR as `stored_name`."""
+    and its counts. The file itself is kept under settings.IMPORTS_DIR as `stored_name`. Its
+    progress counts the file's rows (`total` is how many it has)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
     # Whatever the file says, what it creates belongs to this jurisdiction.
     jurisdiction = models.ForeignKey(
@@ -46,36 +37,18 @@ class Import(models.Model):
     file_format = models.CharField(max_length=4)  # csv | xlsx
     file_size = models.PositiveBigIntegerField(default=0)
     stored_name = models.CharField(max_length=80)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_done = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(_("created"), default=0)
     rows_existing = models.PositiveIntegerField(_("already registered"), default=0)
     rows_failed = models.PositiveIntegerField(_("bad rows"), default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    progress_unit = _("%(done)s of %(total)s rows")
+
+    class Meta(Run.Meta):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.status})"
-
-    @property
-    def percent(self) -> int:
-        if self.status == ImportStatus.DONE:
-            return 100
-        return min(100, int(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
 
 class ImportRowError(models.Model):

@@ -32,9 +32,10 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.core.access import scope_for
 from vinculo.core.audit import AuditVerb
 from vinculo.core.crypto import EncryptedTextField, seal
-from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.core.errors import NotAllowed, ValidationFailed
 from vinculo.core.models import Organisation, OrganisationKind, User
 from vinculo.core.permissions import Perm
+from vinculo.core.runs import RunLost, run_claim, run_fail, run_finish, run_progress, run_retry
 from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record
 from vinculo.imports import helper, readers
@@ -47,7 +48,7 @@ from vinculo.imports.domain import (
     header_check,
     rows_parse,
 )
-from vinculo.imports.models import Import, ImportKey, ImportKind, ImportRowError, ImportStatus
+from vinculo.imports.models import Import, ImportKey, ImportKind, ImportRowError
 from vinculo.linkage.domain import match_keys
 from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.registry.domain import OccupationReference, name_folded
@@ -196,17 +197,15 @@ def _import_create(*, run: Import, actor: User) -> Import:
     return run
 
 
-@transaction.atomic
 def import_retry(*, run: Import, actor: User) -> Import:
     from vinculo.imports.tasks import import_run
 
-    locked = Import.objects.select_for_update().get(pk=run.pk)
-    if locked.status != ImportStatus.FAILED:
-        raise Conflict(NOT_FAILED, code="import_not_failed")
-    locked.status = ImportStatus.QUEUED
-    locked.save(update_fields=["status"])
-    transaction.on_commit(lambda: import_run.enqueue(import_id=str(locked.pk)))
-    return locked
+    return run_retry(
+        run,
+        enqueue=lambda queued: import_run.enqueue(import_id=str(queued.pk)),
+        refused=NOT_FAILED,
+        code="import_not_failed",
+    )
 
 
 # --- the background part ----------------------------------------------------------------------
@@ -237,65 +236,68 @@ def occupation_reference() -> OccupationReference:
     )
 
 
+@transaction.atomic
 def _claim(import_id: str) -> Import | None:
-    with transaction.atomic():
-        run = Import.objects.select_for_update().filter(pk=import_id).first()
-        if run is None or run.status not in (ImportStatus.QUEUED, ImportStatus.FAILED):
-            return run
+    run = run_claim(Import, run_id=import_id, rows_created=0, rows_existing=0, rows_failed=0)
+    if run is not None:
         # A retry starts over: what the failed run committed is now "already registered".
         ImportRowError.objects.filter(run=run).delete()
         ImportKey.objects.filter(run=run).delete()
-        run.status = ImportStatus.RUNNING
-        run.started_at = timezone.now()
-        run.error = ""
-        run.rows_total = run.rows_done = run.rows_created = run.rows_existing = 0
-        run.rows_failed = 0
-        run.save()
     return run
 
 
 def import_process(*, import_id: str) -> Import | None:
-    """Read the file of one import and write its rows. Safe to run twice: only a queued or failed
-    import is claimed."""
+    """Read the file of one import and write its rows. Safe to run twice: only a queued import
+    is claimed, and a worker that loses its claim (found stale, retried) stops at its next batch,
+    whose transaction it rolls back."""
     run = _claim(import_id)
-    if run is None or run.status != ImportStatus.RUNNING:
-        return run
+    if run is None:
+        return Import.objects.filter(pk=import_id).first()
     try:
-        status = _process(run)
+        problem = _process(run)
+        with transaction.atomic():
+            if problem:
+                if not run_fail(run, error=problem):
+                    raise RunLost(run.pk)
+                run.refresh_from_db()
+            else:
+                run = run_finish(run)
+            _import_finished(run)
+    except RunLost:
+        logger.warning("import %s was taken over by a retry", run.pk)
+        return Import.objects.get(pk=run.pk)
     except Exception as error:
         logger.exception("import %s failed", run.pk)
-        Import.objects.filter(pk=run.pk).update(
-            status=ImportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
+        run_fail(run, error=error)
         raise
-    with transaction.atomic():
-        Import.objects.filter(pk=run.pk).update(status=status, finished_at=timezone.now())
-        run.refresh_from_db()
-        audit_record(
-            verb=AuditVerb.IMPORT_FINISHED,
-            actor=run.requested_by,
-            obj=run,
-            after={
-                "status": run.status,
-                "rows": run.rows_done,
-                "created": run.rows_created,
-                "existing": run.rows_existing,
-                "failed": run.rows_failed,
-            },
-        )
-        if run.kind == ImportKind.WORKERS and run.rows_created:
-            # Rankings read workers the matching index lacks from the database: a large import
-            # would make every ranking read it, until the index is built again.
-            from vinculo.matching.services import index_rebuild_soon
-
-            index_rebuild_soon()
     return run
 
 
+def _import_finished(run: Import) -> None:
+    audit_record(
+        verb=AuditVerb.IMPORT_FINISHED,
+        actor=run.requested_by,
+        obj=run,
+        after={
+            "status": run.status,
+            "rows": run.done,
+            "created": run.rows_created,
+            "existing": run.rows_existing,
+            "failed": run.rows_failed,
+        },
+    )
+    if run.kind == ImportKind.WORKERS and run.rows_created:
+        # Rankings read workers the matching index lacks from the database: a large import
+        # would make every ranking read it, until the index is built again.
+        from vinculo.matching.services import index_rebuild_soon
+
+        index_rebuild_soon()
+
+
 def _process(run: Import) -> str:
+    """Write the file's rows; the error code that stops the import, or "" when it went through."""
     path = import_path(run)
-    total = readers.rows_count(path, run.file_format)
-    Import.objects.filter(pk=run.pk).update(rows_total=total)
+    run_progress(run, total=readers.rows_count(path, run.file_format))
     writer = WRITERS[run.kind](run)
     with readers.rows_open(path, run.file_format) as rows:
         header = next(rows, (1, []))[1]
@@ -305,8 +307,7 @@ def _process(run: Import) -> str:
                 ImportRowError(run=run, row=1, column=c[:40], code=code, params=params)
                 for c, code, params in problems
             )
-            Import.objects.filter(pk=run.pk).update(error="header_invalid")
-            return ImportStatus.FAILED
+            return "header_invalid"
         chunks = _chunks(rows, BATCH_SIZE)
         parallel = os.path.getsize(path) >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) > 1
         with _sqlite_page_cache(IMPORT_CACHE_KIB if parallel else 0), gc_paused():
@@ -317,7 +318,7 @@ def _process(run: Import) -> str:
                 # The young objects only, each looked at once: whatever cycle a batch's queries
                 # left is freed now, so a file of millions of rows does not pile them up.
                 gc.collect(0)
-    return ImportStatus.DONE
+    return ""
 
 
 @contextmanager
@@ -499,8 +500,10 @@ def _batch_write(run: Import, writer: Writer, batch: list[Item], blank: int) -> 
     _keys_insert(run, [(key, item.row) for item in unique for _label, key in item.keys])
     ImportRowError.objects.bulk_create(errors)
     failed_rows = len({e.row for e in errors})
-    Import.objects.filter(pk=run.pk).update(
-        rows_done=F("rows_done") + len(batch) + blank,
+    # Last, and fenced: a worker that lost this run rolls its whole batch back here.
+    run_progress(
+        run,
+        done=F("done") + len(batch) + blank,
         rows_created=F("rows_created") + len(fresh),
         rows_existing=F("rows_existing") + (len(unique) - len(fresh) - _conflicts(errors, unique)),
         rows_failed=F("rows_failed") + failed_rows,

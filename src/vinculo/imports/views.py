@@ -16,11 +16,12 @@ from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
+from vinculo.core.views import run_page
 from vinculo.imports import services
 from vinculo.imports.domain import LAYOUTS
 from vinculo.imports.forms import ImportForm
 from vinculo.imports.layout_files import template_csv, template_xlsx
-from vinculo.imports.models import ImportKind, ImportStatus
+from vinculo.imports.models import ImportKind
 from vinculo.imports.selectors import (
     import_error_list,
     import_get,
@@ -77,9 +78,13 @@ def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
     errors = Paginator(import_error_list(run=run), ERRORS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    partial = request.headers.get("HX-Request") == "true"
-    template = "imports/partials/import_progress.html" if partial else "imports/import_detail.html"
-    return render(request, template, {"run": run, "errors": errors, "statuses": ImportStatus})
+    return run_page(
+        request,
+        run=run,
+        page="imports/import_detail.html",
+        progress="imports/partials/import_progress.html",
+        errors=errors,
+    )
 
 
 @login_required

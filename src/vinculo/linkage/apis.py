@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from vinculo.core.access import user_can
 from vinculo.core.apis import IdField
+from vinculo.core.apis import RunSerializer as BaseRunSerializer
 from vinculo.core.pagination import Pagination
 from vinculo.core.permissions import Perm
 from vinculo.linkage import selectors, services
@@ -20,17 +21,11 @@ from vinculo.linkage.models import PairStatus
 from vinculo.registry.selectors import worker_get
 
 
-class RunSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
+class RunSerializer(BaseRunSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction.code")
-    status = serializers.CharField()
-    stage = serializers.CharField()
-    percent = serializers.IntegerField()
     records = serializers.IntegerField()
     pairs_found = serializers.IntegerField()
     pairs_new = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField(allow_null=True)
 
 
 class RecordSerializer(serializers.Serializer):

@@ -3,25 +3,17 @@ moved, so that it can be undone) and fraud flags."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.models import Jurisdiction, StateEvent
+from vinculo.core.runs import Run, RunStatus
 from vinculo.linkage.domain import PairStatus
 from vinculo.registry.models import Worker
 
 __all__ = ["PairStatus"]  # its lifecycle's states live with its table, in domain.py
-
-
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Finished")
-    FAILED = "failed", _("Failed")
 
 
 class RunStage(models.TextChoices):
@@ -42,10 +34,10 @@ STAGE_SPAN = {
 }
 
 
-class LinkageRun(models.Model):
-    """One batch comparison of all the workers of a jurisdiction, with its progress."""
+class LinkageRun(Run):
+    """One batch comparison of all the workers of a jurisdiction, with its progress: stage by
+    stage, done/total being records read, then the engine's steps."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     jurisdiction = models.ForeignKey(
         Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
     )
@@ -55,25 +47,19 @@ class LinkageRun(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
-    )
     stage = models.CharField(
-        _("stage"), max_length=10, choices=RunStage.choices, default=RunStage.READ
+        _("stage"), max_length=20, choices=RunStage.choices, default=RunStage.READ
     )
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     # The batch check proposes pairs from this probability on.
     threshold = models.FloatField(_("lowest probability proposed"), default=0.8)
     records = models.PositiveIntegerField(_("records compared"), default=0)
     pairs_found = models.PositiveIntegerField(_("pairs found"), default=0)
     pairs_new = models.PositiveIntegerField(_("new pairs to review"), default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(_("started"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    progress_unit = _("%(done)s of %(total)s records")
+    stage_spans = STAGE_SPAN
+
+    class Meta(Run.Meta):
         verbose_name = _("duplicate check")
         verbose_name_plural = _("duplicate checks")
 
@@ -81,18 +67,11 @@ class LinkageRun(models.Model):
         return f"{self.jurisdiction} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
 
     @property
-    def in_progress(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
-
-    @property
-    def percent(self) -> int:
-        if self.status == RunStatus.DONE:
-            return 100
-        if self.status == RunStatus.QUEUED:
-            return 0
-        start, end = STAGE_SPAN[RunStage(self.stage)]
-        share = self.done / self.total if self.total else 0
-        return int(start + (end - start) * min(1.0, share))
+    def progress_text(self) -> str:
+        # Records are counted while they are read; the later stages count the engine's steps.
+        if self.status == RunStatus.RUNNING and self.stage == RunStage.READ:
+            return super().progress_text
+        return ""
 
 
 class PairOrigin(models.TextChoices):

@@ -10,7 +10,6 @@ import logging
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,14 @@ from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.lifecycle import Lifecycle, transition
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
+from vinculo.core.runs import (
+    RunLost,
+    run_claim,
+    run_fail,
+    run_finish,
+    run_progress,
+    runs_fail_stale,
+)
 from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record, audit_value
 from vinculo.linkage import engine
@@ -37,7 +44,6 @@ from vinculo.linkage.models import (
     PairOrigin,
     PairStatus,
     RunStage,
-    RunStatus,
 )
 from vinculo.linkage.selectors import DocumentGiven, matches_within
 from vinculo.registry.models import IdentityDocument, Worker, WorkerLanguage, WorkerOccupation
@@ -46,7 +52,6 @@ logger = logging.getLogger(__name__)
 
 MEMORY_LIMIT = "4GB"  # what DuckDB may hold in memory before it spills to disk
 SAVE_CHUNK = 5_000
-STALE_AFTER = timedelta(hours=6)  # a check still "running" after this is taken as dead
 # Profile fields a merge copies onto the record kept when it has none and the other one has.
 # Identity fields are never copied: they are what the official compared.
 FILLABLE = (
@@ -191,12 +196,9 @@ def linkage_run_request(*, actor: Any, jurisdiction: Any = None) -> LinkageRun:
         actor=actor, perm=Perm.REVIEW_DUPLICATES, value=jurisdiction, message=WHICH_JURISDICTION
     )
     jurisdiction = Jurisdiction.objects.select_for_update().get(pk=chosen.pk)
-    busy = LinkageRun.objects.filter(
-        jurisdiction=jurisdiction,
-        status__in=(RunStatus.QUEUED, RunStatus.RUNNING),
-        created_at__gt=timezone.now() - STALE_AFTER,  # a run whose worker died does not block
-    )
-    if busy.exists():
+    # A check whose worker died blocks nothing: it is marked failed, and a new one starts.
+    runs_fail_stale(LinkageRun, jurisdiction=jurisdiction)
+    if LinkageRun.objects.filter(jurisdiction=jurisdiction).busy().exists():
         raise Conflict(CHECK_RUNNING, code="linkage_running")
     run = LinkageRun.objects.create(jurisdiction=jurisdiction, requested_by=actor)
     audit_record(verb=AuditVerb.LINKAGE_STARTED, actor=actor, obj=run)
@@ -256,34 +258,25 @@ def _registry_records(jurisdiction_id: int) -> engine.Records:
     return engine.Records(rows(), total)
 
 
-def _claim(run_id: str) -> LinkageRun | None:
-    with transaction.atomic():
-        run = LinkageRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status != RunStatus.QUEUED:
-            return None
-        run.status = RunStatus.RUNNING
-        run.save(update_fields=["status"])
-        return run
-
-
 class _Progress:
     """Writes the engine's progress on the run, at most twice a second unless the stage moves."""
 
     def __init__(self, run: LinkageRun) -> None:
-        self.run_id, self.stage, self.at = run.pk, "", 0.0
+        self.run, self.stage, self.at = run, "", 0.0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
         if stage == self.stage and now - self.at < 0.5 and done < total:
             return
         self.stage, self.at = stage, now
-        LinkageRun.objects.filter(pk=self.run_id).update(stage=stage, done=done, total=total)
+        run_progress(self.run, stage=stage, done=done, total=total)
 
 
 def linkage_run_process(*, run_id: str) -> LinkageRun | None:
     """Compare every record of the run's jurisdiction with the batch model and put the pairs it
-    finds in the review queue. Only a queued run is claimed, so running it twice is harmless."""
-    run = _claim(run_id)
+    finds in the review queue. Only a queued run is claimed, so running it twice is harmless; the
+    pairs are saved in one transaction at the end, so a check that dies leaves none behind."""
+    run = run_claim(LinkageRun, run_id=run_id)
     if run is None:
         return LinkageRun.objects.filter(pk=run_id).first()
     progress = _Progress(run)
@@ -309,28 +302,28 @@ def linkage_run_process(*, run_id: str) -> LinkageRun | None:
             new = pairs_propose(
                 jurisdiction_id=run.jurisdiction_id, found=found, origin=PairOrigin.BATCH, run=run
             )
-            LinkageRun.objects.filter(pk=run.pk).update(
-                status=RunStatus.DONE,
+            # Fenced: a check taken over by a retry rolls its pairs back here.
+            run = run_finish(
+                run,
                 stage=RunStage.SAVE,
                 done=1,
                 total=1,
                 records=records.total,
                 pairs_found=len(found),
                 pairs_new=new,
-                finished_at=timezone.now(),
             )
-            run.refresh_from_db()
             audit_record(
                 verb=AuditVerb.LINKAGE_FINISHED,
                 actor=run.requested_by,
                 obj=run,
                 after={"records": run.records, "pairs": run.pairs_found, "new": run.pairs_new},
             )
+    except RunLost:
+        logger.warning("duplicate check %s was taken over by a retry", run.pk)
+        return LinkageRun.objects.get(pk=run.pk)
     except Exception as error:
         logger.exception("duplicate check %s failed", run.pk)
-        LinkageRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
+        run_fail(run, error=error)
         raise
     return run
 

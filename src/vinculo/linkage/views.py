@@ -18,6 +18,7 @@ from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
+from vinculo.core.views import run_page
 from vinculo.linkage import selectors, services
 from vinculo.linkage.domain import FIELD_LABELS, LEVEL_LABELS, strength_label
 from vinculo.linkage.forms import ReasonForm, RunForm
@@ -72,9 +73,9 @@ def pair_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_view(request: HttpRequest, run_id: str) -> HttpResponse:
     run = selectors.run_get(actor=request.user, run_id=run_id)
-    partial = request.headers.get("HX-Request") == "true"
-    template = "linkage/partials/run_progress.html" if partial else "linkage/run.html"
-    return render(request, template, {"run": run})
+    return run_page(
+        request, run=run, page="linkage/run.html", progress="linkage/partials/run_progress.html"
+    )
 
 
 def _record(worker: Worker) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from vinculo.core.access import user_can
 from vinculo.core.apis import ERRORS, PROBLEM, IdField
+from vinculo.core.apis import RunSerializer as BaseRunSerializer
 from vinculo.core.permissions import Perm
 from vinculo.matching import selectors, services
 from vinculo.registry.models import Worker
@@ -147,16 +148,12 @@ class FairnessApi(APIView):
         return Response(FairnessRowSerializer(selectors.fairness_audit(order), many=True).data)
 
 
-class RunSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
+class RunSerializer(BaseRunSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction.code")
-    status = serializers.CharField()
-    orders_total = serializers.IntegerField()
-    orders_done = serializers.IntegerField()
-    percent = serializers.IntegerField()
+    # The run's total and done, under the names this API has always used.
+    orders_total = serializers.IntegerField(source="total")
+    orders_done = serializers.IntegerField(source="done")
     recommendations = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField(allow_null=True)
 
 
 class RunListApi(APIView):

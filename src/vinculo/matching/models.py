@@ -3,14 +3,13 @@ matching runs, and the changes the matching index has not absorbed yet."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.models import StateEvent
+from vinculo.core.runs import Run
 
 
 class CandidacyStatus(models.TextChoices):
@@ -94,17 +93,10 @@ class IndexChange(models.Model):
         return str(self.worker_id)
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Waiting")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+class MatchRun(Run):
+    """A batch matching of every open job order of a jurisdiction, in the background. Its
+    progress counts the orders ranked."""
 
-
-class MatchRun(models.Model):
-    """A batch matching of every open job order of a jurisdiction, in the background."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     jurisdiction = models.ForeignKey(
         "core.Jurisdiction",
         verbose_name=_("jurisdiction"),
@@ -114,27 +106,16 @@ class MatchRun(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
-    )
-    orders_total = models.PositiveIntegerField(default=0)
-    orders_done = models.PositiveIntegerField(default=0)
     recommendations = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    progress_unit = _("%(done)s of %(total)s orders")
+
+    class Meta(Run.Meta):
         verbose_name = _("batch matching")
         verbose_name_plural = _("batch matchings")
 
     def __str__(self) -> str:
         return f"{self.jurisdiction_id} {self.status}"
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.orders_done / self.orders_total) if self.orders_total else 0
 
 
 class Recommendation(models.Model):

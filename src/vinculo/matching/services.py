@@ -4,7 +4,6 @@ are in `selectors`."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +16,14 @@ from vinculo.core.errors import Conflict, ValidationFailed
 from vinculo.core.lifecycle import begin, transition
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
+from vinculo.core.runs import (
+    RunLost,
+    run_claim,
+    run_fail,
+    run_finish,
+    run_progress,
+    runs_fail_stale,
+)
 from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record
 from vinculo.jobs.domain import FILER
@@ -30,7 +37,6 @@ from vinculo.matching.models import (
     CandidacyStatus,
     MatchRun,
     Recommendation,
-    RunStatus,
 )
 from vinculo.matching.selectors import CANDIDACY, shortlist_allowed
 from vinculo.registry.models import Worker
@@ -45,7 +51,6 @@ ORDER_FILLED = _(
 STATE_CHANGED = _("Someone changed this candidacy while you were looking at it. Review it again.")
 RUN_BUSY = _("A batch matching of this jurisdiction is already running.")
 WHICH_JURISDICTION = _("Say which jurisdiction's job orders to match.")
-STALE_AFTER = timedelta(hours=6)
 
 
 def _fresh(order: JobOrder, worker_id: int) -> tuple[dict, list[str], float, list[dict]]:
@@ -249,12 +254,9 @@ def match_run_request(*, actor: Any, jurisdiction: Any = None) -> MatchRun:
     )
     with transaction.atomic():
         jurisdiction = Jurisdiction.objects.select_for_update().get(pk=chosen.pk)
-        busy = MatchRun.objects.filter(
-            jurisdiction=jurisdiction,
-            status__in=(RunStatus.QUEUED, RunStatus.RUNNING),
-            created_at__gt=timezone.now() - STALE_AFTER,
-        )
-        if busy.exists():
+        # A matching whose worker died blocks nothing: it is marked failed, and a new one starts.
+        runs_fail_stale(MatchRun, jurisdiction=jurisdiction)
+        if MatchRun.objects.filter(jurisdiction=jurisdiction).busy().exists():
             raise Conflict(RUN_BUSY, code="matching_running")
         run = MatchRun.objects.create(jurisdiction=jurisdiction, requested_by=actor)
         audit_record(
@@ -266,13 +268,12 @@ def match_run_request(*, actor: Any, jurisdiction: Any = None) -> MatchRun:
 
 def match_run_process(*, run_id: str) -> MatchRun | None:
     """Rebuild the index, then rank every published order of the jurisdiction and keep each
-    order's top 50 as its recommendations; progress is saved order by order."""
-    updated = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING
-    )
-    if not updated:
+    order's top 50 as its recommendations. Each hundred orders are saved in one transaction with
+    the progress, so a matching that dies leaves every order with either its old or its new
+    recommendations, and a retry ranks them all again."""
+    run = run_claim(MatchRun, run_id=run_id)
+    if run is None:
         return None
-    run = MatchRun.objects.get(pk=run_id)
     try:
         ix.index_build()
         orders = list(
@@ -282,12 +283,13 @@ def match_run_process(*, run_id: str) -> MatchRun | None:
             .select_related("employer")
             .prefetch_related("named_workers")
         )
-        MatchRun.objects.filter(pk=run.pk).update(orders_total=len(orders))
+        run_progress(run, total=len(orders))
         total = 0
         step = 100  # orders ranked between two progress updates
         for start in range(0, len(orders), step):
             chunk = orders[start : start + step]
             results = ranking.rank_orders(chunk, k=50)
+            count = sum(len(r.matches) for r in results)
             with transaction.atomic():
                 Recommendation.objects.filter(order__in=chunk).delete()
                 Recommendation.objects.bulk_create(
@@ -302,24 +304,23 @@ def match_run_process(*, run_id: str) -> MatchRun | None:
                     for order, result in zip(chunk, results, strict=True)
                     for i, m in enumerate(result.matches, start=1)
                 )
-            total += sum(len(r.matches) for r in results)
-            MatchRun.objects.filter(pk=run.pk).update(
-                orders_done=start + len(chunk), recommendations=total
+                # Fenced: a matching taken over by a retry rolls this chunk back.
+                run_progress(run, done=start + len(chunk), recommendations=total + count)
+            total += count
+        with transaction.atomic():
+            run = run_finish(run)
+            audit_record(
+                verb=AuditVerb.MATCHING_FINISHED,
+                actor=run.requested_by,
+                obj=run,
+                jurisdiction=run.jurisdiction_id,
+                after={"orders": run.total, "recommendations": run.recommendations},
             )
-        MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
+    except RunLost:
+        return MatchRun.objects.get(pk=run.pk)
     except Exception as error:  # the run says why; the queue's log has the traceback
-        MatchRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
+        run_fail(run, error=error)
         raise
-    run.refresh_from_db()
-    audit_record(
-        verb=AuditVerb.MATCHING_FINISHED,
-        actor=run.requested_by,
-        obj=run,
-        jurisdiction=run.jurisdiction_id,
-        after={"orders": run.orders_total, "recommendations": run.recommendations},
-    )
     return run
 
 

@@ -16,6 +16,7 @@ from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
+from vinculo.core.views import run_page
 from vinculo.matching import ranking, selectors, services
 from vinculo.matching.models import Candidacy, CandidacyStatus
 from vinculo.registry.models import Worker
@@ -106,9 +107,8 @@ def run_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_view(request: HttpRequest, run_id: str) -> HttpResponse:
     run = selectors.match_run_get(actor=request.user, run_id=run_id)
-    partial = request.headers.get("HX-Request") == "true"
-    return render(
-        request, "matching/run_progress.html" if partial else "matching/run.html", {"run": run}
+    return run_page(
+        request, run=run, page="matching/run.html", progress="matching/run_progress.html"
     )
 
 

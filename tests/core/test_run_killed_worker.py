@@ -1,0 +1,97 @@
+"""A worker killed (SIGKILL) in the middle of an import: a real task worker process on a real
+database (the SQLite file, and PostgreSQL), nothing mocked. What it committed is whole rows only;
+the run is not taken for dead at once, is once its silence outlasts STALE_AFTER, and a retry by
+the next worker finishes the file with every worker written once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.core.killed_run import BATCH
+from tests.imports.conftest import csv_bytes
+from tests.imports.test_services_workers import HEADER, _people_rows
+from tests.processes import vinculo_env
+
+ROWS = 1_000
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start(env: dict[str, str], *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.core.killed_run", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _answer(process: subprocess.Popen) -> object:
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _step(env: dict[str, str], *args: str) -> object:
+    return _answer(_start(env, *args))
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_worker_killed_mid_import_leaves_whole_rows_and_a_retry_finishes(
+    tmp_path, database, request
+):
+    extra = {"VINCULO_TASKS": "database"}
+    if database == "postgresql":
+        extra["DATABASE_URL"] = request.getfixturevalue("postgres_database")
+    env = vinculo_env(tmp_path / "data", **extra)
+    rows = [[*r] for r in _people_rows(ROWS)]
+    for r in rows:
+        r[HEADER.index("occupations")] = ""  # the reference data is not loaded here
+    path = tmp_path / "workers.csv"
+    path.write_bytes(csv_bytes(HEADER, rows))
+    run_id = _step(env, "setup", str(path))
+
+    worker = _start(env, "worker", "slow")
+    try:
+        running = _step(env, "wait", run_id, str(2 * BATCH))
+        assert running["status"] == "running" and running["attempt"] == 1
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == -signal.SIGKILL
+
+    killed = _step(env, "state", run_id)
+    # Killed mid-way: some batches committed, the one in flight rolled back whole.
+    assert killed["status"] == "running" and 2 * BATCH <= killed["done"] < ROWS
+    assert killed["done"] % BATCH == 0 and killed["total"] == ROWS
+    assert killed["workers"] == killed["created"] == killed["done"]
+    assert killed["documents"] == killed["document_rows"] == killed["workers"]
+    assert killed["consents"] == killed["workers"] and killed["keys"] >= killed["workers"]
+    assert killed["finished_audits"] == 0
+
+    # Silent for less than STALE_AFTER, it may be a slow worker: not taken from it.
+    assert killed["stale"] is False
+    assert _step(env, "retry", run_id) == {"refused": "import_not_failed"}
+    assert _step(env, "age", run_id)["stale"] is True
+    assert _step(env, "retry", run_id) == {"status": "queued"}
+
+    again = _start(env, "worker", "once")
+    _out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    done = _step(env, "state", run_id)
+    assert (done["status"], done["stale"], done["attempt"]) == ("done", False, 2)
+    assert done["done"] == done["total"] == ROWS and done["failed"] == 0
+    # What the killed worker committed counts as already registered, nothing twice.
+    assert (done["existing"], done["created"]) == (killed["workers"], ROWS - killed["workers"])
+    assert done["workers"] == done["documents"] == done["document_rows"] == ROWS
+    assert done["consents"] == ROWS and done["finished_audits"] == 1
