@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.access import user_can_in
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
-from vinculo.core.models import StateEvent
+from vinculo.core.models import Actor, StateEvent
 from vinculo.core.services import audit_record
 
 MOVE_NOT_ALLOWED = _("This change is not possible from the current state.")
@@ -87,7 +87,7 @@ def move_for(table: Table, *, current: str, to: str, expected: str | None, code:
 
 
 def may_make(
-    actor: Any, move: Move, *, jurisdiction_id: int | None, sides: frozenset[str] = frozenset()
+    actor: Actor, move: Move, *, jurisdiction_id: int | None, sides: frozenset[str] = frozenset()
 ) -> bool:
     """Whether the actor may make `move` on a record of `jurisdiction_id` where they stand on
     `sides`."""
@@ -100,7 +100,7 @@ def moves_available(
     table: Table,
     *,
     state: str,
-    actor: Any,
+    actor: Actor,
     jurisdiction_id: int | None,
     sides: frozenset[str] = frozenset(),
 ) -> dict[str, Move]:
@@ -128,7 +128,7 @@ class Lifecycle:
     # The jurisdiction a record belongs to, where permissions are checked.
     jurisdiction: Callable[[Any], int | None] = field(default=lambda record: record.jurisdiction_id)
 
-    def available(self, *, actor: Any, record: Any) -> dict[str, Move]:
+    def available(self, *, actor: Actor, record: Any) -> dict[str, Move]:
         return moves_available(
             self.table,
             state=getattr(record, self.state_field),
@@ -139,7 +139,7 @@ class Lifecycle:
 
 
 def begin(
-    lifecycle: Lifecycle, record: Any, *, actor: Any, verb: str, audit: dict | None = None
+    lifecycle: Lifecycle, record: Any, *, actor: Actor, verb: str, audit: dict | None = None
 ) -> None:
     """The first line of a new record's timeline, and its audit event: call it in the
     transaction that creates the record, in its first state."""
@@ -162,7 +162,7 @@ def transition(
     *,
     pk: Any,
     to: str,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     expected: str | None = None,
     guard: Callable[[Any], None] | None = None,

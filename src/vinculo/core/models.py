@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -289,3 +291,8 @@ class Export(Run):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+# Who acts on a service or selector: a signed-in user, or nobody on a public page (services that
+# need someone refuse the second; selectors scope it to nothing).
+Actor: TypeAlias = User | AnonymousUser

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from vinculo.core.access import get_or_404, scope_for
 from vinculo.core.errors import ValidationFailed
-from vinculo.core.models import AuditEvent, Export, Jurisdiction, User
+from vinculo.core.models import Actor, AuditEvent, Export, Jurisdiction, User
 from vinculo.core.permissions import Perm
 
 
@@ -123,7 +123,7 @@ def organisation_own_list(*, actor: User) -> list:
     return sorted(seen.values(), key=lambda o: o.name)
 
 
-def jurisdictions_for(*, actor: Any, perm: str) -> QuerySet[Jurisdiction]:
+def jurisdictions_for(*, actor: Actor, perm: str) -> QuerySet[Jurisdiction]:
     """The active jurisdictions where the actor holds `perm`: a form asks which when several."""
     scope = scope_for(actor, perm)
     if scope.empty:
@@ -132,7 +132,7 @@ def jurisdictions_for(*, actor: Any, perm: str) -> QuerySet[Jurisdiction]:
     return active if scope.all else active.filter(pk__in=scope.jurisdiction_ids)
 
 
-def jurisdiction_pick(*, actor: Any, perm: str, value: Any, message: Any) -> Jurisdiction:
+def jurisdiction_pick(*, actor: Actor, perm: str, value: Any, message: Any) -> Jurisdiction:
     """The jurisdiction named by `value` (id or code) among the actor's, or their only one; else
     `message` as a field error (one the actor may not act in is not named as such)."""
     allowed = list(jurisdictions_for(actor=actor, perm=perm))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.core.access import get_or_404, scope_for
 from vinculo.core.errors import ValidationFailed
 from vinculo.core.lifecycle import Lifecycle, Move
-from vinculo.core.models import Organisation, OrganisationKind
+from vinculo.core.models import Actor, Organisation, OrganisationKind
 from vinculo.core.permissions import Perm, Role
 from vinculo.jobs.domain import BOARD_STATES, FILER, ORDER_MOVES, VERIFIABLE_STATES
 from vinculo.jobs.models import FairRegistration, JobFair, JobOrder, JobOrderEvent, JobOrderState
@@ -30,7 +30,7 @@ REGION_UNKNOWN = _("%(region)s is not a region of any country.")
 _RELATED = ("employer", "agency", "occupation", "occupation__isco_group", "jurisdiction")
 
 
-def filer_organisations(*, actor: Any) -> list[Organisation]:
+def filer_organisations(*, actor: Actor) -> list[Organisation]:
     """The employers and agencies the actor files job orders for: those they are staff of."""
     if not actor.can(Perm.FILE_JOB_ORDERS):
         return []
@@ -46,7 +46,7 @@ def filer_organisations(*, actor: Any) -> list[Organisation]:
     return sorted(found.values(), key=lambda o: o.name)
 
 
-def employers_to_file_for(*, actor: Any) -> QuerySet[Organisation]:
+def employers_to_file_for(*, actor: Actor) -> QuerySet[Organisation]:
     """Whom the actor may file an order for: their own employer; for an agency's staff, any
     employer (an agency recruits for employers abroad; the check says whether it may)."""
     own = filer_organisations(actor=actor)
@@ -72,7 +72,7 @@ class OrderFilter:
         return queryset
 
 
-def order_list(*, actor: Any, filters: OrderFilter | None = None) -> QuerySet[JobOrder]:
+def order_list(*, actor: Actor, filters: OrderFilter | None = None) -> QuerySet[JobOrder]:
     """The orders of the actor's jurisdictions (officials, caseworkers) and those their own
     employer or agency filed (filers)."""
     scope = scope_for(actor, Perm.VIEW_JOB_ORDERS)
@@ -86,11 +86,11 @@ def order_list(*, actor: Any, filters: OrderFilter | None = None) -> QuerySet[Jo
     return (filters or OrderFilter()).apply(orders).order_by("-created_at", "-pk")
 
 
-def order_get(*, actor: Any, order_id: Any) -> JobOrder:
+def order_get(*, actor: Actor, order_id: Any) -> JobOrder:
     return get_or_404(order_list(actor=actor), pk=order_id)
 
 
-def order_sides(actor: Any, order: JobOrder) -> frozenset[str]:
+def order_sides(actor: Actor, order: JobOrder) -> frozenset[str]:
     """The sides of the order the actor stands on: the filer's (staff of the employer or of the
     agency that filed it), or none. What the authority may do follows from its permissions in
     the order's jurisdiction."""
@@ -105,7 +105,7 @@ JOB_ORDER = Lifecycle(
 )
 
 
-def order_moves_available(*, actor: Any, order: JobOrder) -> dict[str, Move]:
+def order_moves_available(*, actor: Actor, order: JobOrder) -> dict[str, Move]:
     """The moves the actor may make now on this order: the page renders one button each."""
     return JOB_ORDER.available(actor=actor, record=order)
 
@@ -244,7 +244,7 @@ def order_by_code(*, code: str) -> JobOrder | None:
 # --- job fairs -------------------------------------------------------------------------------
 
 
-def fair_list(*, actor: Any) -> QuerySet[JobFair]:
+def fair_list(*, actor: Actor) -> QuerySet[JobFair]:
     return (
         scope_for(actor, Perm.MANAGE_JOB_FAIRS)
         .apply(JobFair.objects.all())
@@ -252,7 +252,7 @@ def fair_list(*, actor: Any) -> QuerySet[JobFair]:
     )
 
 
-def fair_get(*, actor: Any, fair_id: Any) -> JobFair:
+def fair_get(*, actor: Actor, fair_id: Any) -> JobFair:
     return get_or_404(fair_list(actor=actor), pk=fair_id)
 
 

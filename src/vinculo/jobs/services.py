@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.lifecycle import transition
-from vinculo.core.models import Jurisdiction, Organisation
+from vinculo.core.models import Actor, Jurisdiction, Organisation
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record, audit_value
@@ -334,7 +334,7 @@ _RELATED = frozenset({"occupation", "establishment"})
 
 
 def _filer_side(
-    *, actor: Any, employer_id: Any, jurisdiction: Any
+    *, actor: Actor, employer_id: Any, jurisdiction: Any
 ) -> tuple[Organisation, Organisation | None, Jurisdiction]:
     """The employer the order is for, the agency filing it (None when the employer files), and
     the authority it is filed with: the one whose officials approve it, in the country the
@@ -399,7 +399,7 @@ def _named(raw: Any, jurisdiction_id: int) -> list[Worker]:
 
 @transaction.atomic
 def order_create(
-    *, actor: Any, employer_id: Any, values: dict[str, Any], jurisdiction: Any = None
+    *, actor: Actor, employer_id: Any, values: dict[str, Any], jurisdiction: Any = None
 ) -> JobOrder:
     """A new draft, checked at once. `jurisdiction` (id or code) is the authority it is filed
     with; see _filer_side."""
@@ -432,7 +432,7 @@ def order_create(
     return order
 
 
-def _locked(*, actor: Any, order_id: Any) -> JobOrder:
+def _locked(*, actor: Actor, order_id: Any) -> JobOrder:
     order_get(actor=actor, order_id=order_id)  # 404 unless visible
     return (
         JobOrder.objects.select_for_update(of=("self",))
@@ -443,7 +443,7 @@ def _locked(*, actor: Any, order_id: Any) -> JobOrder:
 
 @transaction.atomic
 def order_update(
-    *, actor: Any, order_id: Any, values: dict[str, Any], expected_version: int | None
+    *, actor: Actor, order_id: Any, values: dict[str, Any], expected_version: int | None
 ) -> JobOrder:
     """The filer changes a draft or a returned order; the check runs again."""
     order = _locked(actor=actor, order_id=order_id)
@@ -484,7 +484,7 @@ def order_update(
 
 def order_move(
     *,
-    actor: Any,
+    actor: Actor,
     order_id: Any,
     to: str,
     reason: str = "",
@@ -614,7 +614,7 @@ def _fair_values_clean(values: FairValues, *, jurisdiction: Jurisdiction) -> Fai
 
 
 @transaction.atomic
-def fair_create(*, actor: Any, values: FairValues, jurisdiction: Any = None) -> JobFair:
+def fair_create(*, actor: Actor, values: FairValues, jurisdiction: Any = None) -> JobFair:
     if not actor.can(Perm.MANAGE_JOB_FAIRS):
         raise NotAllowed(NOT_ALLOWED)
     chosen = jurisdiction_pick(
@@ -627,7 +627,7 @@ def fair_create(*, actor: Any, values: FairValues, jurisdiction: Any = None) -> 
 
 
 @transaction.atomic
-def fair_offer(*, actor: Any, fair_id: Any, order_ids: list[Any]) -> JobFair:
+def fair_offer(*, actor: Actor, fair_id: Any, order_ids: list[Any]) -> JobFair:
     """Offer job orders at the fair; their employers join the fair's employers."""
     fair = fair_get(actor=actor, fair_id=fair_id)
     orders = list(
@@ -648,7 +648,7 @@ def fair_offer(*, actor: Any, fair_id: Any, order_ids: list[Any]) -> JobFair:
     return fair
 
 
-def _counted(*, actor: Any, fair: JobFair, worker: Any) -> FairRegistration:
+def _counted(*, actor: Actor, fair: JobFair, worker: Any) -> FairRegistration:
     """The worker counted among the fair's registrations (once), audited on the fair."""
     registration, _created = FairRegistration.objects.get_or_create(fair=fair, worker=worker)
     audit_record(
@@ -662,7 +662,7 @@ def _counted(*, actor: Any, fair: JobFair, worker: Any) -> FairRegistration:
 
 @transaction.atomic
 def fair_worker_register(
-    *, actor: Any, fair_id: Any, data: WorkerInput, unlike: tuple[str, ...] = ()
+    *, actor: Actor, fair_id: Any, data: WorkerInput, unlike: tuple[str, ...] = ()
 ) -> Any:
     """Register someone at the fair's kiosk: a registration in the fair's authority, made at a
     fair, and counted for the fair, all of it or nothing. The registration passes every check of
@@ -680,7 +680,9 @@ def fair_worker_register(
 
 
 @transaction.atomic
-def fair_register_number(*, actor: Any, fair_id: Any, registration_number: str) -> FairRegistration:
+def fair_register_number(
+    *, actor: Actor, fair_id: Any, registration_number: str
+) -> FairRegistration:
     """Count a worker already registered, met at the fair, by the number on their card. The
     worker must be one of the fair's authority that the actor may see; counted once."""
     from vinculo.registry.selectors import worker_list

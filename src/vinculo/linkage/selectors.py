@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from vinculo.core.access import get_or_404, scope_for
+from vinculo.core.models import Actor
 from vinculo.core.permissions import Perm
 from vinculo.linkage.domain import (
     MATCH_SOURCES,
@@ -70,7 +71,7 @@ def _candidate_filter(person: Person) -> Q | None:
 
 def likely_matches(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     documents: list[DocumentGiven] | tuple[DocumentGiven, ...] = (),
     exclude_worker_id: int | None = None,
@@ -160,7 +161,7 @@ def distinct_from(worker_id: int) -> set[int]:
 # --- the review queue -----------------------------------------------------------------------------
 
 
-def pair_list(*, actor: Any, status: str = "") -> QuerySet[CandidatePair]:
+def pair_list(*, actor: Actor, status: str = "") -> QuerySet[CandidatePair]:
     """Pairs of the actor's jurisdictions, most probable first. The open ones leave out pairs
     whose records were merged into a third one meanwhile (they come back if that is undone)."""
     pairs = scope_for(actor, Perm.REVIEW_DUPLICATES).apply(
@@ -173,7 +174,7 @@ def pair_list(*, actor: Any, status: str = "") -> QuerySet[CandidatePair]:
     return pairs
 
 
-def pair_get(*, actor: Any, pair_id: Any) -> CandidatePair:
+def pair_get(*, actor: Actor, pair_id: Any) -> CandidatePair:
     pairs = scope_for(actor, Perm.REVIEW_DUPLICATES).apply(
         CandidatePair.objects.select_related(
             "worker_a__merged_into", "worker_b__merged_into", "decided_by"
@@ -182,19 +183,19 @@ def pair_get(*, actor: Any, pair_id: Any) -> CandidatePair:
     return get_or_404(pairs, pk=pair_id)
 
 
-def merge_get(*, actor: Any, merge_id: Any) -> Merge:
+def merge_get(*, actor: Actor, merge_id: Any) -> Merge:
     """A merge of a merged pair the actor may review: the one an undo is asked for."""
     merged = pair_list(actor=actor, status=PairStatus.MERGED)
     return get_or_404(Merge.objects.filter(pair__in=merged.values("pk")), pk=merge_id)
 
 
-def run_list(*, actor: Any) -> QuerySet[LinkageRun]:
+def run_list(*, actor: Actor) -> QuerySet[LinkageRun]:
     return scope_for(actor, Perm.REVIEW_DUPLICATES).apply(
         LinkageRun.objects.select_related("jurisdiction", "requested_by")
     )
 
 
-def run_get(*, actor: Any, run_id: Any) -> LinkageRun:
+def run_get(*, actor: Actor, run_id: Any) -> LinkageRun:
     return get_or_404(run_list(actor=actor), pk=run_id)
 
 

@@ -21,7 +21,7 @@ from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.lifecycle import Lifecycle, transition
-from vinculo.core.models import Jurisdiction
+from vinculo.core.models import Actor, Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.runs import (
     RunLost,
@@ -156,7 +156,7 @@ def registration_check(*, worker: Worker) -> int:
     )
 
 
-def pairs_remember_distinct(*, worker: Worker, numbers: Iterable[str], actor: Any) -> None:
+def pairs_remember_distinct(*, worker: Worker, numbers: Iterable[str], actor: Actor) -> None:
     """An official who registers or corrects a worker despite probable matches has said those
     are other people: remember it, so no later check proposes the pairs."""
     others = Worker.objects.filter(
@@ -187,7 +187,7 @@ def pairs_remember_distinct(*, worker: Worker, numbers: Iterable[str], actor: An
 
 
 @transaction.atomic
-def linkage_run_request(*, actor: Any, jurisdiction: Any = None) -> LinkageRun:
+def linkage_run_request(*, actor: Actor, jurisdiction: Any = None) -> LinkageRun:
     """Start a batch check of one jurisdiction's registry (id or code; the actor's only one
     when not given) in the background."""
     from vinculo.linkage.tasks import linkage_run
@@ -363,7 +363,7 @@ def _occupations_missing(kept: Worker, merged: Worker) -> list[int]:
     ]
 
 
-def _decided(actor: Any) -> Any:
+def _decided(actor: Actor) -> Any:
     """The `changes` of a decision: who decided it, when, and why."""
 
     def decided(pair: CandidatePair, _move: Any, reason: str, now: Any) -> list[str]:
@@ -384,7 +384,7 @@ PAIR = Lifecycle(
 
 
 @transaction.atomic
-def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Any) -> Merge:
+def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Actor) -> Merge:
     """Merge the other record of the pair into the one kept. The merged record stays, marked as
     merged, so that the merge can be undone; its documents, occupations and languages the kept
     record lacks move over, its sign-in moves if the kept record has none, and profile fields the
@@ -446,7 +446,7 @@ def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Any) -> Merge:
 
 
 @transaction.atomic
-def merge_undo(*, merge: Merge, actor: Any) -> Merge:
+def merge_undo(*, merge: Merge, actor: Actor) -> Merge:
     """Put back what a merge moved and make the merged record a record of its own again. The
     pair returns to the review queue."""
     _reviewable(actor, merge.pair.jurisdiction_id)
@@ -495,7 +495,7 @@ def merge_undo(*, merge: Merge, actor: Any) -> Merge:
 
 
 @transaction.atomic
-def pair_distinct(*, pair: CandidatePair, reason: str, actor: Any) -> CandidatePair:
+def pair_distinct(*, pair: CandidatePair, reason: str, actor: Actor) -> CandidatePair:
     """Two records of different people: the pair is never proposed again."""
     _reviewable(actor, pair.jurisdiction_id)
     reason = _reason(reason)
@@ -514,7 +514,7 @@ def pair_distinct(*, pair: CandidatePair, reason: str, actor: Any) -> CandidateP
     )
 
 
-def _reviewable(actor: Any, jurisdiction_id: int | None) -> None:
+def _reviewable(actor: Actor, jurisdiction_id: int | None) -> None:
     """Deciding pairs, merging, undoing and flagging need the permission in the records' own
     jurisdiction, whatever the actor may do elsewhere."""
     if not user_can_in(actor, Perm.REVIEW_DUPLICATES, jurisdiction_id):
@@ -522,7 +522,7 @@ def _reviewable(actor: Any, jurisdiction_id: int | None) -> None:
 
 
 @transaction.atomic
-def fraud_flag_raise(*, worker: Worker, reason: str, actor: Any) -> FraudFlag:
+def fraud_flag_raise(*, worker: Worker, reason: str, actor: Actor) -> FraudFlag:
     """Flag a record for suspected fraud, until an official clears it (issue 5's matching is to
     leave flagged workers out: `FraudFlag` rows with no `cleared_at`)."""
     _reviewable(actor, worker.jurisdiction_id)
@@ -536,7 +536,7 @@ def fraud_flag_raise(*, worker: Worker, reason: str, actor: Any) -> FraudFlag:
 
 
 @transaction.atomic
-def fraud_flag_clear(*, worker: Worker, reason: str, actor: Any) -> FraudFlag:
+def fraud_flag_clear(*, worker: Worker, reason: str, actor: Actor) -> FraudFlag:
     _reviewable(actor, worker.jurisdiction_id)
     reason = _reason(reason)
     flag = FraudFlag.objects.select_for_update().filter(worker=worker, cleared_at=None).first()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.core.access import user_can_in
 from vinculo.core.errors import NotAllowed
 from vinculo.core.lifecycle import Lifecycle
+from vinculo.core.models import Actor
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
 from vinculo.jobs.domain import FILER
@@ -31,14 +32,14 @@ S = CandidacyStatus
 MOVE_NOT_PERMITTED = _("You may not make this change.")
 
 
-def shortlist_allowed(actor: Any, order: JobOrder) -> None:
+def shortlist_allowed(actor: Actor, order: JobOrder) -> None:
     """Refuse (403) an actor who sees the order but may not rank or shortlist for it: the
     permission is checked in the order's jurisdiction."""
     if not user_can_in(actor, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id):
         raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
 
 
-def candidacy_sides(actor: Any, candidacy: Candidacy) -> frozenset[str]:
+def candidacy_sides(actor: Actor, candidacy: Candidacy) -> frozenset[str]:
     """The sides of a candidacy the actor stands on: the employer's (the order's filer) and the
     worker's own."""
     sides = set(order_sides(actor, candidacy.order))
@@ -62,7 +63,7 @@ CANDIDACY = Lifecycle(
 
 
 def ranking_for(
-    *, actor: Any, order_id: Any, k: int = 50, equity: bool = False
+    *, actor: Actor, order_id: Any, k: int = 50, equity: bool = False
 ) -> tuple[JobOrder, ranking.Ranking]:
     """The ranking a caseworker or official shortlists from (404 when the order is not
     visible, 403 when the actor may see it but not rank)."""
@@ -71,7 +72,7 @@ def ranking_for(
     return order, ranking.rank_order(order, k=k, equity=equity)
 
 
-def shortlisted_for(*, actor: Any, order_id: Any) -> tuple[JobOrder, list[Candidacy]]:
+def shortlisted_for(*, actor: Actor, order_id: Any) -> tuple[JobOrder, list[Candidacy]]:
     """What the employer sees: shortlisted and decided candidacies, never the ranking."""
     order = order_get(actor=actor, order_id=order_id)
     roles = order_sides(actor, order)
@@ -203,7 +204,7 @@ def fairness_audit(order: JobOrder) -> list[FairnessRow]:
 # --- batch matching ---------------------------------------------------------------------------
 
 
-def match_runs(*, actor: Any) -> QuerySet[MatchRun]:
+def match_runs(*, actor: Actor) -> QuerySet[MatchRun]:
     """The batch matchings of the jurisdictions where the actor may shortlist, newest first."""
     jurisdictions = jurisdictions_for(actor=actor, perm=Perm.SHORTLIST_CANDIDATES)
     return (
@@ -213,7 +214,7 @@ def match_runs(*, actor: Any) -> QuerySet[MatchRun]:
     )
 
 
-def match_run_get(*, actor: Any, run_id: Any) -> MatchRun:
+def match_run_get(*, actor: Actor, run_id: Any) -> MatchRun:
     """One batch matching, or 404 outside the actor's jurisdictions."""
     run = match_runs(actor=actor).filter(pk=run_id).first()
     if run is None:

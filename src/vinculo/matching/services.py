@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, ValidationFailed
 from vinculo.core.lifecycle import begin, transition
-from vinculo.core.models import Jurisdiction
+from vinculo.core.models import Actor, Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.runs import (
     RunLost,
@@ -74,7 +74,7 @@ def _ensure_open(order: JobOrder) -> None:
 
 
 @transaction.atomic
-def candidacy_shortlist(*, actor: Any, order_id: Any, worker_id: Any) -> Candidacy:
+def candidacy_shortlist(*, actor: Actor, order_id: Any, worker_id: Any) -> Candidacy:
     """Put a worker on the order's shortlist, with the score and reasons as they are now."""
     order = order_get(actor=actor, order_id=order_id)
     shortlist_allowed(actor, order)
@@ -121,7 +121,7 @@ def candidacy_shortlist(*, actor: Any, order_id: Any, worker_id: Any) -> Candida
     )
 
 
-def _candidacy_decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "") -> Candidacy:
+def _candidacy_decide(*, actor: Actor, candidacy_id: Any, to: str, reason: str = "") -> Candidacy:
     """The employer's decision on a shortlisted candidacy (CANDIDACY_MOVES). Deciding again what
     was already decided (a re-posted form) writes nothing. A selection is made under the
     order's lock; the one that reaches the positions moves the order to filled in the same
@@ -176,14 +176,14 @@ def _candidacy_decide(*, actor: Any, candidacy_id: Any, to: str, reason: str = "
     return candidacy
 
 
-def candidacy_select(*, actor: Any, candidacy_id: Any) -> Candidacy:
+def candidacy_select(*, actor: Actor, candidacy_id: Any) -> Candidacy:
     """The employer (or its agency) selects a shortlisted worker. The selection that reaches the
     positions moves the order to filled in the same transaction; one made at the same time for
     the last position is refused as a conflict."""
     return _candidacy_decide(actor=actor, candidacy_id=candidacy_id, to=S.SELECTED)
 
 
-def candidacy_not_select(*, actor: Any, candidacy_id: Any, reason: str) -> Candidacy:
+def candidacy_not_select(*, actor: Actor, candidacy_id: Any, reason: str) -> Candidacy:
     """The employer does not select a shortlisted worker, and says why."""
     return _candidacy_decide(
         actor=actor, candidacy_id=candidacy_id, to=S.NOT_SELECTED, reason=reason
@@ -246,7 +246,7 @@ def candidacy_apply(*, worker: Worker, order_id: Any) -> Candidacy:
 # --- batch matching ---------------------------------------------------------------------------
 
 
-def match_run_request(*, actor: Any, jurisdiction: Any = None) -> MatchRun:
+def match_run_request(*, actor: Actor, jurisdiction: Any = None) -> MatchRun:
     from vinculo.matching.tasks import match_run
 
     chosen = jurisdiction_pick(

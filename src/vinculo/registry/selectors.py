@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from vinculo.core.access import get_or_404, scope_for
+from vinculo.core.models import Actor
 from vinculo.core.permissions import Perm
 from vinculo.registry.domain import name_words
 from vinculo.registry.models import IdentityDocument, Worker
@@ -45,20 +46,20 @@ class WorkerFilter:
         return workers
 
 
-def _visible(actor: Any) -> QuerySet[Worker]:
+def _visible(actor: Actor) -> QuerySet[Worker]:
     return scope_for(actor, Perm.VIEW_WORKERS).apply(
         Worker.objects.select_related("jurisdiction", "merged_into")
     )
 
 
-def worker_list(*, actor: Any, filters: WorkerFilter | None = None) -> QuerySet[Worker]:
+def worker_list(*, actor: Actor, filters: WorkerFilter | None = None) -> QuerySet[Worker]:
     """The workers the actor may see, one record per person: records merged into another are
     reached through the record kept (or by their own page, which says where they went)."""
     workers = _visible(actor).filter(merged_into__isnull=True)
     return (filters or WorkerFilter()).apply(workers)
 
 
-def worker_get(*, actor: Any, worker_id: Any) -> Worker:
+def worker_get(*, actor: Actor, worker_id: Any) -> Worker:
     return get_or_404(
         _visible(actor).prefetch_related(
             "documents",
@@ -71,7 +72,7 @@ def worker_get(*, actor: Any, worker_id: Any) -> Worker:
     )
 
 
-def worker_own(*, actor: Any) -> Worker:
+def worker_own(*, actor: Actor) -> Worker:
     """The worker record of the signed-in worker, or 404. If an official merged it into another
     record of the same person, that record is theirs now."""
     if not actor.can(Perm.VIEW_OWN_WORKER_PROFILE):

@@ -18,7 +18,7 @@ from vinculo.core.access import scope_for, user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.lockout import account_locked, account_unlock
-from vinculo.core.models import Jurisdiction, Membership, User
+from vinculo.core.models import Actor, Jurisdiction, Membership, User
 from vinculo.core.permissions import Perm, Role
 from vinculo.core.services import audit_record, audit_value
 from vinculo.core.values import FieldInvalid, message_for
@@ -266,7 +266,7 @@ def worker_occupations(worker: Worker, claimed: list[tuple[Any, int]]) -> list[W
 
 
 @transaction.atomic
-def worker_profile_view(*, actor: Any, worker_id: Any) -> Worker:
+def worker_profile_view(*, actor: Actor, worker_id: Any) -> Worker:
     """Open a worker's full profile. Seeing a whole personal record is itself audited: who looked,
     at whom, when and from where."""
     worker = worker_get(actor=actor, worker_id=worker_id)
@@ -310,7 +310,7 @@ def worker_register(
     data: WorkerInput,
     jurisdiction: Jurisdiction,
     channel: str,
-    actor: Any,
+    actor: Actor,
     user: User | None = None,
     unlike: tuple[str, ...] = (),
 ) -> Worker:
@@ -377,7 +377,7 @@ def worker_update(
     worker: Worker,
     version: int,
     changes: dict[str, Any],
-    actor: Any,
+    actor: Actor,
     unlike: tuple[str, ...] = (),
     occupations: list[tuple[Any, int]] | None = None,
     languages: list[tuple[str, str]] | None = None,
@@ -496,7 +496,7 @@ def _languages_replace(worker: Worker, claimed: list[tuple[str, str]]) -> tuple[
 
 
 @transaction.atomic
-def consent_give(*, worker: Worker, purpose: str, actor: Any) -> Consent:
+def consent_give(*, worker: Worker, purpose: str, actor: Actor) -> Consent:
     consent = Consent.objects.filter(worker=worker, purpose=purpose, withdrawn_at__isnull=True)
     existing = consent.first()
     if existing:
@@ -507,7 +507,7 @@ def consent_give(*, worker: Worker, purpose: str, actor: Any) -> Consent:
 
 
 @transaction.atomic
-def consent_withdraw(*, worker: Worker, purpose: str, actor: Any) -> None:
+def consent_withdraw(*, worker: Worker, purpose: str, actor: Actor) -> None:
     """Withdrawal keeps the consent's row with its date: what was agreed, and until when. Saved
     row by row, not with update(): the save is what tells the matching index (its receivers), so
     a worker who withdraws the matching consent leaves every ranking at once."""
@@ -525,7 +525,7 @@ def consent_withdraw(*, worker: Worker, purpose: str, actor: Any) -> None:
 
 
 @transaction.atomic
-def worker_own_data(*, actor: Any) -> dict[str, Any]:
+def worker_own_data(*, actor: Actor) -> dict[str, Any]:
     """Everything Vínculo holds about the signed-in worker, as one JSON-ready document. Handing
     out a whole personal record is audited like any export."""
     worker = worker_own(actor=actor)

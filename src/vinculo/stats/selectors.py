@@ -5,13 +5,13 @@ through a total (shown as "*"); neither is drawn in charts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count
 from django.http import Http404
 from django.utils.formats import number_format
 
 from vinculo.core.access import user_can
+from vinculo.core.models import Actor
 from vinculo.core.permissions import Perm
 from vinculo.registry.models import Sex, Worker
 from vinculo.stats.domain import SMALL_CELL, suppressed, with_totals
@@ -45,7 +45,7 @@ class Row:
     total: Cell
 
 
-def registered_by_nationality_and_sex(*, actor: Any) -> list[Row]:
+def registered_by_nationality_and_sex(*, actor: Actor) -> list[Row]:
     """Registered workers by nationality (rows) and sex (columns), with the total of each row
     and a last row of totals, small counts hidden so that none can be worked out (see
     stats.domain)."""

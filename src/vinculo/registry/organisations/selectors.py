@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from vinculo.core.access import get_or_404, scope_for
 from vinculo.core.lifecycle import Move
-from vinculo.core.models import Jurisdiction, Organisation, OrganisationKind
+from vinculo.core.models import Actor, Jurisdiction, Organisation, OrganisationKind
 from vinculo.core.permissions import Perm, Role
 from vinculo.reference.search import fold
 from vinculo.registry.models import AgencyLicence, Establishment, LicenceEvent, LicenceState
@@ -43,7 +43,7 @@ class EmployerFilter:
         return queryset
 
 
-def employer_list(*, actor: Any, filters: EmployerFilter | None = None) -> QuerySet[Organisation]:
+def employer_list(*, actor: Actor, filters: EmployerFilter | None = None) -> QuerySet[Organisation]:
     """Employers and employer associations answering to the actor's jurisdictions."""
     scope = scope_for(actor, Perm.VIEW_ORGANISATIONS)
     employers = scope.apply(
@@ -52,19 +52,19 @@ def employer_list(*, actor: Any, filters: EmployerFilter | None = None) -> Query
     return (filters or EmployerFilter()).apply(employers).order_by("name", "pk")
 
 
-def employer_get(*, actor: Any, organisation_id: Any) -> Organisation:
+def employer_get(*, actor: Actor, organisation_id: Any) -> Organisation:
     return get_or_404(
         employer_list(actor=actor).select_related("verified_by").prefetch_related("establishments"),
         pk=organisation_id,
     )
 
 
-def employer_moves_available(*, actor: Any, organisation: Organisation) -> dict[str, Move]:
+def employer_moves_available(*, actor: Actor, organisation: Organisation) -> dict[str, Move]:
     """The verification decisions the actor may take now, for the page's buttons."""
     return EMPLOYER_VERIFICATION.available(actor=actor, record=organisation)
 
 
-def own_employers(*, actor: Any) -> list[Organisation]:
+def own_employers(*, actor: Actor) -> list[Organisation]:
     """The employers whose establishments the actor may edit: those they are staff of."""
     if not actor.can(Perm.VIEW_OWN_ORGANISATION):
         return []
@@ -77,12 +77,12 @@ def own_employers(*, actor: Any) -> list[Organisation]:
     ]
 
 
-def own_employer_get(*, actor: Any, organisation_id: Any) -> Organisation:
+def own_employer_get(*, actor: Actor, organisation_id: Any) -> Organisation:
     ids = [o.pk for o in own_employers(actor=actor)]
     return get_or_404(Organisation.objects.filter(pk__in=ids), pk=organisation_id)
 
 
-def own_establishment_get(*, actor: Any, establishment_id: Any) -> Establishment:
+def own_establishment_get(*, actor: Actor, establishment_id: Any) -> Establishment:
     ids = [o.pk for o in own_employers(actor=actor)]
     return get_or_404(
         Establishment.objects.filter(organisation_id__in=ids).select_related("organisation"),
@@ -117,12 +117,12 @@ class AgencyFilter:
         return queryset.distinct()
 
 
-def licence_list(*, actor: Any) -> QuerySet[AgencyLicence]:
+def licence_list(*, actor: Actor) -> QuerySet[AgencyLicence]:
     scope = scope_for(actor, Perm.VIEW_ORGANISATIONS)
     return scope.apply(AgencyLicence.objects.select_related("agency", "jurisdiction"))
 
 
-def agency_list(*, actor: Any, filters: AgencyFilter | None = None) -> QuerySet[Organisation]:
+def agency_list(*, actor: Actor, filters: AgencyFilter | None = None) -> QuerySet[Organisation]:
     """Recruitment agencies of the actor's jurisdictions, each with the licences the actor may
     see (prefetched as `visible_licences`)."""
     scope = scope_for(actor, Perm.VIEW_ORGANISATIONS)
@@ -141,11 +141,11 @@ def agency_list(*, actor: Any, filters: AgencyFilter | None = None) -> QuerySet[
     ).order_by("name", "pk")
 
 
-def agency_get(*, actor: Any, agency_id: Any) -> Organisation:
+def agency_get(*, actor: Actor, agency_id: Any) -> Organisation:
     return get_or_404(agency_list(actor=actor), pk=agency_id)
 
 
-def licence_get(*, actor: Any, licence_id: Any) -> AgencyLicence:
+def licence_get(*, actor: Actor, licence_id: Any) -> AgencyLicence:
     return get_or_404(licence_list(actor=actor), pk=licence_id)
 
 
@@ -153,12 +153,12 @@ def licence_events(licence: AgencyLicence) -> QuerySet[LicenceEvent]:
     return licence.events.select_related("actor").order_by("-at", "-id")
 
 
-def licence_moves_available(*, actor: Any, licence: AgencyLicence) -> dict[str, Move]:
+def licence_moves_available(*, actor: Actor, licence: AgencyLicence) -> dict[str, Move]:
     """The moves the actor may make now on this licence: the page renders one button each."""
     return LICENCE.available(actor=actor, record=licence)
 
 
-def licence_jurisdictions(*, actor: Any) -> QuerySet[Jurisdiction]:
+def licence_jurisdictions(*, actor: Actor) -> QuerySet[Jurisdiction]:
     """Where the actor may register an agency and its licence application."""
     return scope_for(actor, Perm.MANAGE_LICENCES).apply(active_jurisdictions(), field="pk")
 

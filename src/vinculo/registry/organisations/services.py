@@ -15,6 +15,7 @@ from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.lifecycle import transition
 from vinculo.core.models import (
+    Actor,
     Jurisdiction,
     Membership,
     Organisation,
@@ -193,7 +194,7 @@ def employer_verification_decide(
     to: str,
     reason: str = "",
     expected_state: str | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> Organisation:
     """An official verifies an employer, or rejects it with a reason (EMPLOYER_VERIFICATION)."""
     employer_get(actor=actor, organisation_id=organisation_id)  # 404 unless visible
@@ -216,7 +217,7 @@ def employer_verification_decide(
 
 @transaction.atomic
 def establishment_add(
-    *, organisation_id: Any, data: EstablishmentData, country: str = "", actor: Any
+    *, organisation_id: Any, data: EstablishmentData, country: str = "", actor: Actor
 ) -> Establishment:
     """Employer staff add a workplace of their own organisation."""
     organisation = own_employer_get(actor=actor, organisation_id=organisation_id)
@@ -246,7 +247,7 @@ def establishment_version(establishment: Establishment) -> str:
 
 @transaction.atomic
 def establishment_update(
-    *, establishment_id: Any, data: EstablishmentData, version: str, actor: Any
+    *, establishment_id: Any, data: EstablishmentData, version: str, actor: Actor
 ) -> Establishment:
     """Employer staff correct one of their establishments. Optimistic concurrency: the edit was
     prepared against `version`; if the row changed since, it is refused, never overwritten."""
@@ -293,7 +294,7 @@ def agency_register(
     tax_id: str,
     city: str,
     application: LicenceApplication,
-    actor: Any,
+    actor: Actor,
 ) -> AgencyLicence:
     """An official registers a recruitment agency with its licence application (state applied),
     in a jurisdiction where they manage licences."""
@@ -363,7 +364,7 @@ def licence_move(
     to: str,
     reason: str,
     expected_state: str | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> AgencyLicence:
     """Move a licence through its lifecycle (LICENCE). Two officials acting at once are served
     one after the other: the second, having decided on a state that no longer holds, gets a
