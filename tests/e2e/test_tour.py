@@ -126,8 +126,13 @@ def test_the_honduran_official(visit):
     order = _link(page, "Field crop workers")
     _, text = visit(order, "official-job-order-check")
     assert ("Aprobar" in text and "Fuente" in text) or "art." in text
-    _, text = visit("/fairs/", "official-fairs")
+    page, text = visit("/fairs/", "official-fairs")
     assert "San Pedro Sula" in text
+    fair = _link(page, "San Pedro Sula")
+    page, text = visit(fair, "official-fair")
+    kiosk = page.get_by_role("button", name="Abrir el quiosco de inscripción").get_attribute("href")
+    _, text = visit(kiosk, "official-fair-kiosk")
+    assert "Quiosco de inscripción" in text and "San Pedro Sula" in text
     _, text = visit("/employers/", "official-employers")
     assert "Agroexportadora del Valle de Sula" in text
     _, text = visit("/agencies/", "official-agencies")

@@ -47,7 +47,7 @@ def _published(world, farm):
     return services.order_move(actor=world.users["official"], order_id=order.pk, to=S.PUBLISHED)
 
 
-def test_a_fair_counts_its_registrations_and_placements(world, farm):
+def test_a_fair_counts_its_registrations_and_placements(client, world, farm):
     from tests.matching.conftest import make_worker
 
     official = world.users["official"]
@@ -65,6 +65,10 @@ def test_a_fair_counts_its_registrations_and_placements(world, farm):
     figures = selectors.fair_figures(fair)
     assert (figures.vacancies, figures.positions, figures.registrations) == (1, 12, 1)
     assert (figures.shortlisted, figures.placements) == (1, 1)
+    # With a placement, the list charts placements per fair.
+    login(client, official)
+    listing = client.get(reverse("jobs:fairs")).content.decode()
+    assert 'data-chart="placements-data"' in listing
 
 
 def test_a_fair_refuses_bad_dates_and_unapproved_orders(world, farm):
@@ -116,7 +120,9 @@ def test_the_pages_organise_a_fair_in_spanish_and_open_its_kiosk(
     page = client.get(reverse("jobs:fair", args=[fair.pk])).content.decode()
     assert "Abrir el quiosco de inscripción" in page
     listing = client.get(reverse("jobs:fairs")).content.decode()
-    assert 'data-chart="placements-data"' in listing and "Feria de Choloma" in listing
+    # No placement yet: a sentence says so rather than an empty chart.
+    assert "Feria de Choloma" in listing and 'data-chart="placements-data"' not in listing
+    assert "Aún no se ha seleccionado a ningún trabajador" in listing
     kiosk_url = reverse("jobs:fair_kiosk", args=[fair.pk])
     kiosk = client.get(kiosk_url).content.decode()
     assert "Feria de Choloma" in kiosk and 'name="desk-channel" value="fair"' in kiosk

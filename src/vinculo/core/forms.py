@@ -4,7 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.audit import AuditVerb
+from vinculo.core.errors import DomainError
 from vinculo.core.selectors import AuditFilter
+
+
+def add_errors(form: forms.Form, error: DomainError) -> None:
+    """A service's refusal shown on the form: each failed field next to that field (by the
+    service's name for it), the rest at the top of the form."""
+    for name, _code, message in error.errors:
+        form.add_error(name if name in form.fields else None, str(message))
 
 
 class AuditFilterForm(forms.Form):

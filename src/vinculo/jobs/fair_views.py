@@ -16,15 +16,13 @@ from django.utils.translation import gettext as _
 from vinculo.core.access import scope_for, user_can
 from vinculo.core.converters import parse_id
 from vinculo.core.errors import DomainError, ValidationFailed
+from vinculo.core.forms import add_errors
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
 from vinculo.jobs import selectors, services
 from vinculo.jobs.forms import FairForm
 from vinculo.jobs.models import JobOrder
-from vinculo.registry.organisations.forms import (
-    add_domain_error,
-)
 from vinculo.registry.views import desk_register
 
 
@@ -55,7 +53,7 @@ def fair_list_view(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Fair created. Offer its vacancies below."))
             return redirect("jobs:fair", fair_id=fair.pk)
@@ -67,6 +65,7 @@ def fair_list_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "rows": rows,
+            "placed": any(fig.placements for _f, fig in rows),
             "chart": {
                 "labels": [fair.name for fair, _fig in rows],
                 "series": [

@@ -326,6 +326,7 @@ class FairForm(forms.Form):
     )
 
     def __init__(self, *args, jurisdictions, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("label_suffix", "")  # labels without a colon, as on every form
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = jurisdictions
         if jurisdictions.count() == 1:

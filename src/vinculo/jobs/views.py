@@ -19,11 +19,11 @@ from django_ratelimit.decorators import ratelimit
 from vinculo.core.access import user_can, user_can_in
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
+from vinculo.core.forms import add_errors
 from vinculo.core.permissions import Perm
 from vinculo.jobs import domain, forms, selectors, services
 from vinculo.jobs.models import JobOrder, JobOrderState
 from vinculo.registry.organisations.domain import EMPLOYER_KINDS
-from vinculo.registry.organisations.forms import add_domain_error
 from vinculo.registry.organisations.selectors import active_jurisdictions
 from vinculo.web.caching import public_page
 from vinculo.web.ratelimit import public_page_rate, too_many_requests
@@ -89,7 +89,7 @@ def order_new_view(request: HttpRequest) -> HttpResponse:
                 jurisdiction=authority.pk if authority else None,
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Saved as a draft. The check against the law is below."))
             return redirect("jobs:order_detail", order_id=order.pk)
@@ -115,7 +115,7 @@ def order_edit_view(request: HttpRequest, order_id: int) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version"),
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            add_errors(form, error)
             status = error.status
         else:
             messages.success(request, _("Changes saved. The check against the law is below."))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.errors import DomainError
+from vinculo.core.forms import add_errors
 from vinculo.core.values import FieldInvalid
 from vinculo.reference.countries import REGION, country_list, language_list, subdivision_list
 from vinculo.reference.forms import OccupationField
@@ -79,13 +80,6 @@ class WorkerFilterForm(forms.Form):
 
 
 # --- the steps of a registration ----------------------------------------------------------------
-
-
-def add_errors(form: forms.Form, error: DomainError) -> None:
-    """A service's refusal shown on the form: each failed field next to that field (by the
-    service's name for it), the rest at the top of the form."""
-    for name, _code, message in error.errors:
-        form.add_error(name if name in form.fields else None, str(message))
 
 
 class PlainForm(forms.Form):

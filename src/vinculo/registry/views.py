@@ -21,6 +21,7 @@ from django_ratelimit.decorators import ratelimit
 from vinculo.core.access import scope_for, user_can, user_can_in
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
+from vinculo.core.forms import add_errors
 from vinculo.core.lockout import account_locked
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
@@ -46,7 +47,6 @@ from vinculo.registry.forms import (
     OccupationFormSet,
     WorkerEditForm,
     WorkerFilterForm,
-    add_errors,
     language_rows,
     occupation_rows,
     worker_input,

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.errors import DomainError
 from vinculo.core.models import Jurisdiction, VerificationState
 from vinculo.reference.countries import country_list, is_country, subdivision_list
 from vinculo.registry.models import LicenceState
@@ -24,12 +23,6 @@ from vinculo.registry.organisations.services import (
     EstablishmentData,
     LicenceApplication,
 )
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal next to the field it concerns, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
 
 
 def country_choices() -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from django_ratelimit.decorators import ratelimit
 from vinculo.core.access import user_can
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
+from vinculo.core.forms import add_errors
 from vinculo.core.permissions import Perm
 from vinculo.registry.organisations import forms, selectors, services
 from vinculo.registry.organisations.domain import sector_label
@@ -88,7 +89,7 @@ def employer_decide(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 actor=request.user,
             )
         except DomainError as error:
-            forms.add_domain_error(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("registry_orgs:employer_detail", organisation_id=organisation.pk)
@@ -119,7 +120,7 @@ def employer_register(request: HttpRequest) -> HttpResponse:
                     account=form.account_data(),
                 )
             except DomainError as error:
-                forms.add_domain_error(form, error)
+                add_errors(form, error)
             else:
                 user = organisation.memberships.get().user
                 login(request, user, backend="vinculo.web.signin.UsernameOrPhoneBackend")
@@ -186,7 +187,7 @@ def establishment_edit(request: HttpRequest, establishment_id: int) -> HttpRespo
                 actor=request.user,
             )
         except DomainError as error:
-            forms.add_domain_error(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Establishment saved."))
             return redirect("core:my_organisation")
@@ -260,7 +261,7 @@ def agency_register(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except DomainError as error:
-            forms.add_domain_error(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Agency registered with its licence application."))
             return redirect("registry_orgs:agency_detail", agency_id=licence.agency_id)
@@ -288,7 +289,7 @@ def licence_move(request: HttpRequest, licence_id: int) -> HttpResponse:
                 actor=request.user,
             )
         except DomainError as error:
-            forms.add_domain_error(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Licence updated."))
             return redirect("registry_orgs:agency_detail", agency_id=licence.agency_id)

@@ -20,7 +20,13 @@
       options: { locale: document.documentElement.lang || undefined,
                  responsive: true, maintainAspectRatio: false, indexAxis: "y",
                  plugins: { legend: { display: data.series.length > 1 } },
-                 scales: { x: { stacked: true }, y: { stacked: true } } }
+                 // A long name (a fair's, a programme's) is cut on a phone's width rather than
+                 // pushing the bars off the screen; the table beside the chart has it whole.
+                 scales: { x: { stacked: true },
+                           y: { stacked: true, ticks: { callback: function (value) {
+                             var label = String(this.getLabelForValue(value));
+                             return label.length > 24 ? label.slice(0, 23) + "…" : label;
+                           } } } } }
     });
   });
 })();
