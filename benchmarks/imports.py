@@ -142,7 +142,7 @@ def naive_import(path: str, limit: int, official: Any) -> dict:
     from django.utils import timezone
 
     from vinculo.imports.domain import worker_row_parse
-    from vinculo.imports.services import occupation_reference
+    from vinculo.imports.writers import occupation_reference
     from vinculo.registry.models import (
         Consent,
         IdentityDocument,
