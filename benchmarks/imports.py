@@ -130,7 +130,7 @@ def vinculo_import(path: str, limit: int, official: Any) -> dict:
     run = Import.objects.get(pk=run.pk)
     assert run.status == "done", (run.status, run.error)
     return {
-        "rows": run.rows_done,
+        "rows": run.done,
         "created": run.rows_created,
         "failed": run.rows_failed,
         # The import task ends here; what follows is the index build it queued.
@@ -142,7 +142,7 @@ def naive_import(path: str, limit: int, official: Any) -> dict:
     from django.utils import timezone
 
     from vinculo.imports.domain import worker_row_parse
-    from vinculo.imports.services import occupation_reference
+    from vinculo.imports.writers import occupation_reference
     from vinculo.registry.models import (
         Consent,
         IdentityDocument,

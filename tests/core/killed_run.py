@@ -51,16 +51,16 @@ def _state(run_id: str) -> dict:
 def _slow_batches() -> None:
     """Small batches, each lingering inside its transaction after its rows are written: a kill
     then lands, almost surely, in the middle of one."""
-    from vinculo.imports import services
+    from vinculo.imports import batches, services
 
     services.BATCH_SIZE = BATCH
-    keys_insert = services._keys_insert
+    keys_insert = batches._keys_insert
 
     def lingering(run, keys):
         keys_insert(run, keys)
         time.sleep(0.3)
 
-    services._keys_insert = lingering
+    batches._keys_insert = lingering
 
 
 def main(argv: list[str]) -> None:

@@ -14,7 +14,7 @@ from tests.imports.conftest import BRICKLAYER, FRUIT_PICKER, csv_bytes, upload
 from vinculo.core.audit import AuditVerb
 from vinculo.core.models import AuditEvent
 from vinculo.core.runs import RunStatus
-from vinculo.imports import readers, services
+from vinculo.imports import batches, readers, services, writers
 from vinculo.imports.domain import column_names
 from vinculo.imports.models import Import
 from vinculo.registry.models import (
@@ -280,7 +280,7 @@ def test_a_big_file_is_streamed_and_written_batch_by_batch(world, occupations, m
     monkeypatch.setattr(services, "BATCH_SIZE", 7)
     read = {"rows": 0}
     seen_at_write: list[tuple[int, int]] = []
-    original_open, original_write = readers.rows_open, services._batch_write
+    original_open, original_write = readers.rows_open, batches._batch_write
 
     class Counting:
         def __init__(self, path, file_format):
@@ -311,7 +311,7 @@ def test_a_big_file_is_streamed_and_written_batch_by_batch(world, occupations, m
         actor=world.users["official"],
     )  # not run: the test's transaction is never committed, so the task is not enqueued
     monkeypatch.setattr(readers, "rows_open", Counting)
-    monkeypatch.setattr(services, "_batch_write", spying_write)
+    monkeypatch.setattr(batches, "_batch_write", spying_write)
     run = services.import_process(import_id=str(run.pk))
     assert run.status == RunStatus.DONE and run.rows_created == 30
     assert [size for _read, size in seen_at_write] == [7, 7, 7, 7, 2]
@@ -331,7 +331,7 @@ def test_a_crashed_batch_leaves_no_half_written_rows_and_a_retry_finishes(
         upload=upload(csv_bytes(HEADER, _people_rows(7))),
         actor=world.users["official"],
     )
-    original = services._keys_insert
+    original = batches._keys_insert
     calls = {"n": 0}
 
     def crash_on_second_batch(run, keys):
@@ -341,7 +341,7 @@ def test_a_crashed_batch_leaves_no_half_written_rows_and_a_retry_finishes(
         return original(run, keys)
 
     # Runs after the batch's workers, documents, occupations and languages are written.
-    monkeypatch.setattr(services, "_keys_insert", crash_on_second_batch)
+    monkeypatch.setattr(batches, "_keys_insert", crash_on_second_batch)
     with pytest.raises(OSError):
         services.import_process(import_id=str(run.pk))
     run.refresh_from_db()
@@ -355,7 +355,7 @@ def test_a_crashed_batch_leaves_no_half_written_rows_and_a_retry_finishes(
     assert IdentityDocument.objects.filter(worker__in=workers).count() == 3
     assert WorkerLanguage.objects.count() == 6 and Consent.objects.count() == 3
 
-    monkeypatch.setattr(services, "_keys_insert", original)
+    monkeypatch.setattr(batches, "_keys_insert", original)
     with django_capture_on_commit_callbacks(execute=True):
         services.import_retry(run=run, actor=world.users["official"])
     run.refresh_from_db()
@@ -369,10 +369,10 @@ def test_a_registration_number_drawn_twice_is_drawn_again_not_written_twice(
     world, occupations, monkeypatch, django_capture_on_commit_callbacks
 ):
     taken = WorkerFactory(jurisdiction=world.hn).registration_number
-    real = services.new_registration_number
+    real = writers.new_registration_number
     draws = iter([taken, taken])  # the batch's first two rows draw a number already given
 
-    monkeypatch.setattr(services, "new_registration_number", lambda: next(draws, None) or real())
+    monkeypatch.setattr(writers, "new_registration_number", lambda: next(draws, None) or real())
     with django_capture_on_commit_callbacks(execute=True):
         run = services.import_request(
             kind="workers",
@@ -392,13 +392,13 @@ def test_a_registration_number_drawn_twice_is_drawn_again_not_written_twice(
 def test_copy_on_postgresql_and_bulk_insert_elsewhere(world, occupations, monkeypatch):
     used = []
     for name in ("workers_copy", "workers_insert"):
-        original = getattr(services, name)
+        original = getattr(writers, name)
 
         def spy(built, _original=original, _name=name):
             used.append(_name)
             return _original(built)
 
-        monkeypatch.setattr(services, name, spy)
+        monkeypatch.setattr(writers, name, spy)
     run = services.import_request(
         kind="workers",
         upload=upload(csv_bytes(HEADER, _people_rows(12))),
@@ -549,14 +549,14 @@ def test_the_cycle_collector_is_paused_while_batches_are_written_and_back_after(
 
 
 def test_a_prepared_row_takes_each_default_once_and_makes_callable_ones_per_row():
-    from vinculo.imports.services import _Table
+    from vinculo.imports.bulk import Table
 
-    table = _Table(Worker)
+    table = Table(Worker)
     number = table.columns.index("registration_number")
     a, b = table.row({}), table.row({})
     assert a[number] != b[number]  # `new_registration_number`, drawn for each row
     assert table.row({"registration_number": "VN-1"})[number] == "VN-1"
     assert a[table.columns.index("version")] == 1  # a plain default, the same for every row
-    occupation = _Table(WorkerOccupation)
+    occupation = Table(WorkerOccupation)
     years = occupation.columns.index("years_experience")
     assert occupation.row({"occupation_id": FRUIT_PICKER})[years] == 0

@@ -487,3 +487,17 @@ def rows_parse(
         record, errors = parse(cells, **context)
         parsed.append((number, record, errors))
     return parsed, blank
+
+
+@dataclass
+class Item:
+    """One parsed row of a batch: its number, its record (None if bad), its problems, the
+    natural keys it is identified by, as (label, key), and column values worked out beside them
+    (a worker's sealed document number). Plain data, kept with the checks that fill it: the
+    batch pipeline, the writers and the bulk SQL all pass it along, so it lives below all three."""
+
+    row: int
+    record: Any
+    errors: list[tuple[str, str, dict]]
+    keys: list[tuple[str, str]] = field(default_factory=list)
+    prepared: dict[str, Any] = field(default_factory=dict)

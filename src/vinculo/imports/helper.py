@@ -1,12 +1,15 @@
 """The helper processes that check and prepare the rows of a large import while the task writes.
 
 It is started with `spawn`, so this module is what it imports first: nothing here may touch the
-models before `django.setup()` has run in `init`.
+models before `django.setup()` has run in `init`. The tuning it needs touches none, so it is
+imported at once; the batch pipeline, which imports the models, only in `check`.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from vinculo.imports.tuning import gc_paused
 
 _state: dict[str, Any] = {}
 
@@ -20,7 +23,7 @@ def init(kind: str, names: list[str], context: dict[str, Any], shared: dict[str,
 
 
 def check(chunk: list[tuple[int, list]]) -> tuple[list[Any], int]:
-    from vinculo.imports.services import gc_paused, rows_check
+    from vinculo.imports.batches import rows_check
 
     state = _state
     with gc_paused():
