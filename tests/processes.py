@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -10,12 +11,37 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 
 def vinculo_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "VINCULO_TASKS")}
     env.update(VINCULO_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="vinculo.settings", **extra)
     return env
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def module_start(module: str, env: dict[str, str], *args: str) -> subprocess.Popen:
+    """`python -m module args...` from the repository, with `env`: a step of a test that runs
+    its work in processes of their own (two imports at once, two selections at once, a worker
+    killed mid-run). Each such module prints one JSON line."""
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def module_answer(process: subprocess.Popen) -> Any:
+    """The JSON line a step printed last, once it has exited successfully."""
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def free_port() -> int:

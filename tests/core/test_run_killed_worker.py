@@ -5,43 +5,21 @@ the next worker finishes the file with every worker written once."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.core.killed_run import BATCH
 from tests.imports.conftest import csv_bytes
 from tests.imports.test_services_workers import HEADER, _people_rows
-from tests.processes import vinculo_env
+from tests.processes import module_answer, module_start, vinculo_env
 
 ROWS = 1_000
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _start(env: dict[str, str], *args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.core.killed_run", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _answer(process: subprocess.Popen) -> object:
-    out, err = process.communicate(timeout=300)
-    assert process.returncode == 0, err
-    return json.loads(out.strip().splitlines()[-1])
 
 
 def _step(env: dict[str, str], *args: str) -> object:
-    return _answer(_start(env, *args))
+    return module_answer(module_start("tests.core.killed_run", env, *args))
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
@@ -59,7 +37,7 @@ def test_a_worker_killed_mid_import_leaves_whole_rows_and_a_retry_finishes(
     path.write_bytes(csv_bytes(HEADER, rows))
     run_id = _step(env, "setup", str(path))
 
-    worker = _start(env, "worker", "slow")
+    worker = module_start("tests.core.killed_run", env, "worker", "slow")
     try:
         running = _step(env, "wait", run_id, str(2 * BATCH))
         assert running["status"] == "running" and running["attempt"] == 1
@@ -85,7 +63,7 @@ def test_a_worker_killed_mid_import_leaves_whole_rows_and_a_retry_finishes(
     assert _step(env, "age", run_id)["stale"] is True
     assert _step(env, "retry", run_id) == {"status": "queued"}
 
-    again = _start(env, "worker", "once")
+    again = module_start("tests.core.killed_run", env, "worker", "once")
     _out, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
     done = _step(env, "state", run_id)

@@ -4,37 +4,15 @@ second counts every row as already registered, and neither fails."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.imports.conftest import csv_bytes
 from tests.imports.test_services_workers import HEADER, _people_rows
-from tests.processes import vinculo_env
+from tests.processes import module_answer, module_start, vinculo_env
 
 ROWS = 1_500
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _step(env: dict[str, str], *args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.imports.two_imports", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _answer(process: subprocess.Popen) -> object:
-    out, err = process.communicate(timeout=300)
-    assert process.returncode == 0, err
-    return json.loads(out.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
@@ -48,11 +26,19 @@ def test_two_imports_of_one_file_at_once_write_each_worker_once(tmp_path, databa
         r[HEADER.index("occupations")] = ""  # the reference data is not loaded here
     path = tmp_path / "workers.csv"
     path.write_bytes(csv_bytes(HEADER, rows))
-    first, second = _answer(_step(env, "setup", str(path)))
+    first, second = module_answer(
+        module_start("tests.imports.two_imports", env, "setup", str(path))
+    )
     start = str(time.time() + 4)  # both processes up and waiting before either begins
-    runs = [_step(env, "run", first, start), _step(env, "run", second, start)]
-    results = [_answer(process) for process in runs]
+    runs = [
+        module_start("tests.imports.two_imports", env, "run", first, start),
+        module_start("tests.imports.two_imports", env, "run", second, start),
+    ]
+    results = [module_answer(process) for process in runs]
     assert [r["status"] for r in results] == ["done", "done"]
     assert all(r["failed"] == 0 and r["created"] + r["existing"] == ROWS for r in results)
     assert sum(r["created"] for r in results) == ROWS, results
-    assert _answer(_step(env, "count")) == {"workers": ROWS, "documents": ROWS}
+    assert module_answer(module_start("tests.imports.two_imports", env, "count")) == {
+        "workers": ROWS,
+        "documents": ROWS,
+    }
