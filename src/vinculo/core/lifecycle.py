@@ -157,6 +157,17 @@ def begin(
     )
 
 
+def setting(values: dict[str, Any]) -> Callable[[Any, Move, str, datetime], list[str]]:
+    """The `changes` of a move that also sets these fields to these values."""
+
+    def changes(record: Any, _move: Move, _reason: str, _now: datetime) -> list[str]:
+        for name, value in values.items():
+            setattr(record, name, value)
+        return list(values)
+
+    return changes
+
+
 def transition(
     lifecycle: Lifecycle,
     *,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, ValidationFailed
-from vinculo.core.lifecycle import begin, transition
+from vinculo.core.lifecycle import begin, setting, transition
 from vinculo.core.models import Actor, Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.runs import (
@@ -110,14 +110,13 @@ def candidacy_shortlist(*, actor: Actor, order_id: Any, worker_id: Any) -> Candi
         # Shortlisting again (a second click, a re-posted form) changes nothing, so it writes
         # nothing: no new score, no second audit event.
         return candidacy
-
-    def rescored(record: Candidacy, _move: Any, _reason: str, _now: Any) -> list[str]:
-        for name, value in shortlisted.items():
-            setattr(record, name, value)
-        return list(shortlisted)
-
     return transition(
-        CANDIDACY, pk=candidacy.pk, to=S.SHORTLISTED, actor=actor, changes=rescored, audit=facts
+        CANDIDACY,
+        pk=candidacy.pk,
+        to=S.SHORTLISTED,
+        actor=actor,
+        changes=setting(shortlisted),
+        audit=facts,
     )
 
 
@@ -228,17 +227,12 @@ def candidacy_apply(*, worker: Worker, order_id: Any) -> Candidacy:
         # lock above makes two posts at once take turns.
         return candidacy
 
-    def reapplied(record: Candidacy, _move: Any, _reason: str, _now: Any) -> list[str]:
-        for name, value in applied.items():
-            setattr(record, name, value)
-        return list(applied)
-
     return transition(
         CANDIDACY,
         pk=candidacy.pk,
         to=S.APPLIED,
         actor=worker.user,
-        changes=reapplied,
+        changes=setting(applied),
         audit={"order": order.pk},
     )
 
