@@ -339,13 +339,16 @@ def _locked(*ids: int) -> list[Worker]:
     return [by_id[i] for i in ids]
 
 
-def _pair_records(pair: CandidatePair) -> tuple[Worker, Worker]:
-    """The pair's two records, locked (lower id first, as every path locks them), neither of
-    them merged into another since the pair was proposed."""
-    a, b = _locked(pair.worker_a_id, pair.worker_b_id)
+def _open_pair(pair: CandidatePair) -> tuple[CandidatePair, Worker, Worker]:
+    """The pair, still to decide, and its two records, all locked (the records lower id first,
+    as every path locks them), neither merged into another since the pair was proposed."""
+    locked = CandidatePair.objects.select_for_update().get(pk=pair.pk)
+    if locked.status != PairStatus.OPEN:
+        raise Conflict(PAIR_DECIDED, code="pair_decided")
+    a, b = _locked(locked.worker_a_id, locked.worker_b_id)
     if a.merged_into_id or b.merged_into_id:
         raise Conflict(RECORD_MERGED, code="record_merged")
-    return a, b
+    return locked, a, b
 
 
 def _occupations_missing(kept: Worker, merged: Worker) -> list[int]:
@@ -392,10 +395,7 @@ def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Actor) -> Merge:
     _reviewable(actor, pair.jurisdiction_id)
     if keep_id not in (pair.worker_a_id, pair.worker_b_id):
         raise ValidationFailed(NOT_IN_PAIR, code="not_in_pair", field="keep")
-    locked = CandidatePair.objects.select_for_update().get(pk=pair.pk)
-    if locked.status != PairStatus.OPEN:
-        raise Conflict(PAIR_DECIDED, code="pair_decided")
-    a, b = _pair_records(locked)
+    locked, a, b = _open_pair(pair)
     kept, merged = (a, b) if keep_id == a.pk else (b, a)
     moved: dict[str, Any] = {
         "documents": list(merged.documents.values_list("pk", flat=True)),
@@ -499,10 +499,7 @@ def pair_distinct(*, pair: CandidatePair, reason: str, actor: Actor) -> Candidat
     """Two records of different people: the pair is never proposed again."""
     _reviewable(actor, pair.jurisdiction_id)
     reason = _reason(reason)
-    locked = CandidatePair.objects.select_for_update().get(pk=pair.pk)
-    if locked.status != PairStatus.OPEN:
-        raise Conflict(PAIR_DECIDED, code="pair_decided")
-    a, b = _pair_records(locked)
+    locked, a, b = _open_pair(pair)
     return transition(
         PAIR,
         pk=locked.pk,

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import scope_for, user_can_in
+from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.lockout import account_locked, account_unlock
@@ -318,9 +318,8 @@ def worker_register(
     or nothing. Self-registration passes the worker's own account as `user`; an official at a desk
     or a fair registers within a jurisdiction of theirs. `unlike` holds the registration numbers
     of probable matches the official confirmed to be other people: the audit keeps them."""
-    scope = scope_for(actor, Perm.REGISTER_WORKERS)
-    if channel != RegistrationChannel.SELF and not (
-        scope.all or jurisdiction.pk in scope.jurisdiction_ids
+    if channel != RegistrationChannel.SELF and not user_can_in(
+        actor, Perm.REGISTER_WORKERS, jurisdiction.pk
     ):
         raise NotAllowed(_("You may not register workers here."), code="not_allowed")
     if user is not None and Worker.objects.filter(user=user).exists():
