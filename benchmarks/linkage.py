@@ -421,8 +421,8 @@ def online_checks(official: Any, seed: int) -> dict[str, Any]:
     import random
 
     from vinculo.demo import synthetic
-    from vinculo.linkage.domain import Person
-    from vinculo.linkage.selectors import DocumentGiven, likely_matches
+    from vinculo.registry.selectors import DocumentGiven, likely_matches
+    from vinculo.registry.identity import Person
     from vinculo.registry.models import Worker
 
     rng = random.Random(seed)

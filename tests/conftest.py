@@ -148,3 +148,46 @@ def api() -> APIClient:
 
 def login(client, user: User) -> None:
     client.force_login(user)
+
+
+def _matching_view() -> dict[int, tuple]:
+    """What the matching index would hold of each worker now, as one tuple per worker."""
+    import numpy as np
+
+    from vinculo.matching.index import columns_for
+    from vinculo.registry.models import Worker
+
+    columns = columns_for(Worker.objects.values_list("pk", flat=True))
+    names = sorted(columns)
+    rows = zip(*(np.asarray(columns[n]).tolist() for n in names), strict=True)
+    return {row[names.index("worker_id")]: row for row in rows}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Every write the suite makes is checked for one thing: a worker who was there before the
+    test's own steps began and whose matching columns changed must have a WorkerChange recorded
+    since (registry/changes.py), or the matching index would keep ranking the old record. So a
+    code path that changes what matching reads without saying so (a QuerySet.update(), a bulk
+    write, a forgotten call) fails whichever test walks it. A test that changes those columns
+    itself to set the stage, on purpose, says so with @pytest.mark.unheard_on_purpose."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    uses_db = marker or "db" in fixtures or any(f in fixtures for f in TRANSACTIONAL)
+    if not uses_db or item.get_closest_marker("unheard_on_purpose"):
+        return (yield)
+    from django.db.models import Max
+
+    from vinculo.registry.models import WorkerChange
+
+    before = _matching_view()
+    mark = WorkerChange.objects.aggregate(m=Max("pk"))["m"] or 0
+    result = yield
+    after = _matching_view()
+    heard = set(WorkerChange.objects.filter(pk__gt=mark).values_list("worker_id", flat=True))
+    unheard = sorted(pk for pk, row in before.items() if after.get(pk) != row and pk not in heard)
+    assert not unheard, (
+        f"workers {unheard} changed in what matching reads, and the index never heard of it "
+        "(registry.changes.workers_changed)"
+    )
+    return result

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import factory
 
 from vinculo.core.models import Jurisdiction, Membership, Organisation, OrganisationKind, User
+from vinculo.registry.changes import workers_changed
 from vinculo.registry.models import IdentityDocument, Sex, Worker
 
 
@@ -63,6 +65,13 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     subdivision = "HN-CR"
     municipality = "Choloma"
 
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        worker = model_class(*args, **kwargs)
+        worker.keys_refresh()  # as the registry's services do
+        worker.save(force_insert=True)
+        return worker
+
 
 class IdentityDocumentFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -78,3 +87,9 @@ class IdentityDocumentFactory(factory.django.DjangoModelFactory):
         )
     )
     search_hash = factory.LazyAttribute(lambda o: IdentityDocument.search_hash_for(o.number))
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        document = super()._create(model_class, *args, **kwargs)
+        workers_changed([document.worker_id])  # as the registry's services do
+        return document

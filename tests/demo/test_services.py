@@ -7,11 +7,11 @@ import pytest
 from vinculo.core.models import Jurisdiction, Organisation, User
 from vinculo.demo import catalogue
 from vinculo.demo.services import demo_load
-from vinculo.linkage.domain import Person
-from vinculo.linkage.selectors import likely_matches
 from vinculo.linkage.services import linkage_run_request
 from vinculo.reference.services import reference_load
+from vinculo.registry.identity import Person
 from vinculo.registry.models import AgencyLicence, IdentityDocument, Worker, WorkerLanguage
+from vinculo.registry.selectors import likely_matches
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ import pytest
 
 from vinculo.demo import synthetic_foreign
 from vinculo.linkage import engine
-from vinculo.linkage.domain import address_key
 from vinculo.linkage.engine import Calibration, calibrated_prior
+from vinculo.registry.identity import address_key
 
 # Duplicates no rule on the date of birth, the number or a phone can find: the date missing or
 # wrong and the number missing or different on one side. The last two are someone else.

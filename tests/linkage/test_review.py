@@ -23,7 +23,6 @@ from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import AuditEvent
 from vinculo.demo import synthetic
 from vinculo.linkage import selectors, services
-from vinculo.linkage.domain import Person
 from vinculo.linkage.models import (
     CandidatePair,
     FraudFlag,
@@ -32,8 +31,10 @@ from vinculo.linkage.models import (
     PairStatus,
     RunStatus,
 )
+from vinculo.registry import selectors as registry_selectors
 from vinculo.registry import services as registry
-from vinculo.registry.models import Worker, WorkerLanguage, WorkerOccupation
+from vinculo.registry.identity import Person
+from vinculo.registry.models import NotTheSame, Worker, WorkerLanguage, WorkerOccupation
 from vinculo.registry.selectors import worker_list, worker_own
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -262,12 +263,16 @@ def test_the_check_leaves_out_merged_records_and_people_said_to_be_others(world,
     first, second, pair = twins
     official = world.users["official"]
     person = Person.of(first)
-    found = selectors.likely_matches(actor=official, person=person, exclude_worker_id=first.pk)
+    found = registry_selectors.likely_matches(
+        actor=official, person=person, exclude_worker_id=first.pk
+    )
     assert second in [m.worker for m in found]
     services.pair_distinct(pair=pair, reason="Otra persona", actor=official)
-    found = selectors.likely_matches(actor=official, person=person, exclude_worker_id=first.pk)
+    found = registry_selectors.likely_matches(
+        actor=official, person=person, exclude_worker_id=first.pk
+    )
     assert second not in [m.worker for m in found]
-    found = selectors.likely_matches(actor=official, person=person)  # a new registration
+    found = registry_selectors.likely_matches(actor=official, person=person)  # a new registration
     assert {m.worker for m in found} >= {first, second}
     services.pair_merge(
         pair=CandidatePair.objects.create(
@@ -280,25 +285,33 @@ def test_the_check_leaves_out_merged_records_and_people_said_to_be_others(world,
         keep_id=first.pk,
         actor=official,
     )
-    found = selectors.likely_matches(actor=official, person=person)
+    found = registry_selectors.likely_matches(actor=official, person=person)
     assert first in [m.worker for m in found]
     assert Worker.objects.get(merged_into=first) not in [m.worker for m in found]
 
 
-def test_people_confirmed_as_others_at_the_desk_are_remembered(world, twins):
+def test_people_confirmed_as_others_at_the_desk_are_never_proposed(world, twins):
     first, second, _pair = twins
     CandidatePair.objects.all().delete()
-    services.pairs_remember_distinct(
-        worker=first, numbers=[second.registration_number], actor=world.users["official"]
+    registry.workers_not_the_same(
+        pairs=[(second.pk, first.pk)], actor=world.users["official"], reason="En ventanilla"
     )
-    pair = CandidatePair.objects.get()
-    assert pair.status == PairStatus.DISTINCT and pair.decided_by == world.users["official"]
-    assert (
-        services.pairs_propose(
-            jurisdiction_id=world.hn.pk, found=[(first.pk, second.pk, 0.99)], origin="batch"
-        )
-        == 0
-    )
+    kept = NotTheSame.objects.get()
+    assert (kept.worker_a_id, kept.worker_b_id) == tuple(sorted((first.pk, second.pk)))
+    assert kept.decided_by == world.users["official"]
+    found = [(first.pk, second.pk, 0.99)]
+    assert services.pairs_propose(jurisdiction_id=world.hn.pk, found=found, origin="batch") == 0
+    assert not CandidatePair.objects.exists()
+    NotTheSame.objects.all().delete()  # and the same pair, not confirmed, is proposed
+    assert services.pairs_propose(jurisdiction_id=world.hn.pk, found=found, origin="batch") == 1
+
+
+def test_a_pair_decided_distinct_is_remembered_by_the_registry(world, twins):
+    first, second, pair = twins
+    services.pair_distinct(pair=pair, reason="Otra persona", actor=world.users["official"])
+    kept = NotTheSame.objects.get()
+    assert {kept.worker_a_id, kept.worker_b_id} == {first.pk, second.pk}
+    assert kept.reason == "Otra persona"
 
 
 def test_a_match_at_self_registration_goes_to_the_officials_queue(world):

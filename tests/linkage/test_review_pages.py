@@ -103,7 +103,11 @@ def test_fraud_flags_from_the_pair_and_from_the_record(client, world, pair):
     again = client.post(url, {"pair": pair.pk, "fraud-reason": "Otra vez"}, **ES)
     assert again.status_code == 409 and "ya está marcado" in again.content.decode()
     detail = client.get(reverse("registry:worker_detail", args=[pair.worker_a_id]), **ES)
-    assert "Foto no coincide" in detail.content.decode()
+    panel = reverse("linkage:fraud_flag_panel", args=[pair.worker_a_id])
+    assert f'hx-get="{panel}"' in detail.content.decode()  # the record's page loads the panel
+    shown = client.get(panel, HTTP_HX_REQUEST="true", **ES).content.decode()
+    assert "Foto no coincide" in shown and "Retirar la marca" in shown
+    assert "Foto no coincide" in client.get(panel, **ES).content.decode()  # a page without JS
     cleared = client.post(url, {"action": "clear", "fraud-reason": "Verificado"}, **ES)
     assert cleared.status_code == 302 and cleared["Location"].endswith(
         reverse("registry:worker_detail", args=[pair.worker_a_id])

@@ -3,6 +3,7 @@ selection on the order, the fairness audit on the order, the worker's vacancies;
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from tests.conftest import login
@@ -34,11 +35,16 @@ def test_the_employer_selects_on_the_order_and_the_official_sees_the_audit(
     worker = make_worker(world)
     login(client, world.users["official"])
     client.post(reverse("matching:shortlist", args=[published.pk]), {"worker": worker.pk})
+    section = reverse("matching:order_candidates", args=[published.pk])
     order_page = client.get(reverse("jobs:order_detail", args=[published.pk])).content.decode()
-    assert "Fairness audit" in order_page or "Auditoría de equidad" in order_page
+    assert f'hx-get="{section}"' in order_page  # the order's page loads matching's section
+    shown = client.get(section, HTTP_HX_REQUEST="true").content.decode()
+    assert "Fairness audit" in shown or "Auditoría de equidad" in shown
+    assert "<html" not in shown and "<html" in client.get(section).content.decode()
     login(client, world.users["employer_staff"])
-    page = client.get(reverse("jobs:order_detail", args=[published.pk])).content.decode()
+    page = client.get(section, HTTP_HX_REQUEST="true").content.decode()
     assert worker.full_name in page and worker.phone not in page  # contact details stay private
+    assert "Auditoría de equidad" not in page and "Fairness audit" not in page
     assert client.get(reverse("matching:ranking", args=[published.pk])).status_code == 404
     candidacy = Candidacy.objects.get()
     client.post(reverse("matching:decide", args=[candidacy.pk]), {"decision": "select"})
@@ -46,6 +52,7 @@ def test_the_employer_selects_on_the_order_and_the_official_sees_the_audit(
     assert candidacy.status == "selected"
 
 
+@pytest.mark.unheard_on_purpose  # the world's worker is deleted to register another
 def test_the_worker_sees_their_vacancies_and_applies(client, world, published):
     world.users["worker"].worker.delete()
     worker = make_worker(world, years=2, user=world.users["worker"])
@@ -58,6 +65,7 @@ def test_the_worker_sees_their_vacancies_and_applies(client, world, published):
 
 def test_another_jurisdiction_gets_404(client, world, published):
     login(client, world.outsider)
+    assert client.get(reverse("matching:order_candidates", args=[published.pk])).status_code == 404
     assert client.get(reverse("matching:ranking", args=[published.pk])).status_code == 404
     assert (
         client.post(reverse("matching:shortlist", args=[published.pk]), {"worker": 1}).status_code

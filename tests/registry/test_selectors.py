@@ -6,6 +6,7 @@ from django.http import Http404
 
 from tests.factories import IdentityDocumentFactory, WorkerFactory
 from vinculo.registry.selectors import WorkerFilter, worker_get, worker_list, worker_own
+from vinculo.registry.services import worker_update
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,11 @@ def test_name_search_matches_the_start_of_words_not_their_middle(world):
 
 def test_an_edited_name_is_found_by_its_new_spelling(world):
     worker = WorkerFactory(jurisdiction=world.hn, given_names="Jose", first_surname="Nunez")
-    worker.given_names, worker.first_surname = "José", "Núñez Ávila"
-    worker.save(update_fields=["given_names", "first_surname"])
+    worker_update(
+        worker=worker,
+        version=worker.version,
+        changes={"given_names": "José", "first_surname": "Núñez Ávila"},
+        actor=world.users["official"],
+    )
     found = worker_list(actor=world.users["official"], filters=WorkerFilter(name="jose avila"))
     assert list(found) == [worker]

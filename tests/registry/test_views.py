@@ -73,8 +73,7 @@ def test_the_worker_changes_department_adds_an_occupation_and_a_language(client,
     occupation with its years, the language with its level; the profile shows the result, and
     the matching index hears of it like any other edit."""
     from vinculo.core.models import AuditEvent
-    from vinculo.matching.models import IndexChange
-    from vinculo.registry.models import Worker
+    from vinculo.registry.models import Worker, WorkerChange
 
     picker = _reference()
     worker = Worker.objects.get(user=world.users["worker"])
@@ -82,7 +81,7 @@ def test_the_worker_changes_department_adds_an_occupation_and_a_language(client,
     page = client.get(reverse("registry:me_edit"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert '<option value="HN-AT">Atlántida</option>' in page  # names, not a code to type
     assert "occupations-0-occupation__q" in page and 'name="languages-0-level"' in page
-    IndexChange.objects.all().delete()
+    WorkerChange.objects.all().delete()
     form = _own_form(
         worker,
         subdivision="HN-AT",
@@ -100,7 +99,7 @@ def test_the_worker_changes_department_adds_an_occupation_and_a_language(client,
         worker.occupations.values_list("occupation_id", "isco_group_id", "years_experience")
     ) == [(picker.pk, "9211", 6)]
     assert list(worker.languages.values_list("language", "level")) == [("en", "B1")]
-    assert IndexChange.objects.filter(worker_id=worker.pk).exists()
+    assert WorkerChange.objects.filter(worker_id=worker.pk).exists()
     event = AuditEvent.objects.get(verb="worker.changed", object_id=str(worker.pk))
     assert event.after["occupations"] == [[str(picker.pk), 6]]
     assert event.after["languages"] == [["en", "B1"]]

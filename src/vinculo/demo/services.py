@@ -27,6 +27,9 @@ from vinculo.core.permissions import Role
 from vinculo.core.services import audit_record
 from vinculo.demo import catalogue, synthetic
 from vinculo.demo.generator import DemoDocument, DemoPerson, PeopleGenerator
+from vinculo.jobs import services as jobs
+from vinculo.jobs.models import JobOrder
+from vinculo.matching.index import index_build
 from vinculo.reference.models import Occupation
 from vinculo.registry.models import (
     AgencyLicence,
@@ -247,8 +250,8 @@ def _write_people(
         )
         for p in people
     ]
-    for worker in unsaved:  # bulk_create does not call save(), which keeps them
-        worker.match_keys_refresh()
+    for worker in unsaved:  # whatever writes a record writes its keys
+        worker.keys_refresh()
     workers = Worker.objects.bulk_create(
         unsaved,
         batch_size=BATCH,
@@ -340,8 +343,6 @@ def demo_load(
         if progress:
             progress(done, count)
     _job_orders(users, organisations)
-    from vinculo.matching.index import index_build
-
     index_build()
     audit_record(
         verb=AuditVerb.DEMO_LOADED,
@@ -358,8 +359,6 @@ def demo_load(
 def _job_orders(users: dict[str, User], organisations: dict[str, Organisation]) -> None:
     """The tour's job orders, filed and decided through the services (so each carries its
     check, its history and its audit lines) by the demo's employer, agency and official."""
-    from vinculo.jobs import services as jobs
-
     year = timezone.localdate().year + 1
     official = users["oficial.hn"]
     for filer, employer, authority, state, unit, terms in catalogue.JOB_ORDERS:
@@ -382,8 +381,6 @@ def _job_orders(users: dict[str, User], organisations: dict[str, Organisation]) 
             actor = users[filer] if to == "submitted" else official
             jobs.order_move(actor=actor, order_id=order.pk, to=to)
     # A fair in San Pedro Sula offering Honduras' published vacancies: the kiosk in the tour.
-    from vinculo.jobs.models import JobOrder
-
     fair = jobs.fair_create(
         actor=official,
         values=jobs.FairValues(

@@ -23,6 +23,7 @@ from typing import Any
 
 from vinculo.core.values import fold
 from vinculo.demo.generator import PeopleGenerator
+from vinculo.registry.models import DocumentKind, IdentityDocument, RegistrationChannel, Worker
 
 COLUMNS = [
     "id_registro",
@@ -239,8 +240,6 @@ def registry_load(jurisdiction: Any, count: int, *, seed: int = 2026) -> dict[in
     return each worker's person (the truth). A document number already taken by an earlier copy
     is left out, as the registry itself would refuse it twice; a copy whose date of birth was
     lost is left out too (the registry requires one)."""
-    from vinculo.registry.models import DocumentKind, IdentityDocument, RegistrationChannel, Worker
-
     truth: dict[int, int] = {}
     taken: set[str] = set()
     batch: list[Record] = []
@@ -262,8 +261,8 @@ def registry_load(jurisdiction: Any, count: int, *, seed: int = 2026) -> dict[in
             )
             for r in batch
         ]
-        for worker in workers:  # bulk_create does not call save(), which keeps them
-            worker.match_keys_refresh()
+        for worker in workers:  # whatever writes a record writes its keys
+            worker.keys_refresh()
         Worker.objects.bulk_create(workers)
         documents = []
         for record, worker in zip(batch, workers, strict=True):

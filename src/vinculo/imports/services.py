@@ -38,6 +38,7 @@ from vinculo.imports.domain import error_message, header_check
 from vinculo.imports.models import Import, ImportKey, ImportKind, ImportRowError
 from vinculo.imports.tuning import gc_paused, sqlite_page_cache
 from vinculo.imports.writers import WRITERS
+from vinculo.matching.services import index_rebuild_soon
 
 logger = logging.getLogger(__name__)
 
@@ -234,8 +235,6 @@ def _import_finished(run: Import) -> None:
     if run.kind == ImportKind.WORKERS and run.rows_created:
         # Rankings read workers the matching index lacks from the database: a large import
         # would make every ranking read it, until the index is built again.
-        from vinculo.matching.services import index_rebuild_soon
-
         index_rebuild_soon()
 
 

@@ -21,9 +21,9 @@ from vinculo.core.models import Organisation, OrganisationKind
 from vinculo.imports.bulk import WORKER_MODELS, Table, rows_where_in, workers_copy, workers_insert
 from vinculo.imports.domain import AgencyRecord, EmployerRecord, Item, Kind, WorkerRecord
 from vinculo.imports.models import Import
-from vinculo.linkage.domain import match_keys
 from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.registry.domain import OccupationReference, name_folded
+from vinculo.registry.identity import match_keys
 from vinculo.registry.models import (
     AgencyLicence,
     Consent,

@@ -74,6 +74,8 @@ EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 VERIFIABLE_STATES = frozenset({S.APPROVED, S.PUBLISHED, S.FILLED, S.CLOSED})
 # On the public vacancy board.
 BOARD_STATES = frozenset({S.PUBLISHED})
+# Orders that have been matched: their candidates and fairness audit can be shown.
+MATCHED_STATES = frozenset({S.PUBLISHED, S.FILLED, S.CLOSED})
 # Moves that need the check to pass at that moment (the facts may have changed since filing:
 # an employer's verification withdrawn, a licence suspended, a new minimum wage in force).
 CHECKED_MOVES = frozenset(

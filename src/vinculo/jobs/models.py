@@ -91,6 +91,11 @@ class JobOrder(TimeStamped):
     )
     isco_unit = models.CharField(_("ISCO-08 unit group"), max_length=4, editable=False)
     positions = models.PositiveIntegerField(_("positions"))
+    # Kept by matching in the transaction of each shortlisting and decision, with the order's row
+    # locked: how many workers reached the shortlist (selected or not since), and how many were
+    # selected. The fair's figures add them up.
+    shortlisted_count = models.PositiveIntegerField(_("shortlisted"), default=0, editable=False)
+    selected_count = models.PositiveIntegerField(_("selected"), default=0, editable=False)
     sector = models.CharField(_("sector"), max_length=30)
     description = models.TextField(_("description of the work"), blank=True)
     # Worksite

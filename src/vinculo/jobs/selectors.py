@@ -277,21 +277,16 @@ def _per_fair(queryset: QuerySet, link: str, value: Any) -> Coalesce:
 
 def with_figures(fairs: QuerySet[JobFair]) -> QuerySet[JobFair]:
     """Each fair with its figures, in the one query that lists them (a list of fairs would
-    otherwise ask five more per fair). Placements are the selections on the fair's vacancies."""
-    from vinculo.core.models import Organisation
-    from vinculo.matching.models import Candidacy, CandidacyStatus
-
-    seen = (CandidacyStatus.SHORTLISTED, CandidacyStatus.SELECTED, CandidacyStatus.NOT_SELECTED)
-    candidacies = Candidacy.objects.all()
+    otherwise ask five more per fair). Placements are the selections on the fair's vacancies,
+    as matching counts them on each order."""
+    orders = JobOrder.objects.all()
     return fairs.annotate(
         n_employers=_per_fair(Organisation.objects.all(), "job_fairs", Count("pk")),
-        n_vacancies=_per_fair(JobOrder.objects.all(), "fairs", Count("pk")),
-        n_positions=_per_fair(JobOrder.objects.all(), "fairs", Sum("positions")),
+        n_vacancies=_per_fair(orders, "fairs", Count("pk")),
+        n_positions=_per_fair(orders, "fairs", Sum("positions")),
         n_registrations=_per_fair(FairRegistration.objects.all(), "fair", Count("pk")),
-        n_shortlisted=_per_fair(candidacies.filter(status__in=seen), "order__fairs", Count("pk")),
-        n_placements=_per_fair(
-            candidacies.filter(status=CandidacyStatus.SELECTED), "order__fairs", Count("pk")
-        ),
+        n_shortlisted=_per_fair(orders, "fairs", Sum("shortlisted_count")),
+        n_placements=_per_fair(orders, "fairs", Sum("selected_count")),
     )
 
 

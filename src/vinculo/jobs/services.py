@@ -60,6 +60,7 @@ from vinculo.registry.organisations.domain import (
     licence_public_status,
 )
 from vinculo.registry.organisations.selectors import active_jurisdictions
+from vinculo.registry.selectors import worker_list
 from vinculo.registry.services import WorkerInput, worker_register
 
 S = JobOrderState
@@ -685,8 +686,6 @@ def fair_register_number(
 ) -> FairRegistration:
     """Count a worker already registered, met at the fair, by the number on their card. The
     worker must be one of the fair's authority that the actor may see; counted once."""
-    from vinculo.registry.selectors import worker_list
-
     fair = fair_get(actor=actor, fair_id=fair_id)
     worker = (
         worker_list(actor=actor)

@@ -131,15 +131,9 @@ def _detail(
     refused: list | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    from vinculo.matching import selectors as matching
-
     roles = selectors.order_sides(request.user, order)
     moves = selectors.order_moves_available(actor=request.user, order=order)
     can_rank = user_can_in(request.user, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id)
-    matched = order.state in (JobOrderState.PUBLISHED, JobOrderState.FILLED, JobOrderState.CLOSED)
-    candidacies = []
-    if matched and (can_rank or domain.FILER in roles):
-        candidacies = matching.shortlisted_for(actor=request.user, order_id=order.pk)[1]
     return render(
         request,
         "jobs/order_detail.html",
@@ -154,10 +148,9 @@ def _detail(
             "refused": refused or [],
             "public": order.state in domain.BOARD_STATES,
             "can_rank": can_rank and order.state == JobOrderState.PUBLISHED,
-            "show_candidates": matched and (can_rank or domain.FILER in roles),
-            "candidacies": candidacies,
-            "can_select": domain.FILER in roles and order.state == JobOrderState.PUBLISHED,
-            "fairness": matching.fairness_audit(order) if can_rank and matched else None,
+            # Candidates and the fairness audit are matching's: its section loads into the page.
+            "show_candidates": order.state in domain.MATCHED_STATES
+            and (can_rank or domain.FILER in roles),
         },
         status=status,
     )

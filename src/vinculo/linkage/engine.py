@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from vinculo.linkage.domain import (
+from vinculo.registry.identity import (
     address_key,
     birth_date_variants,
     document_key,

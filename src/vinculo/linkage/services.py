@@ -34,7 +34,7 @@ from vinculo.core.runs import (
 from vinculo.core.selectors import jurisdiction_pick
 from vinculo.core.services import audit_record, audit_value
 from vinculo.linkage import engine
-from vinculo.linkage.domain import PAIR_MOVES, Person
+from vinculo.linkage.domain import PAIR_MOVES
 from vinculo.linkage.models import (
     CandidatePair,
     FraudFlag,
@@ -45,8 +45,17 @@ from vinculo.linkage.models import (
     PairStatus,
     RunStage,
 )
-from vinculo.linkage.selectors import DocumentGiven, matches_within
-from vinculo.registry.models import IdentityDocument, Worker, WorkerLanguage, WorkerOccupation
+from vinculo.registry.changes import workers_changed
+from vinculo.registry.identity import Person
+from vinculo.registry.models import (
+    IdentityDocument,
+    NotTheSame,
+    Worker,
+    WorkerLanguage,
+    WorkerOccupation,
+)
+from vinculo.registry.selectors import DocumentGiven, matches_within
+from vinculo.registry.services import workers_not_the_same
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +84,6 @@ UNDO_LATER_FIRST = _(
 )
 ALREADY_FLAGGED = _("This record is already flagged for fraud.")
 NOT_FLAGGED = _("This record is not flagged for fraud.")
-CONFIRMED_AT_DESK = _("Confirmed as another person when registering or correcting a record")
 REASON_NEEDED = _("Say why, for whoever reviews this later.")
 
 
@@ -101,8 +109,9 @@ def pairs_propose(
     run: LinkageRun | None = None,
 ) -> int:
     """Put pairs (id, id, probability) in the review queue and say how many are new. A pair
-    already there keeps its decision: one marked "not the same person" or merged is never
-    proposed again; an open one takes the newer probability."""
+    already there keeps its decision: one marked "not the same person" (here, or by an official
+    at the desk: registry.NotTheSame) or merged is never proposed again; an open one takes the
+    newer probability."""
     best: dict[tuple[int, int], float] = {}
     for a, b, probability in found:
         if a != b:
@@ -118,6 +127,11 @@ def pairs_propose(
                 worker_a_id__in={a for a, _b in chunk}, worker_b_id__in={b for _a, b in chunk}
             )
         }
+        confirmed = set(
+            NotTheSame.objects.filter(
+                worker_a_id__in={a for a, _b in chunk}, worker_b_id__in={b for _a, b in chunk}
+            ).values_list("worker_a_id", "worker_b_id")
+        )
         fresh = [
             CandidatePair(
                 jurisdiction_id=jurisdiction_id,
@@ -128,7 +142,7 @@ def pairs_propose(
                 run=run,
             )
             for a, b in chunk
-            if (a, b) not in known
+            if (a, b) not in known and (a, b) not in confirmed
         ]
         CandidatePair.objects.bulk_create(fresh, ignore_conflicts=True)
         new += len(fresh)
@@ -154,33 +168,6 @@ def registration_check(*, worker: Worker) -> int:
         found=[(worker.pk, m.worker.pk, m.probability) for m in matches],
         origin=PairOrigin.REGISTRATION,
     )
-
-
-def pairs_remember_distinct(*, worker: Worker, numbers: Iterable[str], actor: Actor) -> None:
-    """An official who registers or corrects a worker despite probable matches has said those
-    are other people: remember it, so no later check proposes the pairs."""
-    others = Worker.objects.filter(
-        registration_number__in=list(numbers), jurisdiction_id=worker.jurisdiction_id
-    ).exclude(pk=worker.pk)
-    decision = {
-        "status": PairStatus.DISTINCT,
-        "decided_by": actor,
-        "decided_at": timezone.now(),
-        "reason": str(CONFIRMED_AT_DESK),
-    }
-    for other in others:
-        a, b = _ordered(worker.pk, other.pk)
-        CandidatePair.objects.update_or_create(
-            worker_a_id=a,
-            worker_b_id=b,
-            defaults=decision,
-            create_defaults={
-                **decision,
-                "jurisdiction_id": worker.jurisdiction_id,
-                "probability": 0.0,
-                "origin": PairOrigin.REGISTRATION,
-            },
-        )
 
 
 # --- the batch check -----------------------------------------------------------------------------
@@ -423,6 +410,7 @@ def pair_merge(*, pair: CandidatePair, keep_id: int, actor: Actor) -> Merge:
     kept.save(update_fields=["user", *FILLABLE, "version", "updated_at"])
     merged.merged_into, merged.version = kept, merged.version + 1
     merged.save(update_fields=["merged_into", "version", "updated_at"])
+    workers_changed([kept.pk, merged.pk])
     transition(
         PAIR,
         pk=locked.pk,
@@ -475,6 +463,7 @@ def merge_undo(*, merge: Merge, actor: Actor) -> Merge:
         merged.user_id = moved["user"]
     merged.version += 1
     merged.save(update_fields=["merged_into", "user", "version", "updated_at"])
+    workers_changed([kept.pk, merged.pk])
     locked.undone_by, locked.undone_at = actor, timezone.now()
     locked.save(update_fields=["undone_by", "undone_at"])
 
@@ -500,6 +489,7 @@ def pair_distinct(*, pair: CandidatePair, reason: str, actor: Actor) -> Candidat
     _reviewable(actor, pair.jurisdiction_id)
     reason = _reason(reason)
     locked, a, b = _open_pair(pair)
+    workers_not_the_same(pairs=[(a.pk, b.pk)], actor=actor, reason=reason)
     return transition(
         PAIR,
         pk=locked.pk,
@@ -528,6 +518,7 @@ def fraud_flag_raise(*, worker: Worker, reason: str, actor: Actor) -> FraudFlag:
     if FraudFlag.objects.filter(worker=worker, cleared_at__isnull=True).exists():
         raise Conflict(ALREADY_FLAGGED, code="already_flagged")
     flag = FraudFlag.objects.create(worker=worker, reason=reason, raised_by=actor)
+    workers_changed([worker.pk])
     audit_record(verb=AuditVerb.FRAUD_FLAGGED, actor=actor, obj=worker, reason=reason)
     return flag
 
@@ -541,5 +532,6 @@ def fraud_flag_clear(*, worker: Worker, reason: str, actor: Actor) -> FraudFlag:
         raise Conflict(NOT_FLAGGED, code="not_flagged")
     flag.cleared_by, flag.cleared_at, flag.clear_reason = actor, timezone.now(), reason
     flag.save(update_fields=["cleared_by", "cleared_at", "clear_reason"])
+    workers_changed([worker.pk])
     audit_record(verb=AuditVerb.FRAUD_CLEARED, actor=actor, obj=worker, reason=reason)
     return flag

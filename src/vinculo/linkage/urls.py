@@ -11,4 +11,7 @@ urlpatterns = [
     path("pairs/<id:pair_id>/distinct/", views.pair_distinct_view, name="pair_distinct"),
     path("merges/<id:merge_id>/undo/", views.merge_undo_view, name="merge_undo"),
     path("workers/<id:worker_id>/fraud/", views.fraud_flag_view, name="fraud_flag"),
+    path(
+        "workers/<id:worker_id>/fraud/panel/", views.fraud_flag_panel_view, name="fraud_flag_panel"
+    ),
 ]

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from vinculo.core.access import user_can
+from vinculo.core.access import user_can, user_can_in
 from vinculo.core.converters import parse_id
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
@@ -20,11 +20,11 @@ from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
 from vinculo.core.views import run_page
 from vinculo.linkage import selectors, services
-from vinculo.linkage.domain import FIELD_LABELS, LEVEL_LABELS, strength_label
 from vinculo.linkage.forms import ReasonForm, RunForm
 from vinculo.linkage.models import Merge, PairStatus
+from vinculo.registry.identity import FIELD_LABELS, LEVEL_LABELS, strength_label
 from vinculo.registry.models import Worker
-from vinculo.registry.selectors import worker_get
+from vinculo.registry.selectors import record_values, worker_get
 
 PAIRS_PER_PAGE = 25
 
@@ -81,7 +81,7 @@ def run_view(request: HttpRequest, run_id: str) -> HttpResponse:
 def _record(worker: Worker) -> dict[str, Any]:
     return {
         "worker": worker,
-        "values": selectors.record_values(worker),
+        "values": record_values(worker),
         "flag": selectors.fraud_flag_open(worker),
     }
 
@@ -179,6 +179,23 @@ def pair_distinct_view(request: HttpRequest, pair_id: int) -> HttpResponse:
         return _pair_page(request, pair, error=str(error.message), status=error.status)
     messages.success(request, _("Marked as two different people. This pair will not come back."))
     return redirect("linkage:pair_list")
+
+
+@login_required
+def fraud_flag_panel_view(request: HttpRequest, worker_id: int) -> HttpResponse:
+    """A record's fraud flag, and for an official who may review the record's duplicates the
+    form that raises or clears it: a section of the record's page (loaded into it), or a page of
+    its own where the browser runs no script."""
+    worker = worker_get(actor=request.user, worker_id=worker_id)
+    context = {
+        "worker": worker,
+        "fraud_flag": selectors.fraud_flag_open(worker),
+        "can_review": worker.merged_into_id is None
+        and user_can_in(request.user, Perm.REVIEW_DUPLICATES, worker.jurisdiction_id),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "linkage/partials/fraud_flag.html", context)
+    return render(request, "linkage/fraud_flag.html", context)
 
 
 @login_required

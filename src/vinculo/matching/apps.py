@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "vinculo.matching"
     verbose_name = _("Matching")
-
-    def ready(self) -> None:
-        from vinculo.matching import receivers  # noqa: F401

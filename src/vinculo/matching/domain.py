@@ -463,6 +463,8 @@ def rank(
 EMPLOYER, WORKER = frozenset({"filer"}), frozenset({"worker"})
 _SHORTLIST = Move(_("Shortlist"), AuditVerb.CANDIDATE_SHORTLISTED, Perm.SHORTLIST_CANDIDATES)
 C = CandidacyStatus
+# A candidacy in one of these has been on the order's shortlist: the fair figures count them.
+SHORTLIST_REACHED = frozenset({C.SHORTLISTED, C.SELECTED, C.NOT_SELECTED})
 CANDIDACY_MOVES: dict[tuple[str, str], Move] = {
     (C.APPLIED, C.SHORTLISTED): _SHORTLIST,
     (C.NOT_SELECTED, C.SHORTLISTED): _SHORTLIST,

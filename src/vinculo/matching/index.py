@@ -3,7 +3,7 @@ under the data folder, memory-mapped by every process that ranks. The operating 
 cache holds them once for all the web and task workers: nothing is copied per process.
 
 Kept current without rebuilding on every change: a worker created since the build (a higher id)
-or changed since (an IndexChange row, written by receivers.py) is read from the database at
+or changed since (a registry WorkerChange row, registry/changes.py) is read from the database at
 ranking time, and the index's own row for them is left out. A build (`index_build`, a task)
 absorbs them; it runs after imports of workers, before batch matching, after the demo loads,
 and when a ranking finds DELTA_REBUILD_AT or more workers to read from the database.
@@ -29,7 +29,18 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 
+from vinculo.linkage.models import FraudFlag
 from vinculo.matching import domain as d
+from vinculo.matching.models import Candidacy, CandidacyStatus
+from vinculo.registry.models import (
+    Consent,
+    ConsentPurpose,
+    IdentityDocument,
+    Worker,
+    WorkerChange,
+    WorkerLanguage,
+    WorkerOccupation,
+)
 
 CHUNK = 50_000  # workers read from the database at a time while building
 
@@ -46,17 +57,6 @@ def _columns_for(
 ) -> dict[str, np.ndarray]:
     """The matching columns of the given workers (or of every worker with above < id <= upto),
     in id order. Merged records are left out."""
-    from vinculo.linkage.models import FraudFlag
-    from vinculo.matching.models import Candidacy, CandidacyStatus
-    from vinculo.registry.models import (
-        Consent,
-        ConsentPurpose,
-        IdentityDocument,
-        Worker,
-        WorkerLanguage,
-        WorkerOccupation,
-    )
-
     workers = Worker.objects.filter(merged_into__isnull=True)
     if worker_ids is not None:
         workers = workers.filter(pk__in=worker_ids)
@@ -226,7 +226,7 @@ class Index:
     keys: np.ndarray
     rows: np.ndarray
     max_worker_id: int
-    change_mark: int  # the last IndexChange id absorbed
+    change_mark: int  # the last WorkerChange id absorbed
 
     @property
     def size(self) -> int:
@@ -249,12 +249,9 @@ def _current_file() -> Path:
 def index_build(progress: Any = None) -> str:
     """Build a new generation from the database and make it current; returns its name. Older
     generations but the previous one are removed (a process may still be reading it)."""
-    from vinculo.matching.models import IndexChange
-    from vinculo.registry.models import Worker
-
     root = index_root()
     root.mkdir(parents=True, exist_ok=True)
-    mark = IndexChange.objects.aggregate(m=Max("pk"))["m"] or 0
+    mark = WorkerChange.objects.aggregate(m=Max("pk"))["m"] or 0
     top = Worker.objects.aggregate(m=Max("pk"))["m"] or 0
     parts: list[dict[str, np.ndarray]] = []
     done = 0
@@ -273,7 +270,9 @@ def index_build(progress: Any = None) -> str:
     folder.mkdir()
     for name, array in {**columns, "_keys": keys, "_rows": rows}.items():
         np.save(folder / f"{name}.npy", array)
-    (folder / "meta.json").write_text(json.dumps({"max_worker_id": top, "change_mark": mark}))
+    (folder / "meta.json").write_text(
+        json.dumps({"max_worker_id": top, "worker_change_mark": mark})
+    )
     pointer = root / f".CURRENT.{generation}"
     pointer.write_text(generation)
     os.replace(pointer, _current_file())  # atomic: readers see the old one or the new one
@@ -309,7 +308,11 @@ def index_current() -> Index | None:
             rows = np.asarray(np.load(folder / "_rows.npy", mmap_mode="r"))
         except FileNotFoundError:  # replaced while we looked: read the pointer again next time
             return None
-        index = Index(generation, columns, keys, rows, meta["max_worker_id"], meta["change_mark"])
+        if "worker_change_mark" not in meta:
+            return None  # built before the registry kept the changes: as if there were none yet
+        index = Index(
+            generation, columns, keys, rows, meta["max_worker_id"], meta["worker_change_mark"]
+        )
         _loaded.clear()
         _loaded[generation] = index
         return index
@@ -336,13 +339,10 @@ def _ids_above(model: Any, column: str, above: int, select: str) -> set[int]:
 
 
 def delta_for(index: Index | None) -> Delta:
-    from vinculo.matching.models import IndexChange
-    from vinculo.registry.models import Worker
-
     if index is None:
         columns = _columns_for(None)
         return Delta(columns, np.empty(0, dtype=np.int64), len(columns["worker_id"]))
-    changed = _ids_above(IndexChange, "id", index.change_mark, "worker_id")
+    changed = _ids_above(WorkerChange, "id", index.change_mark, "worker_id")
     ids = changed | _ids_above(Worker, "id", index.max_worker_id, "id")
     return Delta(columns_for(ids), index.rows_of(changed), len(ids))
 

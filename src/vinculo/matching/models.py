@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.models import StateEvent
@@ -76,21 +75,6 @@ class CandidacyEvent(StateEvent):
     class Meta(StateEvent.Meta):
         verbose_name = _("candidacy change")
         verbose_name_plural = _("candidacy changes")
-
-
-class IndexChange(models.Model):
-    """A worker whose matching columns changed since the index was built: rankings read them
-    from the database until the next build absorbs them."""
-
-    worker_id = models.BigIntegerField(db_index=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("matching index change")
-        verbose_name_plural = _("matching index changes")
-
-    def __str__(self) -> str:
-        return str(self.worker_id)
 
 
 class MatchRun(Run):

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext_lazy
 from vinculo.jobs.models import JobOrder
 from vinculo.matching import domain as d
 from vinculo.matching import index as ix
+from vinculo.matching.models import Candidacy, CandidacyStatus
 from vinculo.policy.loader import PolicyPackNotFound, pack_get
 from vinculo.reference.countries import language_name
 
@@ -57,8 +58,6 @@ EQUITY_STEP = 6.0  # points off for each candidate of the same municipality alre
 def _returning(order: JobOrder) -> frozenset[int]:
     """Workers the employer selected for an earlier job that ended before this one starts.
     Plain SQL: a ranking runs it every time, and the ORM's compiling cost more than the query."""
-    from vinculo.matching.models import Candidacy, CandidacyStatus
-
     candidacy, job = Candidacy._meta, JobOrder._meta
     q = connection.ops.quote_name
     sql = (
@@ -355,8 +354,6 @@ def pool_by_sex(order: JobOrder) -> dict[int, int]:
     order's ISCO sub-major group, by sex code: the pool the fairness audit compares with. The
     order's own candidates count in it (they passed every filter when shortlisted; once selected,
     their placement on this very order would otherwise take them out)."""
-    from vinculo.matching.models import CandidacyStatus
-
     needs = needs_for(order)
     candidates = list(
         order.candidacies.exclude(status=CandidacyStatus.WITHDRAWN).values_list(

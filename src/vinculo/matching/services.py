@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ from vinculo.core.services import audit_record
 from vinculo.jobs.domain import FILER
 from vinculo.jobs.models import JobOrder, JobOrderState
 from vinculo.jobs.selectors import order_get, order_sides
+from vinculo.jobs.services import order_move
 from vinculo.matching import domain as d
 from vinculo.matching import index as ix
 from vinculo.matching import ranking
@@ -39,6 +41,7 @@ from vinculo.matching.models import (
     Recommendation,
 )
 from vinculo.matching.selectors import CANDIDACY, shortlist_allowed
+from vinculo.registry.changes import workers_changed
 from vinculo.registry.models import Worker
 
 S = CandidacyStatus
@@ -66,6 +69,18 @@ def _fresh(order: JobOrder, worker_id: int) -> tuple[dict, list[str], float, lis
 
 def _failed_text(failed: list[str]) -> str:
     return "; ".join(str(ranking.FILTER_TEXTS.get(f, f)) for f in failed)
+
+
+def _order_counts(order_id: int) -> None:
+    """Count the order's shortlisted and selected candidates onto it (the order's row is locked
+    by the caller), for the figures of the fairs it is part of."""
+    counts = Candidacy.objects.filter(order_id=order_id).aggregate(
+        shortlisted=Count("pk", filter=Q(status__in=d.SHORTLIST_REACHED)),
+        selected=Count("pk", filter=Q(status=S.SELECTED)),
+    )
+    JobOrder.objects.filter(pk=order_id).update(
+        shortlisted_count=counts["shortlisted"], selected_count=counts["selected"]
+    )
 
 
 def _ensure_open(order: JobOrder) -> None:
@@ -103,6 +118,7 @@ def candidacy_shortlist(*, actor: Actor, order_id: Any, worker_id: Any) -> Candi
     facts = {"order": order.pk, "worker": worker.pk, "score": score}
     if created:
         begin(CANDIDACY, candidacy, actor=actor, verb=AuditVerb.CANDIDATE_SHORTLISTED, audit=facts)
+        _order_counts(order.pk)
         return candidacy
     if candidacy.status == S.SELECTED:
         raise Conflict(STATE_CHANGED, code="candidacy_state_changed")
@@ -110,7 +126,7 @@ def candidacy_shortlist(*, actor: Actor, order_id: Any, worker_id: Any) -> Candi
         # Shortlisting again (a second click, a re-posted form) changes nothing, so it writes
         # nothing: no new score, no second audit event.
         return candidacy
-    return transition(
+    candidacy = transition(
         CANDIDACY,
         pk=candidacy.pk,
         to=S.SHORTLISTED,
@@ -118,6 +134,8 @@ def candidacy_shortlist(*, actor: Actor, order_id: Any, worker_id: Any) -> Candi
         changes=setting(shortlisted),
         audit=facts,
     )
+    _order_counts(order.pk)
+    return candidacy
 
 
 def _candidacy_decide(*, actor: Actor, candidacy_id: Any, to: str, reason: str = "") -> Candidacy:
@@ -166,11 +184,11 @@ def _candidacy_decide(*, actor: Actor, candidacy_id: Any, to: str, reason: str =
             changes=decided,
             audit={"order": order.pk, "worker": candidacy.worker_id},
         )
+        workers_changed([candidacy.worker_id])  # a selected worker is placed for the order's dates
+        _order_counts(order.pk)
         if to == S.SELECTED and order.candidacies.filter(status=S.SELECTED).count() >= (
             order.positions
         ):
-            from vinculo.jobs.services import order_move
-
             order_move(actor=actor, order_id=order.pk, to=JobOrderState.FILLED)
     return candidacy
 

@@ -18,8 +18,8 @@ from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.pagination import Pagination
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdiction_pick
-from vinculo.linkage import selectors as linkage
-from vinculo.linkage.domain import Person
+from vinculo.registry import selectors
+from vinculo.registry.identity import Person
 from vinculo.registry.models import (
     CefrLevel,
     ConsentPurpose,
@@ -171,11 +171,11 @@ class WorkerListApi(APIView):
         )
         try:
             data = worker_input_clean(data)
-            found = linkage.likely_matches(
+            found = selectors.likely_matches(
                 actor=request.user,
                 person=Person.of(data, [data.document.number]),
                 documents=[
-                    linkage.DocumentGiven(
+                    selectors.DocumentGiven(
                         document.kind, document.issuing_country, data.document.number
                     )
                 ],

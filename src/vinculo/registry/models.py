@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -10,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.crypto import EncryptedTextField, lookup_hash
 from vinculo.core.models import Jurisdiction, Organisation, StateEvent, TimeStamped
-from vinculo.linkage.domain import MATCH_KEY_FIELDS, MATCH_SOURCES, match_keys
 from vinculo.reference.levels import CefrLevel
 from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.registry.domain import name_folded
+from vinculo.registry.identity import MATCH_SOURCES, match_keys
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type from a card.
 REGISTRATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -131,8 +130,9 @@ class Worker(TimeStamped):
         on_delete=models.PROTECT,
         related_name="absorbed",
     )
-    # Keys the check at registration finds a person by (linkage.domain.match_keys), kept up to
-    # date by save() and written by the bulk paths (import, demo) themselves.
+    # Keys the check at registration finds a person by (identity.match_keys). Whatever writes a
+    # name, a date of birth or a phone writes them with it: keys_refresh() for one record, the
+    # bulk paths (import, demo) row by row. save() computes nothing.
     key_given = models.CharField(max_length=60, blank=True, default="", editable=False)
     key_surname1 = models.CharField(max_length=60, blank=True, default="", editable=False)
     key_surname2 = models.CharField(max_length=60, blank=True, default="", editable=False)
@@ -150,7 +150,7 @@ class Worker(TimeStamped):
         verbose_name_plural = _("workers")
         indexes = [
             models.Index(fields=["jurisdiction", "first_surname"]),
-            # The blocks of the check at registration (linkage.selectors.likely_matches).
+            # The blocks of the check at registration (selectors.likely_matches).
             models.Index(
                 fields=["key_pair_lo", "key_pair_hi", "birth_date"], name="worker_key_pair"
             ),
@@ -168,22 +168,62 @@ class Worker(TimeStamped):
     def __str__(self) -> str:
         return self.full_name
 
-    def match_keys_refresh(self) -> None:
+    def keys_refresh(self) -> list[str]:
+        """Recompute the keys from the record's names, date of birth and phone; the fields it
+        set, for a save(update_fields=...)."""
         values = match_keys(**{name: getattr(self, name) for name in MATCH_SOURCES})
+        names = (self.given_names, self.first_surname, self.second_surname)
+        values["name_folded"] = name_folded(*names)
         for name, value in values.items():
             setattr(self, name, value)
-        self.name_folded = name_folded(self.given_names, self.first_surname, self.second_surname)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.match_keys_refresh()
-        fields = kwargs.get("update_fields")
-        if fields is not None and set(MATCH_SOURCES) & set(fields):
-            kwargs["update_fields"] = {*fields, *MATCH_KEY_FIELDS, "name_folded"}
-        super().save(*args, **kwargs)
+        return list(values)
 
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.given_names, self.first_surname, self.second_surname) if p)
+
+
+class NotTheSame(models.Model):
+    """Two records an official has said are different people: at the desk, despite a probable
+    match, or on reviewing a possible duplicate (linkage). No check proposes them again.
+    The pair is stored once, the lower id first."""
+
+    worker_a = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+")
+    worker_b = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("people confirmed as different")
+        verbose_name_plural = _("people confirmed as different")
+        constraints = [
+            models.UniqueConstraint(fields=["worker_a", "worker_b"], name="not_the_same_once"),
+            models.CheckConstraint(
+                condition=models.Q(worker_a__lt=models.F("worker_b")), name="not_the_same_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_a_id} ≠ {self.worker_b_id}"
+
+
+class WorkerChange(models.Model):
+    """One worker whose record changed in what others read of it: the registry's outbox, written
+    in the same transaction as the change (changes.workers_changed). The matching index reads a
+    worker changed since its last build from the database."""
+
+    worker_id = models.BigIntegerField(db_index=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("worker change")
+        verbose_name_plural = _("worker changes")
+
+    def __str__(self) -> str:
+        return str(self.worker_id)
 
 
 class DocumentKind(models.TextChoices):

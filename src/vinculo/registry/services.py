@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -22,15 +23,17 @@ from vinculo.core.models import Actor, Jurisdiction, Membership, User
 from vinculo.core.permissions import Perm, Role
 from vinculo.core.services import audit_record, audit_value
 from vinculo.core.values import FieldInvalid, message_for
-from vinculo.linkage.services import pairs_remember_distinct, registration_check
 from vinculo.reference.countries import is_country
 from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.registry import domain
+from vinculo.registry.changes import worker_registered, workers_changed
+from vinculo.registry.identity import MATCH_SOURCES
 from vinculo.registry.models import (
     Consent,
     ConsentPurpose,
     DocumentKind,
     IdentityDocument,
+    NotTheSame,
     RegistrationChannel,
     RegistrationDraft,
     Worker,
@@ -55,6 +58,7 @@ NO_AUTHORITY_FOR_COUNTRY = _(
 )
 OCCUPATION_UNKNOWN = _("Choose an occupation from the list.")
 CONSENT_UNKNOWN = _("A consent named here is not one this registry asks for.")
+CONFIRMED_AT_DESK = _("Confirmed as another person when registering or correcting a record")
 PHONE_HAS_ACCOUNT = _("This phone number already has an account. Sign in instead.")
 ACCOUNT_NOT_LOCKED = _("This worker's sign-in is not locked.")
 
@@ -325,11 +329,11 @@ def worker_register(
     if user is not None and Worker.objects.filter(user=user).exists():
         raise Conflict(ALREADY_REGISTERED, code="already_registered")
     data = worker_input_clean(data)
-    worker = Worker.objects.create(
+    worker = Worker(
         jurisdiction=jurisdiction,
         user=user,
         channel=channel,
-        registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+        registered_by=_user(actor),
         second_surname=data.second_surname,
         **{
             name: getattr(data, name)
@@ -337,6 +341,8 @@ def worker_register(
             if name != "second_surname"
         },
     )
+    worker.keys_refresh()
+    worker.save(force_insert=True)
     try:
         with transaction.atomic():  # a savepoint, so the unique clash is a clean answer
             _document_create(worker, data.document)
@@ -361,9 +367,42 @@ def worker_register(
             **({"confirmed_not_the_same_as": sorted(unlike)} if unlike else {}),
         },
     )
-    if unlike:
-        pairs_remember_distinct(worker=worker, numbers=unlike, actor=actor)
+    _not_the_same_record(worker, unlike, actor)
+    worker_registered.send(sender=Worker, worker=worker, channel=channel)
     return worker
+
+
+def _not_the_same_record(worker: Worker, numbers: Iterable[str], actor: Actor) -> None:
+    """An official who registers or corrects a worker despite probable matches has said those
+    are other people: remember it, so no later check proposes them again."""
+    if not numbers:
+        return
+    others = Worker.objects.filter(
+        registration_number__in=list(numbers), jurisdiction_id=worker.jurisdiction_id
+    ).exclude(pk=worker.pk)
+    workers_not_the_same(
+        pairs=[(worker.pk, other.pk) for other in others],
+        actor=actor,
+        reason=str(CONFIRMED_AT_DESK),
+    )
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def workers_not_the_same(*, pairs: Iterable[tuple[int, int]], actor: Actor, reason: str) -> None:
+    """Record that each pair of records are different people (once per pair)."""
+    NotTheSame.objects.bulk_create(
+        [
+            NotTheSame(
+                worker_a_id=min(a, b), worker_b_id=max(a, b), decided_by=_user(actor), reason=reason
+            )
+            for a, b in pairs
+            if a != b
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _worker_for_update(worker_id: int) -> Worker:
@@ -384,8 +423,8 @@ def worker_update(
     """Correct a worker's record, by the worker or an official allowed to edit it.
 
     `occupations` ((ESCO id or ISCO-08 unit code, years) pairs) and `languages` ((ISO 639-1,
-    CEFR level) pairs), when given, replace the record's: only the rows that differ are written,
-    one by one, so that each tells the matching index (its receivers) like any other edit.
+    CEFR level) pairs), when given, replace the record's: only the rows that differ are written.
+    Any change is told to the matching index (changes.workers_changed).
 
     `version` is the one the editor read; if the record moved on since, the change is refused
     rather than silently overwriting someone else's. Identity changes are audited apart, with
@@ -427,8 +466,9 @@ def worker_update(
     identity = {k for k in changed if k in IDENTITY_FIELDS}
     for name, value in changed.items():
         setattr(locked, name, value)
+    keys = locked.keys_refresh() if set(changed) & set(MATCH_SOURCES) else []
     locked.version += 1
-    locked.save(update_fields=[*changed, "version", "updated_at"])
+    locked.save(update_fields=[*changed, *keys, "version", "updated_at"])
     note = {"confirmed_not_the_same_as": sorted(unlike)} if unlike else {}
     for verb, names in (
         (AuditVerb.WORKER_IDENTITY_CHANGED, identity),
@@ -443,8 +483,8 @@ def worker_update(
                 after={**{k: after[k] for k in sorted(names)}, **note},
             )
             note = {}
-    if unlike:
-        pairs_remember_distinct(worker=locked, numbers=unlike, actor=actor)
+    _not_the_same_record(locked, unlike, actor)
+    workers_changed([locked.pk])
     return locked
 
 
@@ -501,23 +541,22 @@ def consent_give(*, worker: Worker, purpose: str, actor: Actor) -> Consent:
     if existing:
         return existing
     created = Consent.objects.create(worker=worker, purpose=purpose)
+    workers_changed([worker.pk])
     audit_record(verb=AuditVerb.CONSENT_GIVEN, actor=actor, obj=worker, after={"purpose": purpose})
     return created
 
 
 @transaction.atomic
 def consent_withdraw(*, worker: Worker, purpose: str, actor: Actor) -> None:
-    """Withdrawal keeps the consent's row with its date: what was agreed, and until when. Saved
-    row by row, not with update(): the save is what tells the matching index (its receivers), so
-    a worker who withdraws the matching consent leaves every ranking at once."""
+    """Withdrawal keeps the consent's row with its date: what was agreed, and until when. The
+    matching index hears of it, so a worker who withdraws the matching consent leaves every
+    ranking at once."""
     active = Consent.objects.select_for_update().filter(
         worker=worker, purpose=purpose, withdrawn_at__isnull=True
     )
     now = timezone.now()
-    for consent in active:
-        consent.withdrawn_at = now
-        consent.save(update_fields=["withdrawn_at"])
-    if active:
+    if active.update(withdrawn_at=now):
+        workers_changed([worker.pk])
         audit_record(
             verb=AuditVerb.CONSENT_WITHDRAWN, actor=actor, obj=worker, before={"purpose": purpose}
         )
@@ -658,7 +697,6 @@ def registration_complete(*, user: User, data: WorkerInput) -> Worker:
         user=user,
     )
     draft.delete()
-    registration_check(worker=worker)
     return worker
 
 

@@ -26,18 +26,9 @@ from vinculo.core.lockout import account_locked
 from vinculo.core.models import Jurisdiction
 from vinculo.core.permissions import Perm
 from vinculo.core.values import FieldInvalid
-from vinculo.linkage import selectors as linkage
-from vinculo.linkage.domain import (
-    FIELD_LABELS,
-    LEVEL_LABELS,
-    MATCH_SOURCES,
-    Person,
-    match_keys,
-    strength_label,
-)
 from vinculo.reference.countries import subdivision_list
 from vinculo.reference.models import Occupation
-from vinculo.registry import domain, services
+from vinculo.registry import domain, selectors, services
 from vinculo.registry.forms import (
     STEP_FORMS,
     STEP_TITLES,
@@ -50,6 +41,14 @@ from vinculo.registry.forms import (
     language_rows,
     occupation_rows,
     worker_input,
+)
+from vinculo.registry.identity import (
+    FIELD_LABELS,
+    LEVEL_LABELS,
+    MATCH_SOURCES,
+    Person,
+    match_keys,
+    strength_label,
 )
 from vinculo.registry.models import ConsentPurpose, Worker
 from vinculo.registry.selectors import worker_get, worker_list, worker_own, worker_public_get
@@ -89,8 +88,6 @@ def worker_detail_view(request: HttpRequest, worker_id: int) -> HttpResponse:
             "worker": worker,
             "own": False,
             "can_edit": user_can_in(request.user, Perm.EDIT_WORKERS, worker.jurisdiction_id),
-            "can_review": user_can_in(request.user, Perm.REVIEW_DUPLICATES, worker.jurisdiction_id),
-            "fraud_flag": linkage.fraud_flag_open(worker),
             "locked": worker.user is not None and account_locked(worker.user.username),
         },
     )
@@ -282,7 +279,7 @@ def desk_register(
             desk.add_error("phone", error.message)
         else:
             data = worker_input(answers, phone=phone)
-            document = linkage.DocumentGiven(
+            document = selectors.DocumentGiven(
                 data.document.kind, data.document.issuing_country, data.document.number
             )
             probable, unconfirmed = _probable_matches(request, Person.of(data), [document])
@@ -323,13 +320,13 @@ def desk_register(
 def _probable_matches(
     request: HttpRequest,
     person: Person,
-    documents: list[linkage.DocumentGiven],
+    documents: list[selectors.DocumentGiven],
     exclude_worker_id: int | None = None,
-) -> tuple[list[linkage.Match], dict[str, Any] | None]:
+) -> tuple[list[selectors.Match], dict[str, Any] | None]:
     """People the official may see who are probably `person`, and, unless the official has
     confirmed these very ones are someone else, what the page shows of them. A match on the same
     document is left to the save itself, which refuses it whoever can see the other record."""
-    found = linkage.likely_matches(
+    found = selectors.likely_matches(
         actor=request.user, person=person, documents=documents, exclude_worker_id=exclude_worker_id
     )
     probable = [m for m in found if not m.same_document]
@@ -347,10 +344,10 @@ def _keys(record: Any) -> dict[str, Any]:
     return match_keys(**{name: getattr(record, name) for name in MATCH_SOURCES})
 
 
-def _match_view(match: linkage.Match) -> dict[str, Any]:
+def _match_view(match: selectors.Match) -> dict[str, Any]:
     """A probable match as the desk sees it: the record's values beside each field's agreement."""
     worker = match.worker
-    shown = linkage.record_values(worker)
+    shown = selectors.record_values(worker)
     return {
         "worker": worker,
         "percent": round(match.probability * 100),
@@ -385,7 +382,7 @@ def _edit(request: HttpRequest, worker: Worker, back: str, *, check: bool = Fals
     context = {"form": form, "worker": worker, "back": back, "jobs": jobs, "tongues": tongues}
     if request.method == "POST" and form.is_valid() and rows_valid:
         after = SimpleNamespace(**{**initial, **form.changes()})
-        probable: list[linkage.Match] = []
+        probable: list[selectors.Match] = []
         if check and _keys(after) != _keys(worker):
             probable, unconfirmed = _probable_matches(
                 request, Person.of(after), [], exclude_worker_id=worker.pk

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def keys_fill(apps, schema_editor):
     """Workers registered before the keys existed get theirs."""
-    from vinculo.linkage.domain import MATCH_KEY_FIELDS, MATCH_SOURCES, match_keys
+    from vinculo.registry.identity import MATCH_KEY_FIELDS, MATCH_SOURCES, match_keys
 
     Worker = apps.get_model("registry", "Worker")
     batch = []

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from tests.factories import IdentityDocumentFactory, WorkerFactory
-from vinculo.linkage.domain import Person
-from vinculo.linkage.selectors import PROBABLE, DocumentGiven, likely_matches
 from vinculo.registry import services as registry
+from vinculo.registry.identity import Person
 from vinculo.registry.models import Worker
+from vinculo.registry.selectors import PROBABLE, DocumentGiven, likely_matches
 
 pytestmark = pytest.mark.django_db
 

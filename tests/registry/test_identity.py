@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from vinculo.linkage.domain import (
+from vinculo.registry.identity import (
     birth_date_variants,
     document_key,
     name_key,
