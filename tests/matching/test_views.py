@@ -9,7 +9,7 @@ from django.urls import reverse
 from tests.conftest import login
 from tests.matching.conftest import make_worker
 from vinculo.matching import index
-from vinculo.matching.models import Candidacy
+from vinculo.matching.models import Candidacy, MatchRun
 
 
 def test_the_caseworker_ranks_in_spanish_and_shortlists(client, world, published):
@@ -45,9 +45,13 @@ def test_the_employer_selects_on_the_order_and_the_official_sees_the_audit(
     page = client.get(section, HTTP_HX_REQUEST="true").content.decode()
     assert worker.full_name in page and worker.phone not in page  # contact details stay private
     assert "Auditoría de equidad" not in page and "Fairness audit" not in page
+    # The buttons are the moves the employer may make now (CANDIDACY.available); none for the
+    # official, who shortlists but does not select.
+    assert 'name="to" value="selected"' in page and 'name="to" value="not_selected"' in page
+    assert 'name="to"' not in shown
     assert client.get(reverse("matching:ranking", args=[published.pk])).status_code == 404
     candidacy = Candidacy.objects.get()
-    client.post(reverse("matching:decide", args=[candidacy.pk]), {"decision": "select"})
+    client.post(reverse("matching:decide", args=[candidacy.pk]), {"to": "selected"})
     candidacy.refresh_from_db()
     assert candidacy.status == "selected"
 
@@ -113,3 +117,36 @@ def test_a_worker_id_that_is_not_a_number_is_a_message_not_a_500(client, world, 
         assert response.status_code == 200
         assert "Choose a worker from the ranking." in response.content.decode()
     assert not Candidacy.objects.exists()
+
+
+def test_a_batch_matching_from_its_page_with_its_progress(
+    client, world, published, django_capture_on_commit_callbacks
+):
+    make_worker(world)
+    login(client, world.users["caseworker"])
+    page = client.get(reverse("matching:runs"), HTTP_ACCEPT_LANGUAGE="es")
+    assert page.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(reverse("matching:runs"), {"jurisdiction": world.hn.pk})
+    run = MatchRun.objects.get()
+    assert started["Location"] == reverse("matching:run", args=[run.pk])
+    shown = client.get(started["Location"], HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "1 recomendación" in shown and 'value="100"' in shown
+    login(client, world.outsider)
+    assert client.get(reverse("matching:run", args=[run.pk])).status_code == 404
+
+
+def test_a_failed_matching_says_why_in_the_users_language_not_the_programs(
+    client, world, published
+):
+    run = MatchRun.objects.create(
+        jurisdiction=world.hn,
+        requested_by=world.users["caseworker"],
+        status="failed",
+        error="ZeroDivisionError: division by zero",
+    )
+    login(client, world.users["caseworker"])
+    page = client.get(reverse("matching:run", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="es")
+    text = page.content.decode()
+    assert "se detuvo antes de terminar" in text and "ZeroDivisionError" not in text
+    assert reverse("matching:runs") in text  # and how to start again

@@ -14,8 +14,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from vinculo.core.access import user_can
 from vinculo.core.converters import MAX_ID
 from vinculo.core.errors import DomainError
+from vinculo.core.permissions import Perm
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # What the schema says of an error answer, and the errors an action on an object can meet.
@@ -190,8 +192,6 @@ class MeApi(APIView):
 
     @extend_schema(responses=OutputSerializer, summary="The signed-in user")
     def get(self, request: Request) -> Response:
-        from vinculo.core.access import user_can
-        from vinculo.core.permissions import Perm
 
         user = request.user
         user.permissions = sorted(p.value for p in Perm if user_can(user, p))

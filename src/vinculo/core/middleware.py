@@ -3,11 +3,9 @@ ends idle staff sessions."""
 
 from __future__ import annotations
 
-import contextvars
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -17,23 +15,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-
-@dataclass(frozen=True)
-class RequestContext:
-    ip: str | None
-    user_agent: str
-    request_id: str
-
-
-current_request: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
-    "vinculo_request", default=None
-)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind a reverse proxy, the deployment sets REMOTE_ADDR correctly (see docs/operations.md);
-    # X-Forwarded-For is not trusted here because any client can send it.
-    return request.META.get("REMOTE_ADDR") or None
+from vinculo.core.apis import problem_response
+from vinculo.core.audit import AuditVerb
+from vinculo.core.context import RequestContext, client_ip, current_request
+from vinculo.core.permissions import Role
+from vinculo.core.services import audit_record, primary_jurisdiction_id
 
 
 class RequestContextMiddleware:
@@ -81,9 +67,6 @@ class IdleSessionMiddleware:
         return self.get_response(request)
 
     def _expired(self, request: HttpRequest, user: Any) -> HttpResponse:
-        from vinculo.core.audit import AuditVerb
-        from vinculo.core.services import audit_record, primary_jurisdiction_id
-
         audit_record(
             verb=AuditVerb.SESSION_EXPIRED,
             actor=user,
@@ -97,8 +80,6 @@ class IdleSessionMiddleware:
             % {"minutes": settings.STAFF_IDLE_MINUTES},
         )
         if request.path.startswith("/api/"):
-            from vinculo.core.apis import problem_response
-
             return problem_response(
                 request, 401, "session_expired", _("Your session ended. Sign in again.")
             )
@@ -107,6 +88,4 @@ class IdleSessionMiddleware:
 
 
 def _is_staff(user: Any) -> bool:
-    from vinculo.core.permissions import Role
-
     return any(m.role != Role.WORKER for m in user.active_memberships) or user.is_superuser

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
@@ -10,6 +11,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.core.access import user_can
+from vinculo.core.audit import AuditVerb
 from vinculo.core.i18n import localized
 from vinculo.core.permissions import JURISDICTION_BOUND_ROLES, Role
 from vinculo.core.runs import Run
@@ -155,7 +158,6 @@ class User(AbstractUser):
         )
 
     def can(self, perm: str) -> bool:
-        from vinculo.core.access import user_can
 
         return user_can(self, perm)
 
@@ -254,7 +256,6 @@ class AuditEvent(models.Model):
     def verb_label(self) -> str:
         """The action in the reader's language ("Signed in"); the code itself when the verb
         is not one of today's (an older version's, kept as written)."""
-        from vinculo.core.audit import AuditVerb
 
         try:
             return str(AuditVerb(self.verb).label)
@@ -267,8 +268,6 @@ class AuditEvent(models.Model):
         "registry.worker 3004". Only the kind and the number: no personal data in the log."""
         if not self.object_type:
             return ""
-        from django.apps import apps
-
         try:
             kind = str(apps.get_model(self.object_type)._meta.verbose_name)
         except (LookupError, ValueError):

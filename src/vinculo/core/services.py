@@ -13,11 +13,13 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from vinculo.core.audit import AuditVerb
 from vinculo.core.cells import csv_row
-from vinculo.core.middleware import current_request
+from vinculo.core.context import current_request
 from vinculo.core.models import AuditEvent, Export, Jurisdiction, User
 from vinculo.core.runs import RunLost, run_claim, run_fail, run_finish, run_progress, run_retry
 
@@ -87,8 +89,6 @@ EXPORT_KINDS: dict[str, str] = {"audit_log": "vinculo.core.selectors.audit_expor
 
 @transaction.atomic
 def export_request(*, kind: str, params: dict, actor: User) -> Export:
-    from vinculo.core.tasks import export_run
-
     export = Export.objects.create(kind=kind, params=params, requested_by=actor)
     audit_record(
         verb=AuditVerb.EXPORT_REQUESTED,
@@ -102,8 +102,6 @@ def export_request(*, kind: str, params: dict, actor: User) -> Export:
 
 
 def export_retry(*, export: Export, actor: User) -> Export:
-    from vinculo.core.tasks import export_run
-
     return run_retry(
         export,
         enqueue=lambda run: export_run.enqueue(export_id=str(run.pk)),
@@ -120,8 +118,6 @@ def export_build(*, export_id: str) -> Export | None:
     """Build the file of one export. Safe to run twice and to retry after a crash: only a queued
     export is claimed, the file is written to a temporary name and moved into place only when
     complete, so a half-written file is never offered for download."""
-    from django.utils.module_loading import import_string
-
     export = run_claim(Export, run_id=export_id, file_name="")
     if export is None:
         return Export.objects.filter(pk=export_id).first()
@@ -171,3 +167,10 @@ def export_downloaded(*, export: Export, actor: User) -> None:
         jurisdiction=primary_jurisdiction_id(actor),
         after={"kind": export.kind},
     )
+
+
+@task()
+def export_run(export_id: str) -> str | None:
+    """An export's background half: the task queue runs it."""
+    export = export_build(export_id=export_id)
+    return export.status if export else None

@@ -22,9 +22,10 @@ from django.db.models import F
 from vinculo.core.runs import run_progress
 from vinculo.imports import helper
 from vinculo.imports.bulk import rows_where_in
-from vinculo.imports.domain import Item, rows_parse
+from vinculo.imports.checking import rows_check
+from vinculo.imports.domain import Item
 from vinculo.imports.models import Import, ImportKey, ImportRowError
-from vinculo.imports.writers import WRITERS, Writer
+from vinculo.imports.writers import Writer
 
 PARALLEL_HELPERS = 1  # on two cores a second helper only competes with the writer (measured)
 PARALLEL_AHEAD = 3
@@ -39,25 +40,6 @@ def rows_batched(rows: Iterator[tuple[int, list]], size: int) -> Iterator[list[t
             chunk = []
     if chunk:
         yield chunk
-
-
-def rows_check(
-    kind: str,
-    names: list[str],
-    chunk: list[tuple[int, list]],
-    context: dict[str, Any],
-    shared: dict[str, Any],
-) -> tuple[list[Item], int]:
-    """One batch of rows checked, each valid row with its keys and prepared values, and how many
-    rows were blank. Needs no database, so it runs in a helper process as well as here."""
-    parsed, blank = rows_parse(kind, names, chunk, context)
-    writer = WRITERS[kind]
-    items = [
-        Item(number, record, errors, writer.keys(record) if record is not None else [])
-        for number, record, errors in parsed
-    ]
-    writer.prepare([item for item in items if item.record is not None], shared)
-    return items, blank
 
 
 def batches_checked(

@@ -2,7 +2,7 @@
 
 It is started with `spawn`, so this module is what it imports first: nothing here may touch the
 models before `django.setup()` has run in `init`. The tuning it needs touches none, so it is
-imported at once; the batch pipeline, which imports the models, only in `check`.
+imported at once; the row checks, which import the models, only in `check`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def init(kind: str, names: list[str], context: dict[str, Any], shared: dict[str,
 
 
 def check(chunk: list[tuple[int, list]]) -> tuple[list[Any], int]:
-    from vinculo.imports.batches import rows_check
+    from vinculo.imports.checking import rows_check
 
     state = _state
     with gc_paused():

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.models import Jurisdiction
 from vinculo.core.runs import Run
+from vinculo.imports.domain import error_message
 
 
 class ImportKind(models.TextChoices):
@@ -70,7 +71,6 @@ class ImportRowError(models.Model):
 
     @property
     def message(self) -> str:
-        from vinculo.imports.domain import error_message
 
         return error_message(self.code, self.params)
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from vinculo.core.access import scope_for
 from vinculo.core.audit import AuditVerb
@@ -38,7 +39,7 @@ from vinculo.imports.domain import error_message, header_check
 from vinculo.imports.models import Import, ImportKey, ImportKind, ImportRowError
 from vinculo.imports.tuning import gc_paused, sqlite_page_cache
 from vinculo.imports.writers import WRITERS
-from vinculo.matching.services import index_rebuild_soon
+from vinculo.matching.index import index_rebuild_soon
 
 logger = logging.getLogger(__name__)
 
@@ -155,8 +156,6 @@ def import_request(
 
 @transaction.atomic
 def _import_create(*, run: Import, actor: User) -> Import:
-    from vinculo.imports.tasks import import_run
-
     run.save(force_insert=True)
     audit_record(
         verb=AuditVerb.IMPORT_STARTED,
@@ -169,8 +168,6 @@ def _import_create(*, run: Import, actor: User) -> Import:
 
 
 def import_retry(*, run: Import, actor: User) -> Import:
-    from vinculo.imports.tasks import import_run
-
     return run_retry(
         run,
         enqueue=lambda queued: import_run.enqueue(import_id=str(queued.pk)),
@@ -190,6 +187,13 @@ def _claim(import_id: str) -> Import | None:
         ImportRowError.objects.filter(run=run).delete()
         ImportKey.objects.filter(run=run).delete()
     return run
+
+
+@task()
+def import_run(import_id: str) -> str | None:
+    """An import's background half: the task queue runs it."""
+    run = import_process(import_id=import_id)
+    return run.status if run else None
 
 
 def import_process(*, import_id: str) -> Import | None:

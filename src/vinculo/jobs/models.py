@@ -94,8 +94,12 @@ class JobOrder(TimeStamped):
     # Kept by matching in the transaction of each shortlisting and decision, with the order's row
     # locked: how many workers reached the shortlist (selected or not since), and how many were
     # selected. The fair's figures add them up.
-    shortlisted_count = models.PositiveIntegerField(_("shortlisted"), default=0, editable=False)
-    selected_count = models.PositiveIntegerField(_("selected"), default=0, editable=False)
+    shortlisted_count = models.PositiveIntegerField(
+        _("candidates shortlisted"), default=0, editable=False
+    )
+    selected_count = models.PositiveIntegerField(
+        _("candidates selected"), default=0, editable=False
+    )
     sector = models.CharField(_("sector"), max_length=30)
     description = models.TextField(_("description of the work"), blank=True)
     # Worksite

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
@@ -177,8 +178,6 @@ def registration_check(*, worker: Worker) -> int:
 def linkage_run_request(*, actor: Actor, jurisdiction: Any = None) -> LinkageRun:
     """Start a batch check of one jurisdiction's registry (id or code; the actor's only one
     when not given) in the background."""
-    from vinculo.linkage.tasks import linkage_run
-
     chosen = jurisdiction_pick(
         actor=actor, perm=Perm.REVIEW_DUPLICATES, value=jurisdiction, message=WHICH_JURISDICTION
     )
@@ -257,6 +256,13 @@ class _Progress:
             return
         self.stage, self.at = stage, now
         run_progress(self.run, stage=stage, done=done, total=total)
+
+
+@task()
+def linkage_run(run_id: str) -> str | None:
+    """A batch check's background half: the task queue runs it."""
+    run = linkage_run_process(run_id=run_id)
+    return run.status if run else None
 
 
 def linkage_run_process(*, run_id: str) -> LinkageRun | None:

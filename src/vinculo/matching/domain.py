@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.core.audit import AuditVerb
 from vinculo.core.lifecycle import Move
 from vinculo.core.permissions import Perm
+from vinculo.core.values import fold
 from vinculo.matching.models import CandidacyStatus
 
 # --- encodings ---------------------------------------------------------------------------------
@@ -69,7 +70,6 @@ def language_code(code: str) -> int:
 
 def place_key(*parts: str) -> int:
     """A region or a municipality as a number, for equality only (CRC-32 of the folded names)."""
-    from vinculo.core.values import fold
 
     text = "|".join(fold(p or "") for p in parts)
     return zlib.crc32(text.encode()) if any(parts) else 0

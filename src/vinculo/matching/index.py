@@ -26,8 +26,9 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max
+from django_tasks import task
 
 from vinculo.linkage.models import FraudFlag
 from vinculo.matching import domain as d
@@ -368,3 +369,15 @@ def rebuild_wanted(delta: Delta) -> bool:
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.touch()
     return True
+
+
+@task()
+def index_rebuild() -> str:
+    """A build in the background: the task queue runs it."""
+    return index_build()
+
+
+def index_rebuild_soon() -> None:
+    """Ask for a new build in the background, once the caller's transaction commits (after an
+    import of workers, or when rankings find many workers to read from the database)."""
+    transaction.on_commit(lambda: index_rebuild.enqueue())

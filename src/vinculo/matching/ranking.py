@@ -259,9 +259,7 @@ def _delta(index: ix.Index | None) -> ix.Delta:
     have grown many (index.rebuild_wanted)."""
     delta = ix.delta_for(index)
     if ix.rebuild_wanted(delta):
-        from vinculo.matching.services import index_rebuild_soon
-
-        index_rebuild_soon()
+        ix.index_rebuild_soon()
     return delta
 
 

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, ValidationFailed
@@ -259,8 +260,6 @@ def candidacy_apply(*, worker: Worker, order_id: Any) -> Candidacy:
 
 
 def match_run_request(*, actor: Actor, jurisdiction: Any = None) -> MatchRun:
-    from vinculo.matching.tasks import match_run
-
     chosen = jurisdiction_pick(
         actor=actor, perm=Perm.SHORTLIST_CANDIDATES, value=jurisdiction, message=WHICH_JURISDICTION
     )
@@ -276,6 +275,13 @@ def match_run_request(*, actor: Actor, jurisdiction: Any = None) -> MatchRun:
         )
         transaction.on_commit(lambda: match_run.enqueue(run_id=str(run.pk)))
     return run
+
+
+@task()
+def match_run(run_id: str) -> str | None:
+    """A batch matching's background half: the task queue runs it."""
+    run = match_run_process(run_id=run_id)
+    return run.status if run else None
 
 
 def match_run_process(*, run_id: str) -> MatchRun | None:
@@ -334,10 +340,3 @@ def match_run_process(*, run_id: str) -> MatchRun | None:
         run_fail(run, error=error)
         raise
     return run
-
-
-def index_rebuild_soon() -> None:
-    """Ask for a new build in the background (after an import of workers)."""
-    from vinculo.matching.tasks import index_rebuild
-
-    transaction.on_commit(lambda: index_rebuild.enqueue())

@@ -64,10 +64,16 @@ def order_candidates_view(request: HttpRequest, order_id: int) -> HttpResponse:
     can_rank = user_can_in(request.user, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id)
     if order.state not in MATCHED_STATES or not (can_rank or FILER in sides):
         raise Http404
+    candidacies = selectors.shortlisted_for(actor=request.user, order_id=order.pk)[1]
+    for candidacy in candidacies:  # the buttons: the moves the actor may make on each now
+        candidacy.moves = (
+            selectors.CANDIDACY.available(actor=request.user, record=candidacy)
+            if order.state == JobOrderState.PUBLISHED
+            else {}
+        )
     context = {
         "order": order,
-        "candidacies": selectors.shortlisted_for(actor=request.user, order_id=order.pk)[1],
-        "can_select": FILER in sides and order.state == JobOrderState.PUBLISHED,
+        "candidacies": candidacies,
         "fairness": selectors.fairness_audit(order) if can_rank else None,
     }
     if request.headers.get("HX-Request"):
@@ -97,7 +103,10 @@ def decide_view(request: HttpRequest, candidacy_id: int) -> HttpResponse:
     if candidacy is None:
         raise Http404
     try:
-        if request.POST.get("decision") == "select":
+        to = request.POST.get("to")
+        if to not in (CandidacyStatus.SELECTED, CandidacyStatus.NOT_SELECTED):
+            raise Http404
+        if to == CandidacyStatus.SELECTED:
             services.candidacy_select(actor=request.user, candidacy_id=candidacy_id)
             messages.success(request, _("Selected."))
         else:

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 import pycountry
 
 from vinculo.core.i18n import current_language
+from vinculo.reference.search import fold
 
 # The countries Vínculo serves first: offered at the top of country lists, and the countries
 # whose phone numbers people type without their +code.
@@ -61,7 +62,6 @@ def _country_name(code: str, language: str) -> str:
 @cache
 def _countries(language: str) -> tuple[tuple[Country, str], ...]:
     """Every country with its folded name, in the order of the folded names."""
-    from vinculo.reference.search import fold
 
     found = []
     for country in pycountry.countries:
@@ -71,7 +71,6 @@ def _countries(language: str) -> tuple[tuple[Country, str], ...]:
 
 
 def country_list(*, query: str = "", language: str | None = None) -> list[Country]:
-    from vinculo.reference.search import fold
 
     wanted = fold(query)
     return [

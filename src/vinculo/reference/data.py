@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vinculo.reference.search import RegionalTerm
+
 if TYPE_CHECKING:
     from vinculo.reference.search import RegionalTerm
 
@@ -33,7 +35,6 @@ def esco_checksum() -> str:
 def regional_terms() -> tuple[RegionalTerm, ...]:
     """The Latin American titles of data/regional_occupations.csv. Lines starting with "#" are
     the file's own notes; countries are space-separated."""
-    from vinculo.reference.search import RegionalTerm
 
     with REGIONAL_FILE.open(encoding="utf-8", newline="") as handle:
         lines = [line for line in handle if line.strip() and not line.startswith("#")]

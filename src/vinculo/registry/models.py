@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.crypto import EncryptedTextField, lookup_hash
-from vinculo.core.models import Jurisdiction, Organisation, StateEvent, TimeStamped
+from vinculo.core.models import (
+    Jurisdiction,
+    Organisation,
+    StateEvent,
+    TimeStamped,
+    VerificationState,
+)
 from vinculo.reference.levels import CefrLevel
 from vinculo.reference.models import IscoGroup, Occupation
 from vinculo.registry.domain import name_folded
@@ -468,3 +474,20 @@ class LicenceEvent(StateEvent):
 
     def __str__(self) -> str:
         return f"{self.licence.number}: {self.from_state} → {self.to_state}"
+
+
+class VerificationEvent(StateEvent):
+    """One move of an employer's verification, with who made it and why."""
+
+    employer = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="verification_events"
+    )
+    from_state = models.CharField(_("from"), max_length=10, choices=VerificationState.choices)
+    to_state = models.CharField(_("to"), max_length=10, choices=VerificationState.choices)
+
+    class Meta(StateEvent.Meta):
+        verbose_name = _("verification change")
+        verbose_name_plural = _("verification changes")
+
+    def __str__(self) -> str:
+        return f"{self.employer_id}: {self.from_state} → {self.to_state}"

@@ -10,7 +10,7 @@ from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.models import AuditEvent, Organisation, VerificationState
 from vinculo.core.permissions import Role
 from vinculo.registry.models import Establishment
-from vinculo.registry.organisations import services
+from vinculo.registry.organisations import selectors, services
 from vinculo.registry.organisations.services import AccountData, EstablishmentData
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +116,28 @@ def test_rejection_needs_a_reason_and_records_it(world):
     assert not services.employer_is_verified(employer)
     event = AuditEvent.objects.get(verb=AuditVerb.EMPLOYER_REJECTED)
     assert event.reason == "RTN no corresponde"
+
+
+def test_each_verification_decision_is_on_the_employers_timeline(world):
+    employer = EmployerFactory(jurisdiction=world.hn)
+    official = world.users["official"]
+    services.employer_verification_decide(
+        organisation_id=employer.pk, to=V.REJECTED, reason="RTN no corresponde", actor=official
+    )
+    services.employer_verification_decide(
+        organisation_id=employer.pk, to=V.VERIFIED, expected_state=V.REJECTED, actor=official
+    )
+    timeline = list(selectors.verification_events(employer))
+    assert [(e.from_state, e.to_state) for e in timeline] == [
+        (V.REJECTED, V.VERIFIED),
+        (V.PENDING, V.REJECTED),
+    ]
+    assert timeline[1].reason == "RTN no corresponde" and timeline[1].actor == official
+    with pytest.raises(Conflict):  # a refused move leaves no line
+        services.employer_verification_decide(
+            organisation_id=employer.pk, to=V.VERIFIED, expected_state=V.PENDING, actor=official
+        )
+    assert employer.verification_events.count() == 2
 
 
 def test_an_employer_of_another_jurisdiction_does_not_exist_for_the_official(world):

@@ -122,6 +122,8 @@ def test_an_official_verifies_and_rejects_from_the_employer_page(client, world):
     employer.refresh_from_db()
     assert employer.verification_state == VerificationState.VERIFIED
     assert AuditEvent.objects.filter(verb=AuditVerb.EMPLOYER_VERIFIED).count() == 1
+    history = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Historial" in history and "En espera de verificación → <strong>Verificado" in history
 
 
 def test_a_caseworker_sees_the_employer_but_no_decision_buttons(client, world):

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='joborder',
             name='selected_count',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='selected'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='candidates selected'),
         ),
         migrations.AddField(
             model_name='joborder',
             name='shortlisted_count',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='shortlisted'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='candidates shortlisted'),
         ),
     ]

@@ -18,7 +18,7 @@ from vinculo.core.errors import Conflict
 from vinculo.core.lifecycle import Lifecycle, Move
 from vinculo.core.models import Organisation, OrganisationKind, VerificationState
 from vinculo.core.permissions import Perm
-from vinculo.registry.models import AgencyLicence, LicenceEvent, LicenceState
+from vinculo.registry.models import AgencyLicence, LicenceEvent, LicenceState, VerificationEvent
 
 EMPLOYER_KINDS = frozenset({OrganisationKind.EMPLOYER, OrganisationKind.EMPLOYER_ASSOCIATION})
 
@@ -80,7 +80,12 @@ EMPLOYER_VERIFICATION_MOVES: dict[tuple[str, str], Move] = {
     ),
 }
 EMPLOYER_VERIFICATION = Lifecycle(
-    Organisation, EMPLOYER_VERIFICATION_MOVES, "verification", state_field="verification_state"
+    Organisation,
+    EMPLOYER_VERIFICATION_MOVES,
+    "verification",
+    state_field="verification_state",
+    events=VerificationEvent,
+    subject="employer",
 )
 
 L = LicenceState

@@ -14,7 +14,13 @@ from vinculo.core.lifecycle import Move
 from vinculo.core.models import Actor, Jurisdiction, Organisation, OrganisationKind
 from vinculo.core.permissions import Perm, Role
 from vinculo.reference.search import fold
-from vinculo.registry.models import AgencyLicence, Establishment, LicenceEvent, LicenceState
+from vinculo.registry.models import (
+    AgencyLicence,
+    Establishment,
+    LicenceEvent,
+    LicenceState,
+    VerificationEvent,
+)
 from vinculo.registry.organisations.domain import (
     EMPLOYER_KINDS,
     EMPLOYER_VERIFICATION,
@@ -147,6 +153,10 @@ def agency_get(*, actor: Actor, agency_id: Any) -> Organisation:
 
 def licence_get(*, actor: Actor, licence_id: Any) -> AgencyLicence:
     return get_or_404(licence_list(actor=actor), pk=licence_id)
+
+
+def verification_events(organisation: Organisation) -> QuerySet[VerificationEvent]:
+    return organisation.verification_events.select_related("actor").order_by("-at", "-id")
 
 
 def licence_events(licence: AgencyLicence) -> QuerySet[LicenceEvent]:

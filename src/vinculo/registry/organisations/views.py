@@ -62,6 +62,7 @@ def _employer_detail(request: HttpRequest, organisation: object, form: object, s
             "employer": organisation,
             "moves": moves,
             "form": form,
+            "events": list(selectors.verification_events(organisation)),
             "sector_label": sector_label(organisation.sector) if organisation.sector else "",
         },
         status=status,

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django import template
 
+from vinculo.core.i18n import pick
+from vinculo.policy.domain import COST_LABELS
+from vinculo.policy.loader import PolicyPackNotFound, pack_get
 from vinculo.reference.countries import country_name as _country_name
 from vinculo.reference.countries import language_name as _language_name
 from vinculo.reference.countries import subdivision_name as _subdivision_name
@@ -25,7 +28,6 @@ def language_name(code: str) -> str:
 @register.filter
 def bilingual(texts: object) -> str:
     """A {es, en} text (a dict or a policy-pack Texts) in the current language."""
-    from vinculo.core.i18n import pick
 
     if texts is None:
         return ""
@@ -35,7 +37,6 @@ def bilingual(texts: object) -> str:
 
 @register.filter
 def cost_label(code: str) -> str:
-    from vinculo.policy.domain import COST_LABELS
 
     return str(COST_LABELS.get(code, code))
 
@@ -75,8 +76,6 @@ def subdivision_name(code: str) -> str:
 @register.filter
 def programme_name(code: str) -> str:
     """A programme's policy-pack code ("CA-TFWP-AG") → its name in the current language."""
-    from vinculo.core.i18n import pick
-    from vinculo.policy.loader import PolicyPackNotFound, pack_get
 
     if not code:
         return ""
