@@ -421,9 +421,9 @@ def online_checks(official: Any, seed: int) -> dict[str, Any]:
     import random
 
     from vinculo.demo import synthetic
-    from vinculo.registry.selectors import DocumentGiven, likely_matches
     from vinculo.registry.identity import Person
     from vinculo.registry.models import Worker
+    from vinculo.registry.selectors import DocumentGiven, likely_matches
 
     rng = random.Random(seed)
     top = Worker.objects.order_by("-pk").values_list("pk", flat=True).first()
