@@ -88,9 +88,12 @@ def test_a_failed_export_can_be_retried_and_a_finished_one_cannot(
         services.export_retry(export=export, actor=world.users["auditor"])
     export.refresh_from_db()
     assert export.status == RunStatus.DONE and export.error == ""
+    retried = AuditEvent.objects.get(verb=AuditVerb.EXPORT_RETRIED)
+    assert retried.actor == world.users["auditor"] and retried.object_id == str(export.pk)
     with pytest.raises(Conflict) as refused:
         services.export_retry(export=export, actor=world.users["auditor"])
     assert refused.value.code == "export_not_failed"
+    assert AuditEvent.objects.filter(verb=AuditVerb.EXPORT_RETRIED).count() == 1
 
 
 def rows_that_crash(**kwargs):

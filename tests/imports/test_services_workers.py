@@ -360,6 +360,8 @@ def test_a_crashed_batch_leaves_no_half_written_rows_and_a_retry_finishes(
         services.import_retry(run=run, actor=world.users["official"])
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
+    retried = AuditEvent.objects.get(verb=AuditVerb.IMPORT_RETRIED)
+    assert retried.actor == world.users["official"] and retried.object_id == str(run.pk)
     assert (run.rows_created, run.rows_existing, run.rows_failed) == (4, 3, 0)
     assert Worker.objects.filter(channel=RegistrationChannel.IMPORT).count() == 7
     assert IdentityDocument.objects.count() == 7

@@ -101,13 +101,22 @@ def export_request(*, kind: str, params: dict, actor: User) -> Export:
     return export
 
 
+@transaction.atomic
 def export_retry(*, export: Export, actor: User) -> Export:
-    return run_retry(
+    export = run_retry(
         export,
         enqueue=lambda run: export_run.enqueue(export_id=str(run.pk)),
         refused=EXPORT_NOT_FAILED,
         code="export_not_failed",
     )
+    audit_record(
+        verb=AuditVerb.EXPORT_RETRIED,
+        actor=actor,
+        obj=export,
+        jurisdiction=primary_jurisdiction_id(actor),
+        after={"attempt": export.attempt + 1},
+    )
+    return export
 
 
 def export_path(export: Export) -> str:

@@ -167,13 +167,18 @@ def _import_create(*, run: Import, actor: User) -> Import:
     return run
 
 
+@transaction.atomic
 def import_retry(*, run: Import, actor: User) -> Import:
-    return run_retry(
+    run = run_retry(
         run,
         enqueue=lambda queued: import_run.enqueue(import_id=str(queued.pk)),
         refused=NOT_FAILED,
         code="import_not_failed",
     )
+    audit_record(
+        verb=AuditVerb.IMPORT_RETRIED, actor=actor, obj=run, after={"attempt": run.attempt + 1}
+    )
+    return run
 
 
 # --- the background part ----------------------------------------------------------------------
