@@ -163,6 +163,30 @@ def _matching_view() -> dict[int, tuple]:
     return {row[names.index("worker_id")]: row for row in rows}
 
 
+class MatchingWatch:
+    """The workers whose matching columns change from now on without a WorkerChange recorded
+    (registry/changes.py): `unheard()` lists them. Workers created later are not watched (the
+    index reads every worker above its highest id from the database)."""
+
+    def __init__(self) -> None:
+        from django.db.models import Max
+
+        from vinculo.registry.models import WorkerChange
+
+        self.before = _matching_view()
+        self.mark = WorkerChange.objects.aggregate(m=Max("pk"))["m"] or 0
+
+    def unheard(self) -> list[int]:
+        from vinculo.registry.models import WorkerChange
+
+        after = _matching_view()
+        changes = WorkerChange.objects.filter(pk__gt=self.mark)
+        heard = set(changes.values_list("worker_id", flat=True))
+        return sorted(
+            pk for pk, row in self.before.items() if after.get(pk) != row and pk not in heard
+        )
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     """Every write the suite makes is checked for one thing: a worker who was there before the
@@ -176,16 +200,9 @@ def pytest_runtest_call(item: pytest.Item):
     uses_db = marker or "db" in fixtures or any(f in fixtures for f in TRANSACTIONAL)
     if not uses_db or item.get_closest_marker("unheard_on_purpose"):
         return (yield)
-    from django.db.models import Max
-
-    from vinculo.registry.models import WorkerChange
-
-    before = _matching_view()
-    mark = WorkerChange.objects.aggregate(m=Max("pk"))["m"] or 0
+    watch = MatchingWatch()
     result = yield
-    after = _matching_view()
-    heard = set(WorkerChange.objects.filter(pk__gt=mark).values_list("worker_id", flat=True))
-    unheard = sorted(pk for pk, row in before.items() if after.get(pk) != row and pk not in heard)
+    unheard = watch.unheard()
     assert not unheard, (
         f"workers {unheard} changed in what matching reads, and the index never heard of it "
         "(registry.changes.workers_changed)"
