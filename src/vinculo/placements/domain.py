@@ -1,0 +1,269 @@
+"""A placement: one worker's journey on one job order, from selection to return and re-hire.
+
+Pure Python, no database: the steps of the journey and which of them a programme uses, the costs
+a worker may have paid (in the ILO's categories), the conversion of amounts between currencies
+with a named reference rate, and SDG indicator 10.7.1 for one placement and for a corridor.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# --- the journey ---------------------------------------------------------------------------------
+
+
+class Step(models.TextChoices):
+    SELECTED = "selected", _("Selected")
+    CONTRACT_OFFERED = "contract_offered", _("Contract offered")
+    CONTRACT_SIGNED = "contract_signed", _("Contract signed")
+    MEDICAL_CLEARED = "medical_cleared", _("Medical clearance")
+    PERMIT_REQUESTED = "permit_requested", _("Visa or permit requested")
+    PERMIT_GRANTED = "permit_granted", _("Visa or permit granted")
+    ORIENTED = "oriented", _("Pre-departure orientation done")
+    DEPARTED = "departed", _("Departed")
+    ARRIVED = "arrived", _("Arrived")
+    EMPLOYED = "employed", _("Working")
+    CONTRACT_ENDED = "contract_ended", _("Contract ended")
+    RETURNED = "returned", _("Returned home")
+    EVALUATED = "evaluated", _("Evaluated")
+
+
+class Exit(models.TextChoices):
+    """Ways a placement ends before its journey does; each needs its reason."""
+
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Rejected")
+    EARLY_RETURN = "early_return", _("Returned early")
+    IRREGULAR = "irregular", _("Irregular")
+    DECEASED = "deceased", _("Deceased")
+
+
+JOURNEY: tuple[str, ...] = tuple(Step.values)
+# Every journey has a beginning and an end; the steps between them are the programme's choice.
+FIXED = frozenset({Step.SELECTED, Step.CONTRACT_SIGNED, Step.EMPLOYED, Step.EVALUATED})
+# Steps only a move across a border has: a domestic placement skips them.
+CROSS_BORDER = frozenset(
+    {Step.PERMIT_REQUESTED, Step.PERMIT_GRANTED, Step.DEPARTED, Step.ARRIVED, Step.RETURNED}
+)
+# The exits that are not open once the worker has travelled, and those only open then.
+BEFORE_TRAVEL_EXITS = frozenset({Exit.WITHDRAWN, Exit.REJECTED})
+AWAY_EXITS = frozenset({Exit.EARLY_RETURN, Exit.IRREGULAR})
+
+
+class StepsInvalid(ValueError):
+    """A programme's list of skipped steps names a step that is not one, or one no journey can
+    do without."""
+
+
+def journey(skipped: Iterable[str] = ()) -> tuple[str, ...]:
+    """The steps of a programme's journey, in order: every step but those its pack skips."""
+    skipped = set(skipped)
+    unknown = sorted(skipped - set(JOURNEY))
+    if unknown:
+        raise StepsInvalid(f"not steps of a placement: {', '.join(unknown)}")
+    fixed = sorted(skipped & FIXED)
+    if fixed:
+        raise StepsInvalid(f"no journey can skip: {', '.join(fixed)}")
+    return tuple(s for s in JOURNEY if s not in skipped)
+
+
+def next_step(steps: Sequence[str], current: str) -> str | None:
+    """The step after `current` on this journey, or None at its end (or off it)."""
+    if current not in steps:
+        return None
+    i = steps.index(current)
+    return steps[i + 1] if i + 1 < len(steps) else None
+
+
+def exits_from(steps: Sequence[str], current: str) -> frozenset[str]:
+    """The exits open at `current`: withdrawing or being rejected until the worker travels (or,
+    on a journey without travel, starts work); returning early or becoming irregular once away;
+    a death at any point. None once the journey is over."""
+    if current not in steps or current == steps[-1]:
+        return frozenset()
+    travelled_at = Step.DEPARTED if Step.DEPARTED in steps else Step.EMPLOYED
+    away = steps.index(current) >= steps.index(travelled_at)
+    return frozenset(
+        {Exit.DECEASED, *(AWAY_EXITS if away else BEFORE_TRAVEL_EXITS)}
+        - ({Exit.IRREGULAR} if Step.DEPARTED not in steps else set())
+    )
+
+
+# --- what a worker paid ------------------------------------------------------------------------
+
+
+class CostItem(models.TextChoices):
+    """The ILO's categories (General principles and operational guidelines for fair recruitment
+    and Definition of recruitment fees and related costs, 2019, part II): the fee, the related
+    costs, and what is never a legitimate cost at all."""
+
+    RECRUITMENT_FEE = "recruitment_fee", _("Recruitment fee")
+    MEDICAL = "medical", _("Medical examination")
+    INSURANCE = "insurance", _("Insurance")
+    SKILLS_TEST = "skills_test", _("Skills or language test")
+    TRAINING = "training", _("Training and orientation")
+    EQUIPMENT = "equipment", _("Equipment, tools or clothing")
+    TRAVEL = "travel", _("Travel and lodging")
+    DOCUMENTS = "documents", _("Documents and certificates")
+    PASSPORT = "passport", _("Passport")
+    VISA = "visa", _("Visa or permit")
+    BANK = "bank", _("Bank and transfer charges")
+    BOND = "bond", _("Bond or deposit")
+    BRIBE = "bribe", _("Bribe, kickback or gift")
+
+
+# A bond, a deposit, a bribe or a kickback is never legitimate, whoever the pack says bears costs.
+ALWAYS_ILLEGITIMATE = frozenset({CostItem.BOND, CostItem.BRIBE})
+
+
+# --- currencies ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One reference rate an official recorded: 1 `base` = `rate` `quote`, on `on`."""
+
+    on: date
+    base: str
+    quote: str
+    rate: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """An amount in another currency, with the rate it used (None: the same currency)."""
+
+    original: Money
+    converted: Money
+    rate: Rate | None
+    inverted: bool = False
+
+
+class NoRate(LookupError):
+    """No reference rate between the two currencies on or before the date."""
+
+
+class Rates:
+    """The reference rates in force: a conversion takes the pair's latest rate on or before the
+    day of the amount, directly or inverted, and says which one it took."""
+
+    def __init__(self, rates: Iterable[Rate]) -> None:
+        self._by_pair: dict[tuple[str, str], list[Rate]] = {}
+        for rate in rates:
+            if rate.rate <= 0:
+                raise ValueError(f"a rate must be positive: {rate}")
+            self._by_pair.setdefault((rate.base, rate.quote), []).append(rate)
+        for found in self._by_pair.values():
+            found.sort(key=lambda r: r.on)
+
+    def _latest(self, base: str, quote: str, on: date) -> Rate | None:
+        found = [r for r in self._by_pair.get((base, quote), ()) if r.on <= on]
+        return found[-1] if found else None
+
+    def convert(self, money: Money, to: str, on: date) -> Conversion:
+        if money.currency == to:
+            return Conversion(money, money, None)
+        direct = self._latest(money.currency, to, on)
+        inverse = self._latest(to, money.currency, on)
+        if direct is not None and (inverse is None or direct.on >= inverse.on):
+            return Conversion(money, Money(money.amount * direct.rate, to), direct)
+        if inverse is not None:
+            return Conversion(money, Money(money.amount / inverse.rate, to), inverse, True)
+        raise NoRate(f"no rate from {money.currency} to {to} on or before {on.isoformat()}")
+
+
+# --- SDG indicator 10.7.1 ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostPaid:
+    item: str
+    money: Money
+    paid_on: date
+
+
+@dataclass(frozen=True)
+class PlacementIndicator:
+    """Indicator 10.7.1 for one placement: what the worker paid, in the currency of their pay,
+    over one month of that pay; with every conversion it took."""
+
+    cost: Decimal
+    monthly_income: Decimal
+    currency: str
+    ratio: Decimal
+    conversions: tuple[Conversion, ...]
+
+
+RATIO_PLACES = Decimal("0.0001")
+
+
+def placement_indicator(
+    costs: Iterable[CostPaid],
+    *,
+    monthly_income: Money,
+    recovering_deductions: Decimal = Decimal(0),
+    income_on: date,
+    rates: Rates,
+) -> PlacementIndicator:
+    """SDG indicator 10.7.1 ("recruitment cost borne by employee as a proportion of monthly
+    income earned in country of destination"; ILO and World Bank, the cost and the income of the
+    same worker) for one placement.
+
+    The cost is everything the worker paid to find, qualify for, secure and reach the job, each
+    amount converted into the currency of the pay at the reference rate in force on the day it
+    was paid. The income is the first job's monthly pay, less the monthly deductions that
+    recover recruitment costs (those are costs, not income), converted at the rate of
+    `income_on`, the check-in that recorded it.
+    """
+    currency = monthly_income.currency
+    conversions = tuple(rates.convert(c.money, currency, c.paid_on) for c in costs)
+    cost = sum((c.converted.amount for c in conversions), Decimal(0))
+    income = monthly_income.amount - recovering_deductions
+    if income <= 0:
+        raise ValueError("the monthly income, net of the deductions that recover costs, is 0")
+    ratio = (cost / income).quantize(RATIO_PLACES, rounding=ROUND_HALF_EVEN)
+    return PlacementIndicator(cost, income, currency, ratio, conversions)
+
+
+@dataclass(frozen=True)
+class CorridorFigure:
+    """Indicator 10.7.1 over a corridor's (or a programme's) placements: the count behind it,
+    the mean and the median ratio, and the fourth quintile — the ratio four fifths of the
+    placements stay at or under (the upper bound of the fourth fifth)."""
+
+    count: int
+    mean: Decimal | None
+    median: Decimal | None
+    fourth_quintile: Decimal | None
+
+
+def corridor_figure(ratios: Iterable[Decimal]) -> CorridorFigure:
+    values = sorted(ratios)
+    if not values:
+        return CorridorFigure(0, None, None, None)
+
+    def rounded(value: Decimal) -> Decimal:
+        return Decimal(value).quantize(RATIO_PLACES, rounding=ROUND_HALF_EVEN)
+
+    # `statistics.quantiles` needs two values; with one, that value is every quantile.
+    fifths = statistics.quantiles(values, n=5, method="inclusive") if len(values) > 1 else values
+    return CorridorFigure(
+        count=len(values),
+        mean=rounded(statistics.mean(values)),
+        median=rounded(statistics.median(values)),
+        fourth_quintile=rounded(fifths[-1]),
+    )
