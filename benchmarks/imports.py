@@ -26,6 +26,8 @@ import tempfile
 import time
 from typing import Any
 
+from benchmarks.children import answer
+
 SIZES = {"S": 5_000, "M": 100_000, "L": 1_000_000}
 NAIVE_CAP = 20_000
 ROUNDS = {"S": 1, "M": 3, "L": 1}
@@ -273,8 +275,7 @@ def main(*, size: str, seed: int) -> int:
                 out = context.Queue()
                 process = context.Process(target=_run, args=(method, database, path, limit, out))
                 process.start()
-                runs.setdefault((database, method), []).append(out.get())
-                process.join()
+                runs.setdefault((database, method), []).append(answer(process, out))
     print(
         f"\n{rounds} round(s) per method; the row is the median round by rate."
         "\n\n| database | method | rows | created | bad rows | import s | rows/s "

@@ -39,6 +39,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from benchmarks.children import answer
+
 SIZES = {"S": 100_000, "M": 1_000_000, "L": 1_000_000}
 # The foreign-style file is smaller: the peer's blocking on a postcode or a date alone grows
 # with the square of the file.
@@ -309,9 +311,7 @@ def _measure(method: str, path: Path, truth: Path, kind: str = "honduran") -> di
     queue = mp.get_context("spawn").Queue()
     process = mp.get_context("spawn").Process(target=_run, args=(method, kind, path, truth, queue))
     process.start()
-    result = queue.get()
-    process.join()
-    return result
+    return answer(process, queue)
 
 
 def main(*, size: str, seed: int) -> int:
@@ -482,6 +482,4 @@ def _online(count: int, seed: int) -> dict[str, Any]:
     queue = mp.get_context("spawn").Queue()
     process = mp.get_context("spawn").Process(target=_online_run, args=(count, seed, queue))
     process.start()
-    result = queue.get()
-    process.join()
-    return result
+    return answer(process, queue)

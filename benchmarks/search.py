@@ -31,6 +31,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks.children import answer
+
 SIZES = {"S": 300, "M": 3_000, "L": 20_000}
 LIMIT = 10
 
@@ -236,8 +238,7 @@ def main(*, size: str, seed: int) -> int:
         out = context.Queue()
         process = context.Process(target=_run, args=(name, queries, everyday, out))
         process.start()
-        results.append(out.get())
-        process.join()
+        results.append(answer(process, out))
     ours = results[0]
     print(
         f"\nOccupation search, {len(queries):,} queries (size {size}, seed {seed}), "
@@ -267,6 +268,6 @@ def main(*, size: str, seed: int) -> int:
         )
     if ours["misses"]:
         print("\nVínculo's misses on the everyday titles (its first three unit groups):")
-        for text, answer in ours["misses"]:
-            print(f"- {text!r}: {', '.join(answer) or 'nothing'}")
+        for text, found in ours["misses"]:
+            print(f"- {text!r}: {', '.join(found) or 'nothing'}")
     return 0
