@@ -10,6 +10,7 @@ from tests.conftest import login
 from tests.matching.conftest import make_worker
 from vinculo.matching import index
 from vinculo.matching.models import Candidacy, MatchRun
+from vinculo.registry.models import Worker
 
 
 def test_the_caseworker_ranks_in_spanish_and_shortlists(client, world, published):
@@ -119,10 +120,11 @@ def test_a_worker_id_that_is_not_a_number_is_a_message_not_a_500(client, world, 
     assert not Candidacy.objects.exists()
 
 
+@pytest.mark.unheard_on_purpose  # the world's worker is deleted to give another the account
 def test_a_batch_matching_from_its_page_with_its_progress(
     client, world, published, django_capture_on_commit_callbacks
 ):
-    make_worker(world)
+    worker = make_worker(world)
     login(client, world.users["caseworker"])
     page = client.get(reverse("matching:runs"), HTTP_ACCEPT_LANGUAGE="es")
     assert page.status_code == 200
@@ -132,6 +134,20 @@ def test_a_batch_matching_from_its_page_with_its_progress(
     assert started["Location"] == reverse("matching:run", args=[run.pk])
     shown = client.get(started["Location"], HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "1 recomendación" in shown and 'value="100"' in shown
+    # The stored top shows on the order for the caseworker, with its date ...
+    section = client.get(
+        reverse("matching:order_candidates", args=[published.pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="es",
+    ).content.decode()
+    assert "Recomendados por el emparejamiento por lotes" in section
+    assert worker.full_name in section
+    # ... and on the worker's vacancies page, for the worker.
+    Worker.objects.filter(user=world.users["worker"]).delete()
+    Worker.objects.filter(pk=worker.pk).update(user=world.users["worker"])
+    login(client, world.users["worker"])
+    mine = client.get(reverse("matching:my_vacancies"), HTTP_ACCEPT_LANGUAGE="es").content
+    assert "Recomendada para usted por el emparejamiento del" in mine.decode()
     login(client, world.outsider)
     assert client.get(reverse("matching:run", args=[run.pk])).status_code == 404
 

@@ -25,7 +25,13 @@ from vinculo.jobs.selectors import order_get, order_sides
 from vinculo.matching import domain as d
 from vinculo.matching import index as ix
 from vinculo.matching import ranking
-from vinculo.matching.models import Candidacy, CandidacyEvent, CandidacyStatus, MatchRun
+from vinculo.matching.models import (
+    Candidacy,
+    CandidacyEvent,
+    CandidacyStatus,
+    MatchRun,
+    Recommendation,
+)
 from vinculo.registry.models import Worker
 
 S = CandidacyStatus
@@ -99,6 +105,25 @@ class Recommended:
     score: float
     reasons: list[dict]
     candidacy: Candidacy | None
+    batch_on: Any = None  # when a batch matching put the worker in this order's top 50
+
+
+@dataclass(frozen=True)
+class StoredRecommendations:
+    """An order's top from the latest batch matching that ranked it, and when that was."""
+
+    on: Any
+    rows: list[Recommendation]
+
+
+def stored_recommendations(order: JobOrder, *, limit: int = 10) -> StoredRecommendations:
+    rows = list(
+        order.recommendations.filter(worker__merged_into__isnull=True)
+        .select_related("worker", "run")
+        .order_by("rank")[:limit]
+    )
+    run = rows[0].run if rows else None
+    return StoredRecommendations(run.finished_at if run else None, rows)
 
 
 def recommended_for(*, worker: Worker, limit: int = 20) -> list[Recommended]:
@@ -111,6 +136,10 @@ def recommended_for(*, worker: Worker, limit: int = 20) -> list[Recommended]:
     if not len(c["worker_id"]):
         return []
     mine = {x.order_id: x for x in worker.candidacies.all()}
+    batch = {
+        r.order_id: r.run.finished_at if r.run else None
+        for r in worker.recommendations.select_related("run")
+    }
     found = []
     for order in (
         JobOrder.objects.filter(
@@ -139,6 +168,7 @@ def recommended_for(*, worker: Worker, limit: int = 20) -> list[Recommended]:
                 float(parts["total"][0]),
                 ranking.reasons(parts, 0, c, needs),
                 mine.get(order.pk),
+                batch.get(order.pk),
             )
         )
     found.sort(key=lambda r: (-r.score, r.order.pk))

@@ -75,6 +75,7 @@ def order_candidates_view(request: HttpRequest, order_id: int) -> HttpResponse:
         "order": order,
         "candidacies": candidacies,
         "fairness": selectors.fairness_audit(order) if can_rank else None,
+        "stored": selectors.stored_recommendations(order) if can_rank else None,
     }
     if request.headers.get("HX-Request"):
         return render(request, "matching/partials/order_candidates.html", context)
