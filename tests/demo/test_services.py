@@ -41,6 +41,13 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers(
     }
     suspended = AgencyLicence.objects.get(state="suspended")
     assert suspended.events.filter(to_state="suspended").exclude(reason="").exists()
+    assert suspended.created_at < min(e.at for e in suspended.events.all())  # applied first
+    for employer in Organisation.objects.exclude(verification_state="pending").filter(
+        kind="employer"
+    ):  # every decided employer has its decision on its timeline, after its registration
+        decision = employer.verification_events.get()
+        assert decision.to_state == employer.verification_state
+        assert employer.created_at < decision.at
     assert set(Organisation.objects.exclude(verification_note="").values_list("name", flat=True))
     assert Worker.objects.filter(consents__purpose="matching").exists()
     assert WorkerLanguage.objects.filter(level="native").exists()

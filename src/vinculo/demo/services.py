@@ -40,6 +40,7 @@ from vinculo.registry.models import (
     IdentityDocument,
     LicenceEvent,
     RegistrationChannel,
+    VerificationEvent,
     Worker,
     WorkerLanguage,
     WorkerOccupation,
@@ -66,6 +67,9 @@ def _jurisdictions() -> dict[str, Jurisdiction]:
             code=code, defaults={"country": country, "name_es": name_es, "name_en": name_en}
         )
     return {j.code: j for j in Jurisdiction.objects.all()}
+
+
+REGISTERED_ON = datetime(2026, 1, 15, 15, tzinfo=UTC)  # the demo's organisations registered
 
 
 def _organisations(jurisdictions: dict[str, Jurisdiction]) -> dict[str, Organisation]:
@@ -97,6 +101,16 @@ def _organisations(jurisdictions: dict[str, Jurisdiction]) -> dict[str, Organisa
             organisation.save(
                 update_fields=["verification_state", "verification_note", "verified_at"]
             )
+            # Registered before it was decided, and the decision on its timeline.
+            Organisation.objects.filter(pk=organisation.pk).update(created_at=REGISTERED_ON)
+            if state != VerificationState.PENDING and not organisation.verification_events.exists():
+                VerificationEvent.objects.create(
+                    employer=organisation,
+                    from_state=VerificationState.PENDING,
+                    to_state=state,
+                    reason=note,
+                    at=organisation.verified_at,
+                )
             Establishment.objects.get_or_create(
                 organisation=organisation,
                 name=organisation.city or organisation.name,
@@ -116,7 +130,7 @@ def _organisations(jurisdictions: dict[str, Jurisdiction]) -> dict[str, Organisa
             },
         )
         if not licence.events.exists():
-            LicenceEvent.objects.bulk_create(
+            history = LicenceEvent.objects.bulk_create(
                 LicenceEvent(
                     licence=licence,
                     from_state=before,
@@ -126,6 +140,9 @@ def _organisations(jurisdictions: dict[str, Jurisdiction]) -> dict[str, Organisa
                 )
                 for before, after, reason, at in catalogue.LICENCE_HISTORY.get(number, [])
             )
+            # The application came before the first decision on it.
+            applied = min((e.at for e in history), default=REGISTERED_ON) - timedelta(days=30)
+            AgencyLicence.objects.filter(pk=licence.pk).update(created_at=applied)
     return found
 
 
