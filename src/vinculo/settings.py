@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "vinculo.linkage",
     "vinculo.jobs",
     "vinculo.matching",
+    "vinculo.placements",
     "vinculo.stats",
     "vinculo.demo",
     "vinculo.web",

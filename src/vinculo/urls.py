@@ -63,6 +63,7 @@ urlpatterns = [
     path("duplicates/", include("vinculo.linkage.urls")),
     path("", include("vinculo.jobs.urls")),
     path("", include("vinculo.matching.urls")),
+    path("placements/", include("vinculo.placements.urls")),
     path("occupations/", include("vinculo.reference.urls")),
     path("policy/", include("vinculo.policy.urls")),
     path("stats/", include("vinculo.stats.urls")),

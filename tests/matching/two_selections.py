@@ -3,6 +3,8 @@ for test_concurrent_selection. One command per process (the settings come from t
 
     python -m tests.matching.two_selections setup              migrate; an order with one
                                                               position and two shortlisted workers
+    python -m tests.matching.two_selections one-worker         migrate; one worker shortlisted
+                                                              on two orders of two seasons
     python -m tests.matching.two_selections select ID START    the employer selects candidacy ID
                                                               through the API from clock time START
     python -m tests.matching.two_selections state              the order's state and candidacies
@@ -48,6 +50,37 @@ def main(argv: list[str]) -> None:
             for i in range(2)
         ]
         print(json.dumps(ids))
+    elif command == "one-worker":
+        from dataclasses import replace
+        from datetime import date
+
+        from django.core.management import call_command
+
+        from tests.conftest import make_world
+        from tests.jobs.conftest import make_farm
+        from tests.matching.conftest import make_published, make_worker
+        from vinculo.matching import services
+
+        call_command("migrate", interactive=False, verbosity=0)
+        world = make_world()
+        farm = make_farm(world)
+        first = make_published(world, farm)
+        year = first.start_date.year + 1
+        later = make_published(
+            world,
+            replace(
+                farm,
+                terms=farm.terms | {"start_date": date(year, 4, 1), "end_date": date(year, 10, 31)},
+            ),
+        )
+        worker = make_worker(world)
+        ids = [
+            services.candidacy_shortlist(
+                actor=world.users["official"], order_id=order.pk, worker_id=worker.pk
+            ).pk
+            for order in (first, later)
+        ]
+        print(json.dumps(ids))
     elif command == "select":
         from django.urls import reverse
         from rest_framework.test import APIClient
@@ -81,6 +114,7 @@ def main(argv: list[str]) -> None:
         )
     elif command == "state":
         from vinculo.matching.models import Candidacy
+        from vinculo.placements.models import Placement
 
         candidacy = Candidacy.objects.select_related("order").order_by("pk")
         print(
@@ -88,6 +122,7 @@ def main(argv: list[str]) -> None:
                 {
                     "order": candidacy[0].order.state,
                     "candidacies": [c.status for c in candidacy],
+                    "placements": Placement.objects.count(),
                 }
             )
         )

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vinculo.placements.domain import (
+    CROSS_BORDER,
     JOURNEY,
     CostItem,
     CostPaid,
@@ -24,6 +25,7 @@ from vinculo.placements.domain import (
     corridor_figure,
     exits_from,
     journey,
+    journey_for,
     next_step,
     placement_indicator,
 )
@@ -195,3 +197,9 @@ def test_the_ratio_does_not_depend_on_the_currency_it_is_counted_in(rate, fee):
         paid, monthly_income=Money(D(1500) * rate, "MXN"), income_on=date(2027, 3, 1), rates=rates
     )
     assert in_dollars.ratio == in_pesos.ratio
+
+
+def test_a_placement_within_the_workers_own_country_crosses_no_border():
+    assert journey_for(worksite_country="CA", home_country="HN") == JOURNEY
+    at_home = journey_for(worksite_country="MX", home_country="MX")
+    assert not CROSS_BORDER & set(at_home) and Step.EMPLOYED in at_home

@@ -96,6 +96,13 @@ class Perm(models.TextChoices):
             "score, shortlist them, run the batch matching and read the fairness audit"
         ),
     )
+    MANAGE_PLACEMENTS = (
+        "placements.manage",
+        _(
+            "Follow the placements of your jurisdiction's workers, step by step from selection "
+            "to return"
+        ),
+    )
     VIEW_POLICY_PACKS = (
         "policy.view_packs",
         _("Read the policy packs: minimum wages, fee rules and their legal sources"),
@@ -136,6 +143,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.REVIEW_JOB_ORDERS,
             Perm.SHORTLIST_CANDIDATES,
             Perm.MANAGE_JOB_FAIRS,
+            Perm.MANAGE_PLACEMENTS,
         }
     ),
     Role.CASEWORKER: frozenset(
@@ -148,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_JOB_ORDERS,
             Perm.SHORTLIST_CANDIDATES,
             Perm.MANAGE_JOB_FAIRS,
+            Perm.MANAGE_PLACEMENTS,
         }
     ),
     Role.AUDITOR: frozenset(_EVERYONE | {Perm.VIEW_AUDIT_LOG}),

@@ -35,6 +35,7 @@ from vinculo.jobs.services import order_move
 from vinculo.matching import domain as d
 from vinculo.matching import index as ix
 from vinculo.matching import ranking
+from vinculo.matching.events import candidacy_selected
 from vinculo.matching.models import (
     Candidacy,
     CandidacyStatus,
@@ -187,6 +188,8 @@ def _candidacy_decide(*, actor: Actor, candidacy_id: Any, to: str, reason: str =
         )
         workers_changed([candidacy.worker_id])  # a selected worker is placed for the order's dates
         _order_counts(order.pk)
+        if to == S.SELECTED:
+            candidacy_selected.send(sender=Candidacy, candidacy=candidacy, actor=actor)
         if to == S.SELECTED and order.candidacies.filter(status=S.SELECTED).count() >= (
             order.positions
         ):

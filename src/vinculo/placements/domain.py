@@ -12,9 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from vinculo.core.audit import AuditVerb
+from vinculo.core.lifecycle import Move
+from vinculo.core.permissions import Perm
 
 # --- the journey ---------------------------------------------------------------------------------
 
@@ -267,3 +272,58 @@ def corridor_figure(ratios: Iterable[Decimal]) -> CorridorFigure:
         median=rounded(statistics.median(values)),
         fourth_quintile=rounded(fifths[-1]),
     )
+
+
+# --- moves ---------------------------------------------------------------------------------------
+
+STATES = [*Step.choices, *Exit.choices]
+# A worker on one of these is on a journey: no second placement opens for them meanwhile.
+ACTIVE = frozenset(JOURNEY[: JOURNEY.index(Step.EMPLOYED) + 1])
+
+
+def _moves() -> dict[tuple[str, str], Move]:
+    """Every move any programme's journey may make, by a caseworker or an official of the
+    placement's authority: to a later step (the placement's own journey decides which one is
+    next: `off_its_journey`), or out by an exit, with a reason."""
+    table: dict[tuple[str, str], Move] = {}
+    for i, step in enumerate(JOURNEY[:-1]):
+        for later in JOURNEY[i + 1 :]:
+            table[(step, later)] = Move(
+                Step(later).label,
+                AuditVerb.PLACEMENT_ADVANCED,
+                Perm.MANAGE_PLACEMENTS,
+            )
+            if later in FIXED:
+                break  # no journey skips it, so no move jumps over it
+        for way_out in Exit:
+            table[(step, way_out)] = Move(
+                way_out.label,
+                AuditVerb.PLACEMENT_ENDED,
+                Perm.MANAGE_PLACEMENTS,
+                needs_reason=True,
+            )
+    return table
+
+
+def off_its_journey(placement: Any, move_to: str) -> str | None:
+    """Refuses a move the placement's own journey does not make from where it is: a step it
+    skips or one further on, or an exit not open there. None when the move may be made."""
+    steps = list(placement.steps)
+    if move_to in Exit.values:
+        if move_to not in exits_from(steps, placement.state):
+            return "exit_not_open"
+    elif next_step(steps, placement.state) != move_to:
+        return "not_the_next_step"
+    return None
+
+
+PLACEMENT_MOVES = _moves()
+
+
+def journey_for(*, worksite_country: str, home_country: str) -> tuple[str, ...]:
+    """The steps of a placement: one within the worker's own country crosses no border, so it
+    has no visa, departure, arrival or return. (Programmes' packs will name further steps they
+    leave out; until then the border decides.)"""
+    if worksite_country and worksite_country == home_country:
+        return journey(CROSS_BORDER)
+    return journey()

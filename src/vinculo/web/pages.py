@@ -32,6 +32,7 @@ PAGES = [
     Page(Perm.REVIEW_JOB_ORDERS, "jobs:order_list", _("Job orders")),
     Page(Perm.SHORTLIST_CANDIDATES, "matching:runs", _("Batch matching")),
     Page(Perm.MANAGE_JOB_FAIRS, "jobs:fairs", _("Job fairs")),
+    Page(Perm.MANAGE_PLACEMENTS, "placements:list", _("Placements")),
     Page(Perm.IMPORT_REGISTRY, "imports:import_list", _("Imports")),
     Page(Perm.VIEW_ORGANISATIONS, "registry_orgs:employer_list", _("Employers")),
     Page(Perm.VERIFY_EMPLOYERS, "registry_orgs:employer_list", _("Employers")),
