@@ -53,6 +53,12 @@ class Scope:
         return queryset.filter(self.q(field))
 
 
+def acting_user(actor: Any) -> Any:
+    """The actor as the user a record names as having done something, or None for anyone not
+    signed in (a self-registration's first step, a task)."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
 def _live(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 

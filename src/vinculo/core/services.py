@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from vinculo.core.access import acting_user
 from vinculo.core.audit import AuditVerb
 from vinculo.core.cells import csv_row
 from vinculo.core.context import current_request
@@ -42,7 +43,7 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event. Call it inside the transaction of the write it records, so that the
     write and its audit line are committed together or not at all."""
-    live_actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    live_actor = acting_user(actor)
     if jurisdiction is None and obj is not None:
         jurisdiction = getattr(obj, "jurisdiction_id", None)
     context = current_request.get()

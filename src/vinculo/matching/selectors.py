@@ -19,7 +19,7 @@ from vinculo.core.lifecycle import Lifecycle
 from vinculo.core.models import Actor
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
-from vinculo.jobs.domain import FILER
+from vinculo.jobs.domain import FILER, MATCHED_STATES
 from vinculo.jobs.models import JobOrder, JobOrderState
 from vinculo.jobs.selectors import order_get, order_sides
 from vinculo.matching import domain as d
@@ -86,7 +86,39 @@ def shortlisted_for(*, actor: Actor, order_id: Any) -> tuple[JobOrder, list[Cand
         actor, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id
     ):
         raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
-    candidacies = list(
+    return order, _shortlisted(order)
+
+
+@dataclass(frozen=True)
+class OrderCandidates:
+    """The job order page's section of matching: its candidates, each with the moves the actor
+    may make on it now (`moves`), and whether the actor ranks for the order (and so sees the
+    fairness audit and the stored recommendations)."""
+
+    order: JobOrder
+    candidacies: list[Candidacy]
+    can_rank: bool
+
+
+def order_candidates(*, actor: Actor, order_id: Any) -> OrderCandidates:
+    """The section for the order's filer and for whoever ranks for it, once the order has been
+    matched; a 404 for anyone else and before."""
+    order = order_get(actor=actor, order_id=order_id)
+    can_rank = user_can_in(actor, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id)
+    if order.state not in MATCHED_STATES or not (can_rank or FILER in order_sides(actor, order)):
+        raise Http404
+    candidacies = _shortlisted(order)
+    for candidacy in candidacies:
+        candidacy.moves = (
+            CANDIDACY.available(actor=actor, record=candidacy)
+            if order.state == JobOrderState.PUBLISHED
+            else {}
+        )
+    return OrderCandidates(order, candidacies, can_rank)
+
+
+def _shortlisted(order: JobOrder) -> list[Candidacy]:
+    return list(
         order.candidacies.filter(status__in=(S.SHORTLISTED, S.SELECTED, S.NOT_SELECTED))
         .select_related("worker")
         .prefetch_related(
@@ -96,7 +128,6 @@ def shortlisted_for(*, actor: Actor, order_id: Any) -> tuple[JobOrder, list[Cand
         )
         .order_by("-score", "pk")
     )
-    return order, candidacies
 
 
 @dataclass

@@ -10,16 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from vinculo.core.access import user_can, user_can_in
+from vinculo.core.access import user_can
 from vinculo.core.converters import parse_id
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.core.selectors import jurisdictions_for
 from vinculo.core.views import run_page
-from vinculo.jobs.domain import FILER, MATCHED_STATES
-from vinculo.jobs.models import JobOrderState
-from vinculo.jobs.selectors import order_get, order_sides
 from vinculo.matching import ranking, selectors, services
 from vinculo.matching.models import Candidacy, CandidacyStatus
 from vinculo.registry.models import Worker
@@ -59,23 +56,13 @@ def order_candidates_view(request: HttpRequest, order_id: int) -> HttpResponse:
     """A job order's candidates, for its filer to select among, and the fairness audit, for an
     official who may shortlist: a section of the order's page (loaded into it), or a page of its
     own where the browser runs no script."""
-    order = order_get(actor=request.user, order_id=order_id)
-    sides = order_sides(request.user, order)
-    can_rank = user_can_in(request.user, Perm.SHORTLIST_CANDIDATES, order.jurisdiction_id)
-    if order.state not in MATCHED_STATES or not (can_rank or FILER in sides):
-        raise Http404
-    candidacies = selectors.shortlisted_for(actor=request.user, order_id=order.pk)[1]
-    for candidacy in candidacies:  # the buttons: the moves the actor may make on each now
-        candidacy.moves = (
-            selectors.CANDIDACY.available(actor=request.user, record=candidacy)
-            if order.state == JobOrderState.PUBLISHED
-            else {}
-        )
+    found = selectors.order_candidates(actor=request.user, order_id=order_id)
+    order = found.order
     context = {
         "order": order,
-        "candidacies": candidacies,
-        "fairness": selectors.fairness_audit(order) if can_rank else None,
-        "stored": selectors.stored_recommendations(order) if can_rank else None,
+        "candidacies": found.candidacies,
+        "fairness": selectors.fairness_audit(order) if found.can_rank else None,
+        "stored": selectors.stored_recommendations(order) if found.can_rank else None,
     }
     if request.headers.get("HX-Request"):
         return render(request, "matching/partials/order_candidates.html", context)

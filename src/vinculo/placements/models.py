@@ -25,7 +25,6 @@ class Placement(TimeStamped):
     # The journey's steps as the programme's pack had them when the placement opened: a later
     # change of the pack does not reshape a journey under way.
     steps = models.JSONField(_("steps"), default=list)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("placement")

@@ -10,7 +10,7 @@ from vinculo.core.access import get_or_404, scope_for
 from vinculo.core.lifecycle import Lifecycle, Move
 from vinculo.core.models import Actor
 from vinculo.core.permissions import Perm
-from vinculo.placements.domain import PLACEMENT_MOVES, off_its_journey
+from vinculo.placements.domain import PLACEMENT_MOVES, Step, off_its_journey
 from vinculo.placements.models import Placement, PlacementEvent
 
 PLACEMENT = Lifecycle(
@@ -29,6 +29,12 @@ def placement_list(*, actor: Actor) -> QuerySet[Placement]:
 
 def placement_get(*, actor: Actor, placement_id: Any) -> Placement:
     return get_or_404(placement_list(actor=actor), pk=placement_id)
+
+
+def placement_journey(placement: Placement) -> list[tuple[str, Any, bool]]:
+    """The placement's journey as (step, label, reached) in order: what its page draws."""
+    at = placement.steps.index(placement.state) if placement.state in placement.steps else -1
+    return [(step, Step(step).label, i <= at) for i, step in enumerate(placement.steps)]
 
 
 def placement_moves_available(*, actor: Actor, placement: Placement) -> dict[str, Move]:

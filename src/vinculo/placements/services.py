@@ -67,10 +67,6 @@ def placement_move(
         if off_its_journey(record, to):
             raise Conflict(NOT_ON_ITS_JOURNEY, code="placement_step_not_next", field="to")
 
-    def counted(record: Placement, *_: Any) -> list[str]:
-        record.version += 1
-        return ["version"]
-
     return transition(
         PLACEMENT,
         pk=placement.pk,
@@ -79,5 +75,4 @@ def placement_move(
         reason=reason,
         expected=expected,
         guard=on_its_journey,
-        changes=counted,
     )

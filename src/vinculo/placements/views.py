@@ -15,7 +15,7 @@ from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
 from vinculo.placements import selectors, services
-from vinculo.placements.domain import STATES, Exit, Step
+from vinculo.placements.domain import STATES
 from vinculo.placements.models import Placement
 
 PER_PAGE = 25
@@ -46,15 +46,12 @@ def placement_list_view(request: HttpRequest) -> HttpResponse:
 def _page(
     request: HttpRequest, placement: Placement, *, error: str = "", status: int = 200
 ) -> HttpResponse:
-    steps = [(s, Step(s).label) for s in placement.steps]
-    done = placement.steps.index(placement.state) if placement.state in placement.steps else -1
     return render(
         request,
         "placements/detail.html",
         {
             "placement": placement,
-            "journey": [(code, label, i <= done) for i, (code, label) in enumerate(steps)],
-            "ended": placement.state in Exit.values,
+            "journey": selectors.placement_journey(placement),
             "moves": selectors.placement_moves_available(actor=request.user, placement=placement),
             "events": placement.events.select_related("actor"),
             "error": error,
@@ -73,17 +70,16 @@ def placement_view(request: HttpRequest, placement_id: int) -> HttpResponse:
 @post_only("placements:detail", "placement_id")
 def placement_move_view(request: HttpRequest, placement_id: int) -> HttpResponse:
     _allowed(request)
-    placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
     try:
-        services.placement_move(
+        placement = services.placement_move(
             actor=request.user,
-            placement_id=placement.pk,
+            placement_id=placement_id,
             to=request.POST.get("to", ""),
             reason=request.POST.get("reason", ""),
             expected=request.POST.get("expected_state") or None,
         )
     except DomainError as error:
-        placement.refresh_from_db()
+        placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
         return _page(request, placement, error=str(error.message), status=error.status)
     messages.success(request, _("Step recorded."))
     return redirect("placements:detail", placement_id=placement.pk)

@@ -13,7 +13,7 @@ what they read calls one of these, in the transaction of the write:
   officials' review queue (linkage/receivers.py).
 
 No model signal is involved, so a QuerySet.update() is no way around them: the test over every
-write the suite makes (tests/conftest.py, `worker_writes_heard`) fails on a write that changes
+write the suite makes (tests/conftest.py, `MatchingWatch`) fails on a write that changes
 matching columns without a WorkerChange in its transaction.
 """
 

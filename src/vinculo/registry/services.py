@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import user_can_in
+from vinculo.core.access import acting_user, user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.lockout import account_locked, account_unlock
@@ -333,7 +333,7 @@ def worker_register(
         jurisdiction=jurisdiction,
         user=user,
         channel=channel,
-        registered_by=_user(actor),
+        registered_by=acting_user(actor),
         second_surname=data.second_surname,
         **{
             name: getattr(data, name)
@@ -387,16 +387,15 @@ def _not_the_same_record(worker: Worker, numbers: Iterable[str], actor: Actor) -
     )
 
 
-def _user(actor: Actor) -> User | None:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def workers_not_the_same(*, pairs: Iterable[tuple[int, int]], actor: Actor, reason: str) -> None:
     """Record that each pair of records are different people (once per pair)."""
     NotTheSame.objects.bulk_create(
         [
             NotTheSame(
-                worker_a_id=min(a, b), worker_b_id=max(a, b), decided_by=_user(actor), reason=reason
+                worker_a_id=min(a, b),
+                worker_b_id=max(a, b),
+                decided_by=acting_user(actor),
+                reason=reason,
             )
             for a, b in pairs
             if a != b

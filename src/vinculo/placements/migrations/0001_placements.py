@@ -27,7 +27,6 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('state', models.CharField(choices=[('selected', 'Selected'), ('contract_offered', 'Contract offered'), ('contract_signed', 'Contract signed'), ('medical_cleared', 'Medical clearance'), ('permit_requested', 'Visa or permit requested'), ('permit_granted', 'Visa or permit granted'), ('oriented', 'Pre-departure orientation done'), ('departed', 'Departed'), ('arrived', 'Arrived'), ('employed', 'Working'), ('contract_ended', 'Contract ended'), ('returned', 'Returned home'), ('evaluated', 'Evaluated'), ('withdrawn', 'Withdrawn'), ('rejected', 'Rejected'), ('early_return', 'Returned early'), ('irregular', 'Irregular'), ('deceased', 'Deceased')], default='selected', max_length=20, verbose_name='step')),
                 ('steps', models.JSONField(default=list, verbose_name='steps')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('candidacy', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='placement', to='matching.candidacy')),
                 ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.jurisdiction', verbose_name='authority')),
                 ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='jobs.joborder')),
