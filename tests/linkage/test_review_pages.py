@@ -143,3 +143,15 @@ def test_no_one_else_sees_or_decides_the_pairs(client, world, pair, who):
     assert not FraudFlag.objects.exists()
     pair.refresh_from_db()
     assert pair.status == PairStatus.MERGED and pair.worker_b.merged_into is None
+
+
+def test_the_fraud_panel_is_the_records_viewers_and_its_form_the_reviewers(client, world, pair):
+    panel = reverse("linkage:fraud_flag_panel", args=[pair.worker_a_id])
+    for user in (world.outsider, world.users["worker"]):
+        login(client, user)
+        assert client.get(panel, HTTP_HX_REQUEST="true").status_code == 404
+    login(client, world.users["caseworker"])  # sees the record, does not review duplicates
+    shown = client.get(panel, HTTP_HX_REQUEST="true", **ES)
+    assert shown.status_code == 200 and "<form" not in shown.content.decode()
+    login(client, world.users["official"])
+    assert "<form" in client.get(panel, HTTP_HX_REQUEST="true", **ES).content.decode()
