@@ -46,7 +46,8 @@ def test_the_placement_moves_to_its_next_step_only(world, published):
     caseworker = world.users["caseworker"]
     with pytest.raises(Conflict) as jumped:  # over the contract: no journey does without one
         services.placement_move(actor=caseworker, placement_id=placement.pk, to=Step.DEPARTED)
-    assert jumped.value.code == "placement_move_not_allowed"
+    assert jumped.value.code == "placement_steps_missing"
+    assert "Contrato ofrecido" in str(jumped.value.message)
     moved = services.placement_move(
         actor=caseworker, placement_id=placement.pk, to=Step.CONTRACT_OFFERED, expected="selected"
     )
@@ -61,12 +62,12 @@ def test_the_placement_moves_to_its_next_step_only(world, published):
     assert stale.value.code == "placement_state_changed"
     shown = selectors.placement_moves_available(actor=caseworker, placement=moved)
     assert set(shown) == {Step.CONTRACT_SIGNED, Exit.WITHDRAWN, Exit.REJECTED, Exit.DECEASED}
-    services.placement_move(actor=caseworker, placement_id=placement.pk, to=Step.CONTRACT_SIGNED)
+    services.contract_sign(actor=caseworker, placement_id=placement.pk)
     with pytest.raises(Conflict) as skipped:  # a step this journey has is not skipped
         services.placement_move(
             actor=caseworker, placement_id=placement.pk, to=Step.PERMIT_REQUESTED
         )
-    assert skipped.value.code == "placement_step_not_next"
+    assert skipped.value.code == "placement_steps_missing"
 
 
 def test_an_exit_needs_its_reason_and_frees_the_worker(world, published):

@@ -57,6 +57,8 @@ class AuditVerb(models.TextChoices):
     PLACEMENT_OPENED = "placement.opened", _("Opened a placement on a selection")
     PLACEMENT_ADVANCED = "placement.advanced", _("Moved a placement to its next step")
     PLACEMENT_ENDED = "placement.ended", _("Ended a placement before its journey did")
+    TERMS_CHECKED = "placement.terms_checked", _("Compared a later contract with the offer")
+    TERMS_CLEARED = "placement.terms_cleared", _("Cleared a substitution flag after review")
     MATCHING_STARTED = "matching.started", _("Started a batch matching")
     MATCHING_FINISHED = "matching.finished", _("Finished a batch matching")
     IMPORT_STARTED = "import.started", _("Started an import")

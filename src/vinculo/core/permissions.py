@@ -103,6 +103,13 @@ class Perm(models.TextChoices):
             "to return"
         ),
     )
+    CLEAR_SUBSTITUTION_FLAGS = (
+        "placements.clear_flags",
+        _(
+            "Review the contracts flagged as substituted in your jurisdiction and clear those "
+            "whose change is lawful"
+        ),
+    )
     VIEW_POLICY_PACKS = (
         "policy.view_packs",
         _("Read the policy packs: minimum wages, fee rules and their legal sources"),
@@ -144,6 +151,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.SHORTLIST_CANDIDATES,
             Perm.MANAGE_JOB_FAIRS,
             Perm.MANAGE_PLACEMENTS,
+            Perm.CLEAR_SUBSTITUTION_FLAGS,
         }
     ),
     Role.CASEWORKER: frozenset(

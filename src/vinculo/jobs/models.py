@@ -16,11 +16,11 @@ from vinculo.core.models import Jurisdiction, Organisation, StateEvent, TimeStam
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
-def new_verification_code() -> str:
+def new_verification_code(prefix: str = "JO") -> str:
     """A job order's public code, e.g. "JO-7K3M-9Q2X": 40 random bits, so codes cannot be
     guessed or enumerated (the public check is rate-limited as well)."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-    return f"JO-{raw[:4]}-{raw[4:]}"
+    return f"{prefix}-{raw[:4]}-{raw[4:]}"
 
 
 class JobOrderState(models.TextChoices):

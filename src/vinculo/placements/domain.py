@@ -284,7 +284,8 @@ ACTIVE = frozenset(JOURNEY[: JOURNEY.index(Step.EMPLOYED) + 1])
 def _moves() -> dict[tuple[str, str], Move]:
     """Every move any programme's journey may make, by a caseworker or an official of the
     placement's authority: to a later step (the placement's own journey decides which one is
-    next: `off_its_journey`), or out by an exit, with a reason."""
+    next, `off_its_journey`, and a refusal names the steps still to do), or out by an exit,
+    with a reason."""
     table: dict[tuple[str, str], Move] = {}
     for i, step in enumerate(JOURNEY[:-1]):
         for later in JOURNEY[i + 1 :]:
@@ -293,8 +294,6 @@ def _moves() -> dict[tuple[str, str], Move]:
                 AuditVerb.PLACEMENT_ADVANCED,
                 Perm.MANAGE_PLACEMENTS,
             )
-            if later in FIXED:
-                break  # no journey skips it, so no move jumps over it
         for way_out in Exit:
             table[(step, way_out)] = Move(
                 way_out.label,
@@ -318,6 +317,21 @@ def off_its_journey(placement: Any, move_to: str) -> str | None:
 
 
 PLACEMENT_MOVES = _moves()
+
+
+def steps_missing(steps: Sequence[str], current: str, to: str) -> list[str]:
+    """The steps of this journey still to be done before `to` can be (empty when `to` is the
+    next one, is not on the journey, or is already behind): what a refused move names."""
+    if to not in steps or current not in steps:
+        return []
+    return list(steps[steps.index(current) + 1 : steps.index(to)])
+
+
+def past_signing(steps: Sequence[str], current: str, to: str) -> bool:
+    """A move along the journey from the signature onwards (exits are always open)."""
+    if to not in steps or current not in steps:
+        return False
+    return steps.index(current) >= steps.index(Step.CONTRACT_SIGNED)
 
 
 def journey_for(*, worksite_country: str, home_country: str) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +51,77 @@ class PlacementEvent(StateEvent):
     class Meta(StateEvent.Meta):
         verbose_name = _("placement step")
         verbose_name_plural = _("placement steps")
+
+
+class SignedHow(models.TextChoices):
+    IN_PERSON = "in_person", _("In person, with a caseworker")
+    PHONE_CODE = "phone_code", _("On the worker's phone, with a one-time code")
+
+
+class Contract(TimeStamped):
+    """The contract offered on a placement: its terms frozen from the job order at offer, with a
+    version, a digest of the terms and a public code the printed QR code opens."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="contracts")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    terms = models.JSONField(_("terms"))
+    digest = models.CharField(_("fingerprint"), max_length=64, unique=True)
+    code = models.CharField(_("verification code"), max_length=12, unique=True)
+    languages = models.JSONField(_("languages"), default=list)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    signed_how = models.CharField(
+        _("signed how"), max_length=12, choices=SignedHow.choices, blank=True
+    )
+    signed_with = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "version"], name="contract_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class TermsCheckState(models.TextChoices):
+    PASSED = "passed", _("No term is worse: recorded")
+    FLAGGED = "flagged", _("A term is worse: the placement is blocked")
+    CLEARED = "cleared", _("Reviewed and cleared by an official")
+
+
+class TermsCheck(TimeStamped):
+    """A later contract document, or a change of terms, compared field by field with the frozen
+    offer. A worse term flags the placement until an official has reviewed it."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="checks")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="checks")
+    terms = models.JSONField(_("terms found"))
+    where = models.CharField(_("where the document was presented"), max_length=200)
+    changes = models.JSONField(_("comparison"), default=list)
+    state = models.CharField(_("outcome"), max_length=8, choices=TermsCheckState.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_reason = models.TextField(_("why it was cleared"), blank=True)
+
+    class Meta:
+        verbose_name = _("substitution check")
+        verbose_name_plural = _("substitution checks")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["placement", "state"])]

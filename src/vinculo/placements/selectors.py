@@ -11,7 +11,7 @@ from vinculo.core.lifecycle import Lifecycle, Move
 from vinculo.core.models import Actor
 from vinculo.core.permissions import Perm
 from vinculo.placements.domain import PLACEMENT_MOVES, Step, off_its_journey
-from vinculo.placements.models import Placement, PlacementEvent
+from vinculo.placements.models import Contract, Placement, PlacementEvent, TermsCheck
 
 PLACEMENT = Lifecycle(
     Placement, PLACEMENT_MOVES, "placement", events=PlacementEvent, subject="placement"
@@ -44,3 +44,44 @@ def placement_moves_available(*, actor: Actor, placement: Placement) -> dict[str
         for to, move in PLACEMENT.available(actor=actor, record=placement).items()
         if off_its_journey(placement, to) is None
     }
+
+
+def placement_contract(
+    placement: Placement, *, first: bool = False, lock: bool = False
+) -> Contract | None:
+    """The placement's contract in force (its latest version), or the first one offered, the
+    frozen offer later documents are compared with."""
+    contracts = placement.contracts.order_by("version" if first else "-version")
+    if lock:
+        contracts = contracts.select_for_update()
+    return contracts.first()
+
+
+def placement_checks(placement: Placement) -> QuerySet[TermsCheck]:
+    return placement.checks.select_related("recorded_by", "cleared_by")
+
+
+def contract_by_code(*, code: str) -> Contract | None:
+    """A contract by its public code: the public check, for anyone holding the paper."""
+    return (
+        Contract.objects.filter(code__iexact=code.strip())
+        .select_related("placement__order__employer")
+        .first()
+    )
+
+
+def terms_check_get(*, actor: Actor, check_id: Any) -> TermsCheck:
+    return get_or_404(
+        TermsCheck.objects.filter(placement__in=placement_list(actor=actor)), pk=check_id
+    )
+
+
+def substitution_flags(*, actor: Actor, state: str = "flagged") -> QuerySet[TermsCheck]:
+    """The substitution checks of the jurisdictions where the actor clears flags, open ones by
+    default, oldest first: what an official reviews."""
+    placements = scope_for(actor, Perm.CLEAR_SUBSTITUTION_FLAGS).apply(Placement.objects.all())
+    return (
+        TermsCheck.objects.filter(placement__in=placements, state=state)
+        .select_related("placement__worker", "placement__order__employer", "recorded_by")
+        .order_by("created_at" if state == "flagged" else "-created_at")
+    )

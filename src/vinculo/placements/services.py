@@ -3,24 +3,58 @@ by step, or out by an exit, under the lifecycle of selectors.PLACEMENT."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
-from vinculo.core.errors import Conflict
+from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.lifecycle import begin, transition
 from vinculo.core.models import Actor
+from vinculo.core.permissions import Perm
+from vinculo.core.services import audit_record
+from vinculo.jobs.models import ORDER_COSTS, JobOrder, new_verification_code
 from vinculo.matching.models import Candidacy
-from vinculo.placements.domain import Step, journey_for, off_its_journey
-from vinculo.placements.models import Placement
-from vinculo.placements.selectors import PLACEMENT, placement_get
+from vinculo.placements import terms as contract_terms
+from vinculo.placements.domain import (
+    Step,
+    journey_for,
+    off_its_journey,
+    past_signing,
+    steps_missing,
+)
+from vinculo.placements.models import (
+    Contract,
+    Placement,
+    SignedHow,
+    TermsCheck,
+    TermsCheckState,
+)
+from vinculo.placements.selectors import (
+    PLACEMENT,
+    placement_contract,
+    placement_get,
+    terms_check_get,
+)
 
 ALREADY_PLACED = _(
     "This worker is already on another placement: one journey at a time. End that one first."
 )
 NOT_ON_ITS_JOURNEY = _("This step is not the next one on this placement's journey.")
+NOT_YET_DONE = _("Not yet done on this placement: %(steps)s.")
+MINOR = _("This worker will not be 18 when the job starts: a minor is never placed.")
+NOT_SIGNED = _("The contract has not been signed: record the signature first.")
+NO_CONTRACT = _("No contract has been offered on this placement yet.")
+ALREADY_SIGNED = _("This contract is already signed.")
+SUBSTITUTED = _(
+    "A later contract has a term worse for the worker than the one offered: the placement "
+    "cannot go on until an official has reviewed it."
+)
+NOT_FLAGGED = _("This check is not flagged any more: someone has already reviewed it.")
 
 
 def placement_open(*, candidacy: Candidacy, actor: Actor) -> Placement:
@@ -28,6 +62,8 @@ def placement_open(*, candidacy: Candidacy, actor: Actor) -> Placement:
     on a journey is refused, whatever else is happening at the same moment: the database holds
     one active placement per worker."""
     order, worker = candidacy.order, candidacy.worker
+    if worker.birth_date and _age_on(worker.birth_date, order.start_date) < 18:
+        raise Conflict(MINOR, code="worker_minor")
     placement = Placement(
         candidacy=candidacy,
         worker=worker,
@@ -56,16 +92,50 @@ def placement_open(*, candidacy: Candidacy, actor: Actor) -> Placement:
     return placement
 
 
+def _age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _guard(record: Placement, to: str) -> None:
+    """The rules of one move beyond the table: the journey's order (naming the steps not yet
+    done), a signed contract before "contract signed", and no step past the signature while a
+    substituted contract is flagged."""
+    if off_its_journey(record, to):
+        missing = steps_missing(record.steps, record.state, to)
+        if missing:
+            names = ", ".join(str(Step(s).label) for s in missing)
+            raise Conflict(NOT_YET_DONE % {"steps": names}, code="placement_steps_missing")
+        raise Conflict(NOT_ON_ITS_JOURNEY, code="placement_step_not_next", field="to")
+    if to == Step.CONTRACT_SIGNED:
+        contract = placement_contract(record)
+        if contract is None or contract.signed_at is None:
+            raise Conflict(NOT_SIGNED, code="contract_not_signed")
+    if (
+        past_signing(record.steps, record.state, to)
+        and record.checks.filter(state=TermsCheckState.FLAGGED).exists()
+    ):
+        raise Conflict(SUBSTITUTED, code="placement_contract_substituted")
+
+
 def placement_move(
-    *, actor: Actor, placement_id: Any, to: str, reason: str = "", expected: str | None = None
+    *,
+    actor: Actor,
+    placement_id: Any,
+    to: str,
+    reason: str = "",
+    expected: str | None = None,
+    audit: dict[str, Any] | None = None,
 ) -> Placement:
     """Move a placement to the next step of its journey, or out by an exit open where it is
-    (with a reason), for a caseworker or official of the placement's authority."""
+    (with a reason), for a caseworker or official of the placement's authority. Offering the
+    contract freezes it from the job order's terms."""
     placement = placement_get(actor=actor, placement_id=placement_id)
+    said = dict(audit or {})
 
-    def on_its_journey(record: Placement) -> None:
-        if off_its_journey(record, to):
-            raise Conflict(NOT_ON_ITS_JOURNEY, code="placement_step_not_next", field="to")
+    def changes(record: Placement, *_: Any) -> list[str]:
+        if to == Step.CONTRACT_OFFERED:
+            said["contract"] = _contract_offer(record, actor=actor).code
+        return []
 
     return transition(
         PLACEMENT,
@@ -74,5 +144,160 @@ def placement_move(
         actor=actor,
         reason=reason,
         expected=expected,
-        guard=on_its_journey,
+        guard=lambda record: _guard(record, to),
+        changes=changes,
+        audit=said,
     )
+
+
+# --- contracts -----------------------------------------------------------------------------------
+
+
+def order_contract_terms(order: JobOrder) -> dict[str, Any]:
+    """A job order's terms as a contract states them (terms.FIELDS), in plain JSON."""
+    where = (order.worksite_municipality, order.worksite_subdivision, order.worksite_country)
+    place = ", ".join(p for p in where if p)
+    return {
+        "employer": order.employer.name,
+        "worksite": place,
+        "wage": {
+            "amount": str(order.wage_amount),
+            "currency": order.wage_currency,
+            "basis": order.wage_basis,
+        },
+        "guaranteed_hours": order.guaranteed_hours,
+        "weekly_hours": str(order.weekly_hours),
+        "overtime": order.overtime_rule,
+        "period": {"start": order.start_date.isoformat(), "end": order.end_date.isoformat()},
+        "housing": {
+            "provided": order.housing_provided,
+            "weekly_cost": str(order.housing_weekly_cost),
+            "currency": order.wage_currency,
+        },
+        "costs": {item: order.costs[item] for item in ORDER_COSTS if item in order.costs},
+        "deductions": {},
+    }
+
+
+def _contract_offer(placement: Placement, *, actor: Actor) -> Contract:
+    order = placement.order
+    version = placement.contracts.count() + 1
+    terms = order_contract_terms(order)
+    code = new_verification_code("CT")
+    while Contract.objects.filter(code=code).exists():
+        code = new_verification_code("CT")
+    return Contract.objects.create(
+        placement=placement,
+        version=version,
+        terms=terms,
+        digest=contract_terms.digest(
+            terms,
+            placement=placement.pk,
+            version=version,
+            worker=placement.worker.full_name,
+            job=order.title,
+        ),
+        code=code,
+        languages=list(
+            contract_terms.contract_languages(order.worksite_country, order.worksite_subdivision)
+        ),
+        offered_by=actor,
+    )
+
+
+def contract_sign(*, actor: Actor, placement_id: Any, how: str = SignedHow.IN_PERSON) -> Placement:
+    """Record the worker's signature of the contract offered (in person, with the caseworker
+    who records it) and move the placement to "contract signed", in one transaction."""
+    placement = placement_get(actor=actor, placement_id=placement_id)
+    with transaction.atomic():
+        contract = placement_contract(placement, lock=True)
+        if contract is None:
+            raise Conflict(NO_CONTRACT, code="contract_not_offered")
+        if contract.signed_at is not None:
+            raise Conflict(ALREADY_SIGNED, code="contract_already_signed")
+        contract.signed_at = timezone.now()
+        contract.signed_how = how
+        contract.signed_with = actor
+        contract.save(update_fields=["signed_at", "signed_how", "signed_with", "updated_at"])
+        return placement_move(
+            actor=actor,
+            placement_id=placement.pk,
+            to=Step.CONTRACT_SIGNED,
+            expected=Step.CONTRACT_OFFERED,
+            audit={"contract": contract.code, "signed_how": how},
+        )
+
+
+def terms_check(
+    *, actor: Actor, placement_id: Any, found: dict[str, Any], where: str
+) -> TermsCheck:
+    """Compare a later contract document, or a change of terms, with the frozen offer, field by
+    field. A worse term flags the placement (no step past the signature until an official
+    clears it); a better one passes, and both are recorded."""
+    placement = placement_get(actor=actor, placement_id=placement_id)
+    contract = placement_contract(placement, first=True)
+    if contract is None:
+        raise Conflict(NO_CONTRACT, code="contract_not_offered")
+    changes = contract_terms.compare(contract.terms, found)
+    worse = contract_terms.worse(changes)
+    with transaction.atomic():
+        check = TermsCheck.objects.create(
+            placement=placement,
+            contract=contract,
+            terms=found,
+            where=where.strip()[:200],
+            changes=[
+                {"field": c.field, "offered": c.offered, "found": c.found, "verdict": c.verdict}
+                for c in changes
+            ],
+            state=TermsCheckState.FLAGGED if worse else TermsCheckState.PASSED,
+            recorded_by=actor,
+        )
+        audit_record(
+            verb=AuditVerb.TERMS_CHECKED,
+            actor=actor,
+            obj=placement,
+            jurisdiction=placement.jurisdiction_id,
+            after={
+                "check": check.pk,
+                "contract": contract.code,
+                "state": check.state,
+                "changed": {c.field: c.verdict for c in changes if c.changed},
+            },
+        )
+    return check
+
+
+def terms_check_clear(*, actor: Actor, check_id: Any, reason: str) -> TermsCheck:
+    """An official of the placement's authority clears a flagged check after review, with the
+    reason: the change is lawful (a later start agreed by the worker, a currency stated
+    differently). The placement may go on."""
+    check = terms_check_get(actor=actor, check_id=check_id)
+    if not user_can_in(actor, Perm.CLEAR_SUBSTITUTION_FLAGS, check.placement.jurisdiction_id):
+        raise NotAllowed(_("You may not make this change."), code="not_allowed")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            _("Give the reason for this decision."), code="reason_required", field="reason"
+        )
+    with transaction.atomic():
+        locked = TermsCheck.objects.select_for_update().get(pk=check.pk)
+        if locked.state != TermsCheckState.FLAGGED:
+            raise Conflict(NOT_FLAGGED, code="terms_check_not_flagged")
+        locked.state = TermsCheckState.CLEARED
+        locked.cleared_by = actor
+        locked.cleared_at = timezone.now()
+        locked.cleared_reason = reason
+        locked.save(
+            update_fields=["state", "cleared_by", "cleared_at", "cleared_reason", "updated_at"]
+        )
+        audit_record(
+            verb=AuditVerb.TERMS_CLEARED,
+            actor=actor,
+            obj=check.placement,
+            jurisdiction=check.placement.jurisdiction_id,
+            before={"state": TermsCheckState.FLAGGED},
+            after={"check": locked.pk, "state": locked.state},
+            reason=reason,
+        )
+    return locked

@@ -5,6 +5,13 @@ from vinculo.placements import views
 app_name = "placements"
 urlpatterns = [
     path("", views.placement_list_view, name="list"),
+    path("flags/", views.flags_view, name="flags"),
     path("<id:placement_id>/", views.placement_view, name="detail"),
     path("<id:placement_id>/move/", views.placement_move_view, name="move"),
+    path("<id:placement_id>/contract/", views.contract_view, name="contract"),
+    path("<id:placement_id>/contract.pdf", views.contract_pdf_view, name="contract_pdf"),
+    path("<id:placement_id>/contract/sign/", views.contract_sign_view, name="contract_sign"),
+    path("<id:placement_id>/contract/check/", views.terms_check_view, name="terms_check"),
+    path("checks/<id:check_id>/clear/", views.terms_check_clear_view, name="check_clear"),
+    path("contracts/verify/", views.contract_verify_view, name="contract_verify"),
 ]

@@ -8,15 +8,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django_ratelimit.decorators import ratelimit
 
-from vinculo.core.access import user_can
+from vinculo.core.access import user_can, user_can_in
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
-from vinculo.placements import selectors, services
-from vinculo.placements.domain import STATES
-from vinculo.placements.models import Placement
+from vinculo.placements import documents, selectors, services
+from vinculo.placements import terms as contract_terms
+from vinculo.placements.domain import STATES, Step
+from vinculo.placements.forms import ContractCodeForm, TermsFoundForm
+from vinculo.placements.models import Contract, Placement
+from vinculo.web.ratelimit import public_page_rate, too_many_requests
 
 PER_PAGE = 25
 
@@ -54,6 +61,9 @@ def _page(
             "journey": selectors.placement_journey(placement),
             "moves": selectors.placement_moves_available(actor=request.user, placement=placement),
             "events": placement.events.select_related("actor"),
+            "contract": selectors.placement_contract(placement),
+            "may_sign": placement.state == Step.CONTRACT_OFFERED,
+            "checks": selectors.placement_checks(placement),
             "error": error,
         },
         status=status,
@@ -83,3 +93,200 @@ def placement_move_view(request: HttpRequest, placement_id: int) -> HttpResponse
         return _page(request, placement, error=str(error.message), status=error.status)
     messages.success(request, _("Step recorded."))
     return redirect("placements:detail", placement_id=placement.pk)
+
+
+@login_required
+def flags_view(request: HttpRequest) -> HttpResponse:
+    """An official's queue of contracts caught substituted, oldest first, and those cleared."""
+    if not user_can(request.user, Perm.CLEAR_SUBSTITUTION_FLAGS):
+        raise Http404
+    shown = "cleared" if request.GET.get("state") == "cleared" else "flagged"
+    checks = selectors.substitution_flags(actor=request.user, state=shown)
+    page = Paginator(checks, PER_PAGE).get_page(request.GET.get("page"))
+    lang = get_language()[:2]
+    for check in page:
+        check.worse_terms = [
+            contract_terms.say(c["field"], lang) for c in check.changes if c["verdict"] == "worse"
+        ]
+    return render(
+        request,
+        "placements/flags.html",
+        {"page": page, "shown": shown, "query": f"state={shown}"},
+    )
+
+
+# --- the contract --------------------------------------------------------------------------------
+
+
+def _verify_url(request: HttpRequest, contract: Contract) -> str:
+    url = request.build_absolute_uri(reverse("placements:contract_verify"))
+    return f"{url}?code={contract.code}"
+
+
+def _contract_or_404(placement: Placement) -> Contract:
+    contract = selectors.placement_contract(placement)
+    if contract is None:
+        raise Http404
+    return contract
+
+
+def _document(contract: Contract) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The contract in each of its languages: (language, its lines)."""
+    return [(lang, contract_terms.document(contract.terms, lang)) for lang in contract.languages]
+
+
+def _side_by_side(changes: list[dict]) -> list[dict]:
+    lang = get_language()[:2]
+    return [
+        {
+            **change,
+            "label": contract_terms.say(change["field"], lang),
+            "offered_shown": contract_terms.shown(change["field"], change["offered"], lang),
+            "found_shown": contract_terms.shown(change["field"], change["found"], lang),
+        }
+        for change in changes
+    ]
+
+
+@login_required
+def contract_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    """The contract as the worker reads it before signing, in each of its languages, and every
+    later document compared with it, side by side."""
+    _allowed(request)
+    placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
+    contract = _contract_or_404(placement)
+    checks = [
+        (check, _side_by_side(check.changes)) for check in selectors.placement_checks(placement)
+    ]
+    return render(
+        request,
+        "placements/contract.html",
+        {
+            "placement": placement,
+            "contract": contract,
+            "document": _document(contract),
+            "checks": checks,
+            "may_clear": user_can_in(
+                request.user, Perm.CLEAR_SUBSTITUTION_FLAGS, placement.jurisdiction_id
+            ),
+            "verify_url": _verify_url(request, contract),
+        },
+    )
+
+
+@login_required
+def contract_pdf_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    _allowed(request)
+    placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
+    contract = _contract_or_404(placement)
+    signed = (
+        timezone.localtime(contract.signed_at).date().isoformat() if contract.signed_at else "—"
+    )
+    pdf = documents.contract_pdf(
+        terms=contract.terms,
+        languages=contract.languages,
+        worker=placement.worker.full_name,
+        job=placement.order.title,
+        version=contract.version,
+        digest=contract.digest,
+        code=contract.code,
+        verify_url=_verify_url(request, contract),
+        signed=signed,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{contract.code}-v{contract.version}.pdf"'
+    return response
+
+
+@login_required
+@post_only("placements:detail", "placement_id")
+def contract_sign_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    _allowed(request)
+    try:
+        services.contract_sign(actor=request.user, placement_id=placement_id)
+    except DomainError as error:
+        placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
+        return _page(request, placement, error=str(error.message), status=error.status)
+    messages.success(request, _("Signature recorded: the contract is signed."))
+    return redirect("placements:detail", placement_id=placement_id)
+
+
+@login_required
+def terms_check_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    """A later contract document, or a change of terms, entered and compared with the offer."""
+    _allowed(request)
+    placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
+    offer = selectors.placement_contract(placement, first=True)
+    if offer is None:
+        raise Http404
+    form = TermsFoundForm(
+        request.POST if request.method == "POST" else None,
+        initial=TermsFoundForm.initial_from(offer.terms),
+    )
+    if request.method == "POST" and form.is_valid():
+        check = services.terms_check(
+            actor=request.user,
+            placement_id=placement.pk,
+            found=form.terms(),
+            where=form.cleaned_data["where"],
+        )
+        if check.state == "flagged":
+            messages.error(
+                request, _("A term is worse for the worker: the placement is blocked and flagged.")
+            )
+        else:
+            messages.success(
+                request, _("No term is worse for the worker: the document is recorded.")
+            )
+        return redirect(reverse("placements:contract", args=[placement.pk]) + f"#check-{check.pk}")
+    return render(
+        request,
+        "placements/terms_check.html",
+        {"placement": placement, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@post_only("placements:list")
+def terms_check_clear_view(request: HttpRequest, check_id: int) -> HttpResponse:
+    _allowed(request)
+    try:
+        check = services.terms_check_clear(
+            actor=request.user, check_id=check_id, reason=request.POST.get("reason", "")
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        check = selectors.terms_check_get(actor=request.user, check_id=check_id)
+    else:
+        messages.success(request, _("Flag cleared: the placement may go on."))
+    return redirect(
+        reverse("placements:contract", args=[check.placement_id]) + f"#check-{check.pk}"
+    )
+
+
+@ratelimit(group="public_contract_verify", key="ip", rate=public_page_rate, block=False)
+def contract_verify_view(request: HttpRequest) -> HttpResponse:
+    """The public check of a contract, which its QR code opens: whether it is real, its version
+    and fingerprint, whether it is signed and whether a later contract was caught substituting
+    it. No personal data: the worker's name is not shown."""
+    if getattr(request, "limited", False):
+        return too_many_requests(request)
+    form = ContractCodeForm(request.GET or None)
+    contract = None
+    if form.is_valid():
+        contract = selectors.contract_by_code(code=form.cleaned_data["code"])
+    return render(
+        request,
+        "placements/verify.html",
+        {
+            "form": form,
+            "searched": form.is_valid(),
+            "contract": contract,
+            "lines": contract_terms.document(contract.terms, get_language()[:2])
+            if contract
+            else [],
+            "flagged": contract is not None and contract.checks.filter(state="flagged").exists(),
+            "checked_at": timezone.now(),
+        },
+    )

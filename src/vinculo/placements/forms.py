@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.jobs.models import ORDER_COSTS, Payer, WageBasis
+from vinculo.policy.domain import COST_LABELS
+
+
+class TermsFoundForm(forms.Form):
+    """The terms of a later contract document, as the caseworker reads them off the paper (or
+    the change of terms announced). It opens filled with the offer: change only what differs."""
+
+    where = forms.CharField(
+        label=_("Where and when the document was presented"),
+        max_length=200,
+        help_text=_("For example: at the airport, on departure day; at the farm, on arrival."),
+    )
+    employer = forms.CharField(label=_("Employer"), max_length=200)
+    worksite = forms.CharField(label=_("Worksite"), max_length=300)
+    wage_amount = forms.DecimalField(
+        label=_("Wage"), max_digits=12, decimal_places=2, min_value=Decimal(0)
+    )
+    wage_currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    wage_basis = forms.ChoiceField(label=_("Paid"), choices=WageBasis.choices)
+    guaranteed_hours = forms.IntegerField(label=_("Hours of work guaranteed in all"), min_value=0)
+    weekly_hours = forms.DecimalField(
+        label=_("Hours a week"), max_digits=4, decimal_places=1, min_value=Decimal(0)
+    )
+    overtime = forms.CharField(
+        label=_("Overtime"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    start = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    housing_provided = forms.BooleanField(label=_("Housing provided"), required=False)
+    housing_weekly_cost = forms.DecimalField(
+        label=_("Housing cost to the worker, a week"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+    )
+    deductions = forms.CharField(
+        label=_("Deductions from pay"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One a line, name and amount: e.g. “uniform: 20”."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for item in ORDER_COSTS:
+            self.fields[f"cost_{item}"] = forms.ChoiceField(
+                label=COST_LABELS[item], choices=[("", "—"), *Payer.choices], required=False
+            )
+
+    @staticmethod
+    def initial_from(terms: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "employer": terms["employer"],
+            "worksite": terms["worksite"],
+            "wage_amount": terms["wage"]["amount"],
+            "wage_currency": terms["wage"]["currency"],
+            "wage_basis": terms["wage"]["basis"],
+            "guaranteed_hours": terms["guaranteed_hours"],
+            "weekly_hours": terms["weekly_hours"],
+            "overtime": terms["overtime"],
+            "start": terms["period"]["start"],
+            "end": terms["period"]["end"],
+            "housing_provided": terms["housing"]["provided"],
+            "housing_weekly_cost": terms["housing"]["weekly_cost"],
+            "deductions": "\n".join(f"{k}: {v}" for k, v in terms["deductions"].items()),
+            **{f"cost_{item}": payer for item, payer in terms["costs"].items()},
+        }
+
+    def clean_wage_currency(self) -> str:
+        return self.cleaned_data["wage_currency"].upper()
+
+    def clean_deductions(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for number, line in enumerate(self.cleaned_data["deductions"].splitlines(), 1):
+            if not line.strip():
+                continue
+            name, _sep, amount = line.rpartition(":")
+            try:
+                value = Decimal(amount.strip())
+            except ArithmeticError:
+                value = None
+            if not name.strip() or value is None or value < 0:
+                raise forms.ValidationError(
+                    _("Line %(line)s is not “name: amount”."), params={"line": number}
+                )
+            found[name.strip()] = str(value)
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date is before the start date."))
+        return data
+
+    def terms(self) -> dict[str, Any]:
+        """The terms found, in the shape of the frozen offer (terms.FIELDS)."""
+        d = self.cleaned_data
+        return {
+            "employer": d["employer"].strip(),
+            "worksite": d["worksite"].strip(),
+            "wage": {
+                "amount": str(d["wage_amount"]),
+                "currency": d["wage_currency"],
+                "basis": d["wage_basis"],
+            },
+            "guaranteed_hours": d["guaranteed_hours"],
+            "weekly_hours": str(d["weekly_hours"]),
+            "overtime": d["overtime"].strip(),
+            "period": {"start": d["start"].isoformat(), "end": d["end"].isoformat()},
+            "housing": {
+                "provided": d["housing_provided"],
+                "weekly_cost": str(d["housing_weekly_cost"] or Decimal("0.00")),
+                "currency": d["wage_currency"],
+            },
+            "costs": {item: d[f"cost_{item}"] for item in ORDER_COSTS if d.get(f"cost_{item}")},
+            "deductions": d["deductions"],
+        }
+
+
+class ContractCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code of the contract"),
+        max_length=20,
+        help_text=_("Printed on the contract beside its QR code, e.g. CT-7K3M-9Q2X."),
+    )
