@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "JobOrderStateEnum": "vinculo.jobs.models.JobOrderState",
         "LicenceStateEnum": "vinculo.registry.models.LicenceState",
         "VerificationStateEnum": "vinculo.core.models.VerificationState",
+        "PlacementStateEnum": "vinculo.placements.domain.STATES",
+        "WageBasisEnum": "vinculo.jobs.models.WageBasis",
     },
 }
 

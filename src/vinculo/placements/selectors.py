@@ -10,6 +10,7 @@ from vinculo.core.access import get_or_404, scope_for
 from vinculo.core.lifecycle import Lifecycle, Move
 from vinculo.core.models import Actor
 from vinculo.core.permissions import Perm
+from vinculo.jobs.models import JobOrder
 from vinculo.placements.domain import PLACEMENT_MOVES, Step, off_its_journey
 from vinculo.placements.models import Contract, Placement, PlacementEvent, TermsCheck
 
@@ -85,3 +86,17 @@ def substitution_flags(*, actor: Actor, state: str = "flagged") -> QuerySet[Term
         .select_related("placement__worker", "placement__order__employer", "recorded_by")
         .order_by("created_at" if state == "flagged" else "-created_at")
     )
+
+
+def placement_order(*, actor: Actor, order_id: int) -> JobOrder:
+    """A job order some of whose placements the actor follows (the list's filter)."""
+    return get_or_404(
+        JobOrder.objects.filter(placements__in=placement_list(actor=actor)).distinct(),
+        pk=order_id,
+    )
+
+
+def placement_names(*, actor: Actor, placement_ids: list[int]) -> dict[int, str]:
+    """The worker's name of each placement the actor follows, by placement id."""
+    visible = placement_list(actor=actor).filter(pk__in=placement_ids)
+    return {p.pk: p.worker.full_name for p in visible}

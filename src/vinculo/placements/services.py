@@ -3,16 +3,18 @@ by step, or out by an exit, under the lifecycle of selectors.PLACEMENT."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
-from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from vinculo.core.lifecycle import begin, transition
 from vinculo.core.models import Actor
 from vinculo.core.permissions import Perm
@@ -54,6 +56,9 @@ SUBSTITUTED = _(
     "A later contract has a term worse for the worker than the one offered: the placement "
     "cannot go on until an official has reviewed it."
 )
+PERIOD_REVERSED = _("The end date is before the start date.")
+UNKNOWN_COST = _("Not a cost a contract lists: %(costs)s. The costs are: %(known)s.")
+NOT_FOUND = _("No such placement among those you follow.")
 NOT_FLAGGED = _("This check is not flagged any more: someone has already reviewed it.")
 
 
@@ -150,6 +155,43 @@ def placement_move(
     )
 
 
+BULK_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """One placement of a bulk move: moved, or refused with the reason, as if moved alone."""
+
+    placement_id: int
+    moved: bool
+    state: str = ""
+    code: str = ""
+    message: str = ""
+
+
+def placement_move_bulk(
+    *, actor: Actor, placement_ids: list[int], to: str, reason: str = ""
+) -> list[BulkOutcome]:
+    """Move a group (twenty workers on one flight) to the same step, each on its own: each move
+    is checked and made in its own transaction, so one worker's missing clearance refuses that
+    worker only, with its reason. A placement the actor may not see is "not found", like alone."""
+    outcomes = []
+    for placement_id in dict.fromkeys(placement_ids[:BULK_LIMIT]):
+        try:
+            moved = placement_move(actor=actor, placement_id=placement_id, to=to, reason=reason)
+        except DomainError as error:
+            outcomes.append(
+                BulkOutcome(placement_id, False, code=error.code, message=str(error.message))
+            )
+        except Http404:
+            outcomes.append(
+                BulkOutcome(placement_id, False, code="not_found", message=str(NOT_FOUND))
+            )
+        else:
+            outcomes.append(BulkOutcome(placement_id, True, state=moved.state))
+    return outcomes
+
+
 # --- contracts -----------------------------------------------------------------------------------
 
 
@@ -238,6 +280,7 @@ def terms_check(
     contract = placement_contract(placement, first=True)
     if contract is None:
         raise Conflict(NO_CONTRACT, code="contract_not_offered")
+    _terms_valid(found)
     changes = contract_terms.compare(contract.terms, found)
     worse = contract_terms.worse(changes)
     with transaction.atomic():
@@ -266,6 +309,20 @@ def terms_check(
             },
         )
     return check
+
+
+def _terms_valid(found: dict[str, Any]) -> None:
+    """What a form or a schema cannot say of terms found: a period that ends before it starts,
+    a cost the contract does not list."""
+    if found["period"]["end"] < found["period"]["start"]:
+        raise ValidationFailed(PERIOD_REVERSED, code="terms_period_reversed", field="period.end")
+    unknown = sorted(set(found["costs"]) - set(ORDER_COSTS))
+    if unknown:
+        raise ValidationFailed(
+            UNKNOWN_COST % {"costs": ", ".join(unknown), "known": ", ".join(ORDER_COSTS)},
+            code="terms_cost_unknown",
+            field="costs",
+        )
 
 
 def terms_check_clear(*, actor: Actor, check_id: Any, reason: str) -> TermsCheck:

@@ -6,6 +6,7 @@ app_name = "placements"
 urlpatterns = [
     path("", views.placement_list_view, name="list"),
     path("flags/", views.flags_view, name="flags"),
+    path("bulk/", views.placement_bulk_view, name="bulk"),
     path("<id:placement_id>/", views.placement_view, name="detail"),
     path("<id:placement_id>/move/", views.placement_move_view, name="move"),
     path("<id:placement_id>/contract/", views.contract_view, name="contract"),

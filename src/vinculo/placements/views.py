@@ -42,11 +42,53 @@ def placement_list_view(request: HttpRequest) -> HttpResponse:
         placements = placements.filter(state=shown)
     else:
         shown = ""
+    order = None
+    if request.GET.get("order", "").isdigit():
+        order = selectors.placement_order(actor=request.user, order_id=int(request.GET["order"]))
+        placements = placements.filter(order=order)
+    query = "&".join(
+        f"{name}={value}"
+        for name, value in (("step", shown), ("order", order and order.pk))
+        if value
+    )
     page = Paginator(placements, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "placements/list.html",
-        {"page": page, "steps": STATES, "shown": shown, "query": f"step={shown}" if shown else ""},
+        {
+            "page": page,
+            "steps": STATES,
+            "targets": [(code, label) for code, label in STATES if code != Step.SELECTED],
+            "shown": shown,
+            "order": order,
+            "query": query,
+        },
+    )
+
+
+@login_required
+@post_only("placements:list")
+def placement_bulk_view(request: HttpRequest) -> HttpResponse:
+    """Move the placements ticked on the list to one step together; the page lists those moved
+    and those refused, each with its reason."""
+    _allowed(request)
+    ids = [int(i) for i in request.POST.getlist("placement") if i.isdigit()]
+    to = request.POST.get("to", "")
+    if not ids or to not in dict(STATES):
+        messages.error(request, _("Tick the placements to move and choose the step."))
+        return redirect("placements:list")
+    outcomes = services.placement_move_bulk(
+        actor=request.user, placement_ids=ids, to=to, reason=request.POST.get("reason", "")
+    )
+    names = selectors.placement_names(actor=request.user, placement_ids=ids)
+    return render(
+        request,
+        "placements/bulk.html",
+        {
+            "to": dict(STATES)[to],
+            "moved": [(o, names.get(o.placement_id, "")) for o in outcomes if o.moved],
+            "refused": [(o, names.get(o.placement_id, "")) for o in outcomes if not o.moved],
+        },
     )
 
 

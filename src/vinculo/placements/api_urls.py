@@ -1,0 +1,36 @@
+"""Routes under /api/v1/, joined into the "api" namespace by vinculo.urls."""
+
+from django.urls import path
+
+from vinculo.placements import apis
+
+urlpatterns = [
+    path("placements/", apis.PlacementListApi.as_view(), name="placements"),
+    path("placements/moves/", apis.PlacementBulkMoveApi.as_view(), name="placement-bulk-moves"),
+    path("placements/<id:placement_id>/", apis.PlacementDetailApi.as_view(), name="placement"),
+    path(
+        "placements/<id:placement_id>/moves/",
+        apis.PlacementMoveApi.as_view(),
+        name="placement-moves",
+    ),
+    path(
+        "placements/<id:placement_id>/contract/",
+        apis.ContractApi.as_view(),
+        name="placement-contract",
+    ),
+    path(
+        "placements/<id:placement_id>/contract/signature/",
+        apis.SignatureApi.as_view(),
+        name="placement-contract-signature",
+    ),
+    path(
+        "placements/<id:placement_id>/terms-checks/",
+        apis.TermsCheckListApi.as_view(),
+        name="placement-terms-checks",
+    ),
+    path(
+        "terms-checks/<id:check_id>/clearance/",
+        apis.TermsCheckClearApi.as_view(),
+        name="terms-check-clearance",
+    ),
+]

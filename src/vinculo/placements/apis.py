@@ -1,0 +1,319 @@
+"""Placements over the API: the list and one placement with its timeline, moves one at a time
+and in bulk, the contract and its signature, later documents compared with the offer, and an
+official's clearance of a flag. Scoped like the pages: a placement the caller does not follow is
+404. Errors answer application/problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from vinculo.core.apis import ERRORS, PROBLEM, IdField
+from vinculo.core.pagination import Pagination
+from vinculo.jobs.models import ORDER_COSTS, Payer, WageBasis
+from vinculo.placements import selectors, services
+from vinculo.placements.domain import STATES
+from vinculo.placements.models import Placement, SignedHow
+
+
+class ContractSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+    digest = serializers.CharField(help_text="SHA-256 of the terms and the contract's header")
+    languages = serializers.ListField(child=serializers.CharField())
+    terms = serializers.DictField(help_text="The terms frozen at offer")
+    signed_at = serializers.DateTimeField(allow_null=True)
+    signed_how = serializers.CharField(allow_blank=True)
+
+
+class PlacementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    worker = serializers.IntegerField(source="worker_id")
+    order = serializers.IntegerField(source="order_id")
+    jurisdiction = serializers.CharField(source="jurisdiction.code")
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    steps = serializers.ListField(child=serializers.CharField(), help_text="Its journey")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class PlacementEventSerializer(serializers.Serializer):
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    reason = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class PlacementDetailSerializer(PlacementSerializer):
+    events = PlacementEventSerializer(many=True)
+    moves = serializers.ListField(
+        child=serializers.CharField(), help_text="The steps and exits the caller may move it to"
+    )
+    contract = ContractSerializer(allow_null=True)
+
+
+def _detail(placement: Placement, actor: Any) -> dict[str, Any]:
+    placement.moves = list(selectors.placement_moves_available(actor=actor, placement=placement))
+    placement.contract = selectors.placement_contract(placement)
+    return PlacementDetailSerializer(placement).data
+
+
+class PlacementListApi(APIView):
+    pagination_class = Pagination
+
+    class FilterSerializer(serializers.Serializer):
+        step = serializers.ChoiceField(choices=STATES, required=False)
+        order = IdField(required=False, help_text="Only this job order's placements")
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={200: PlacementSerializer(many=True), 400: PROBLEM},
+        summary="The placements you follow",
+    )
+    def get(self, request: Request) -> Response:
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        placements = selectors.placement_list(actor=request.user).select_related("jurisdiction")
+        if "step" in params.validated_data:
+            placements = placements.filter(state=params.validated_data["step"])
+        if "order" in params.validated_data:
+            placements = placements.filter(order_id=params.validated_data["order"])
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(placements, request, view=self)
+        return paginator.get_paginated_response(PlacementSerializer(page, many=True).data)
+
+
+class PlacementDetailApi(APIView):
+    @extend_schema(
+        responses={200: PlacementDetailSerializer, 404: PROBLEM},
+        summary="A placement: its journey, timeline, contract and the moves open to you",
+    )
+    def get(self, request: Request, placement_id: int) -> Response:
+        placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
+        return Response(_detail(placement, request.user))
+
+
+class MoveInput(serializers.Serializer):
+    to = serializers.ChoiceField(choices=STATES, help_text="The next step, or an exit")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, help_text="Needed to exit"
+    )
+
+
+class PlacementMoveApi(APIView):
+    class Input(MoveInput):
+        expected_state = serializers.ChoiceField(
+            choices=STATES,
+            required=False,
+            help_text="The step you saw: a placement moved since is refused (409)",
+        )
+
+    @extend_schema(
+        request=Input,
+        responses={200: PlacementDetailSerializer, **ERRORS},
+        summary="Move a placement to its next step, or out by an exit",
+    )
+    def post(self, request: Request, placement_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        placement = services.placement_move(
+            actor=request.user,
+            placement_id=placement_id,
+            to=data.validated_data["to"],
+            reason=data.validated_data["reason"],
+            expected=data.validated_data.get("expected_state"),
+        )
+        return Response(_detail(placement, request.user))
+
+
+class BulkOutcomeSerializer(serializers.Serializer):
+    placement = serializers.IntegerField(source="placement_id")
+    moved = serializers.BooleanField()
+    state = serializers.CharField(help_text="Its step after the move, when moved")
+    code = serializers.CharField(help_text="Why not, when refused")
+    message = serializers.CharField()
+
+
+class PlacementBulkMoveApi(APIView):
+    class Input(MoveInput):
+        placements = serializers.ListField(
+            child=IdField(), min_length=1, max_length=services.BULK_LIMIT
+        )
+
+    @extend_schema(
+        request=Input,
+        responses={200: BulkOutcomeSerializer(many=True), 400: PROBLEM},
+        summary="Move a group of placements to one step, each checked on its own",
+        operation_id="v1_placements_bulk_moves_create",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        outcomes = services.placement_move_bulk(
+            actor=request.user,
+            placement_ids=data.validated_data["placements"],
+            to=data.validated_data["to"],
+            reason=data.validated_data["reason"],
+        )
+        return Response(BulkOutcomeSerializer(outcomes, many=True).data)
+
+
+class ContractApi(APIView):
+    @extend_schema(
+        responses={200: ContractSerializer, 404: PROBLEM},
+        summary="A placement's contract in force",
+    )
+    def get(self, request: Request, placement_id: int) -> Response:
+        placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
+        contract = selectors.placement_contract(placement)
+        if contract is None:
+            raise Http404
+        return Response(ContractSerializer(contract).data)
+
+
+class SignatureApi(APIView):
+    class Input(serializers.Serializer):
+        how = serializers.ChoiceField(choices=[SignedHow.IN_PERSON.value])
+
+    @extend_schema(
+        request=Input,
+        responses={200: PlacementDetailSerializer, **ERRORS},
+        summary="Record the worker's signature, in person, and move to contract signed",
+    )
+    def post(self, request: Request, placement_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        placement = services.contract_sign(
+            actor=request.user, placement_id=placement_id, how=data.validated_data["how"]
+        )
+        return Response(_detail(placement, request.user))
+
+
+# --- later documents ---------------------------------------------------------------------------
+
+
+class WageSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    currency = serializers.RegexField(r"^[A-Z]{3}$")
+    basis = serializers.ChoiceField(choices=WageBasis.choices)
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="On or after the start")
+
+
+class HousingSerializer(serializers.Serializer):
+    provided = serializers.BooleanField()
+    weekly_cost = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0)
+    currency = serializers.RegexField(r"^[A-Z]{3}$")
+
+
+class TermsSerializer(serializers.Serializer):
+    """Terms in the shape of the frozen offer (see the contract's `terms`)."""
+
+    employer = serializers.CharField(max_length=200)
+    worksite = serializers.CharField(max_length=300)
+    wage = WageSerializer()
+    guaranteed_hours = serializers.IntegerField(min_value=0, max_value=100_000)
+    weekly_hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0)
+    overtime = serializers.CharField(allow_blank=True, max_length=2000)
+    period = PeriodSerializer()
+    housing = HousingSerializer()
+    costs = serializers.DictField(
+        child=serializers.ChoiceField(choices=Payer.choices),
+        help_text=f"Who pays each cost: keys among {', '.join(ORDER_COSTS)}",
+    )
+    deductions = serializers.DictField(
+        child=serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0),
+        help_text="Each deduction from pay by name, with its amount",
+    )
+
+
+class TermsChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    offered = serializers.JSONField()
+    found = serializers.JSONField()
+    verdict = serializers.ChoiceField(choices=["worse", "better", "same"])
+
+
+class TermsCheckSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    placement = serializers.IntegerField(source="placement_id")
+    contract = serializers.CharField(source="contract.code")
+    where = serializers.CharField()
+    state = serializers.CharField(help_text="passed, flagged (blocks the placement) or cleared")
+    changes = TermsChangeSerializer(many=True)
+    created_at = serializers.DateTimeField()
+    cleared_at = serializers.DateTimeField(allow_null=True)
+    cleared_reason = serializers.CharField()
+
+
+def _plain_terms(data: dict[str, Any]) -> dict[str, Any]:
+    """Validated terms back into the plain JSON of the frozen offer (strings for decimals,
+    ISO dates), so the two compare field by field."""
+    return {
+        **data,
+        "wage": {**data["wage"], "amount": str(data["wage"]["amount"])},
+        "weekly_hours": str(data["weekly_hours"]),
+        "period": {k: v.isoformat() for k, v in data["period"].items()},
+        "housing": {**data["housing"], "weekly_cost": str(data["housing"]["weekly_cost"])},
+        "costs": dict(data["costs"]),
+        "deductions": {k: str(v) for k, v in data["deductions"].items()},
+    }
+
+
+class TermsCheckListApi(APIView):
+    class Input(serializers.Serializer):
+        where = serializers.CharField(max_length=200, help_text="Where and when it was presented")
+        terms = TermsSerializer()
+
+    @extend_schema(
+        responses={200: TermsCheckSerializer(many=True), 404: PROBLEM},
+        summary="Later documents compared with a placement's offer",
+    )
+    def get(self, request: Request, placement_id: int) -> Response:
+        placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
+        checks = selectors.placement_checks(placement).select_related("contract")
+        return Response(TermsCheckSerializer(checks, many=True).data)
+
+    @extend_schema(
+        request=Input,
+        responses={201: TermsCheckSerializer, **ERRORS},
+        summary="Compare a later contract document with the offer; a worse term flags it",
+    )
+    def post(self, request: Request, placement_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        check = services.terms_check(
+            actor=request.user,
+            placement_id=placement_id,
+            found=_plain_terms(data.validated_data["terms"]),
+            where=data.validated_data["where"],
+        )
+        return Response(TermsCheckSerializer(check).data, status=201)
+
+
+class TermsCheckClearApi(APIView):
+    class Input(serializers.Serializer):
+        reason = serializers.RegexField(r"\S", max_length=2000, help_text="Why it is lawful")
+
+    @extend_schema(
+        request=Input,
+        responses={200: TermsCheckSerializer, **ERRORS},
+        summary="An official clears a flagged document after review",
+    )
+    def post(self, request: Request, check_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        check = services.terms_check_clear(
+            actor=request.user, check_id=check_id, reason=data.validated_data["reason"]
+        )
+        return Response(TermsCheckSerializer(check).data)
