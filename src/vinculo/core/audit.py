@@ -59,6 +59,8 @@ class AuditVerb(models.TextChoices):
     PLACEMENT_ENDED = "placement.ended", _("Ended a placement before its journey did")
     TERMS_CHECKED = "placement.terms_checked", _("Compared a later contract with the offer")
     TERMS_CLEARED = "placement.terms_cleared", _("Cleared a substitution flag after review")
+    FEE_RECORDED = "placement.fee_recorded", _("Recorded a cost a worker paid")
+    FEE_REFUNDED = "placement.fee_refunded", _("Recorded the refund of a cost a worker paid")
     MATCHING_STARTED = "matching.started", _("Started a batch matching")
     MATCHING_FINISHED = "matching.finished", _("Finished a batch matching")
     IMPORT_STARTED = "import.started", _("Started an import")

@@ -95,6 +95,10 @@ class Organisation(TimeStamped):
         related_name="+",
     )
     verification_note = models.TextField(_("verification note"), blank=True)
+    # Kept by placements (a layer above): costs workers paid that this employer, or the agency
+    # that recruited for it, should have borne. Shown on its pages and its public check.
+    fee_violations = models.PositiveIntegerField(_("fee violations recorded"), default=0)
+    fee_violations_open = models.PositiveIntegerField(_("fee violations not refunded"), default=0)
 
     class Meta:
         ordering = ["name"]

@@ -28,6 +28,8 @@ urlpatterns = [
         apis.TermsCheckListApi.as_view(),
         name="placement-terms-checks",
     ),
+    path("placements/<id:placement_id>/fees/", apis.FeeListApi.as_view(), name="placement-fees"),
+    path("fees/<id:fee_id>/refund/", apis.FeeRefundApi.as_view(), name="fee-refund"),
     path(
         "terms-checks/<id:check_id>/clearance/",
         apis.TermsCheckClearApi.as_view(),

@@ -18,8 +18,8 @@ from vinculo.core.apis import ERRORS, PROBLEM, IdField
 from vinculo.core.pagination import Pagination
 from vinculo.jobs.models import ORDER_COSTS, Payer, WageBasis
 from vinculo.placements import selectors, services
-from vinculo.placements.domain import STATES
-from vinculo.placements.models import Placement, SignedHow
+from vinculo.placements.domain import STATES, CostItem, Payee
+from vinculo.placements.models import FeeState, Placement, SignedHow
 
 
 class ContractSerializer(serializers.Serializer):
@@ -317,3 +317,76 @@ class TermsCheckClearApi(APIView):
             actor=request.user, check_id=check_id, reason=data.validated_data["reason"]
         )
         return Response(TermsCheckSerializer(check).data)
+
+
+# --- costs the worker paid -----------------------------------------------------------------------
+
+
+class FeeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    placement = serializers.IntegerField(source="placement_id")
+    item = serializers.ChoiceField(choices=CostItem.choices)
+    payee = serializers.ChoiceField(choices=Payee.choices)
+    payee_name = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    paid_on = serializers.DateField()
+    has_receipt = serializers.SerializerMethodField()
+    state = serializers.ChoiceField(choices=FeeState.choices)
+    finding = serializers.DictField(help_text="reason, explanation (es, en) and legal source")
+    refunded_on = serializers.DateField(allow_null=True)
+
+    def get_has_receipt(self, fee: Any) -> bool:
+        return bool(fee.evidence)
+
+
+class FeeListApi(APIView):
+    class Input(serializers.Serializer):
+        item = serializers.ChoiceField(choices=CostItem.choices)
+        payee = serializers.ChoiceField(choices=Payee.choices)
+        payee_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+        currency = serializers.RegexField(r"^[A-Za-z]{3}$", help_text="ISO 4217")
+        paid_on = serializers.DateField()
+        evidence = serializers.FileField(
+            required=False, help_text="Photo (JPEG, PNG, WebP) or PDF of the receipt, 5 MB"
+        )
+
+    @extend_schema(
+        responses={200: FeeSerializer(many=True), 404: PROBLEM},
+        summary="The costs the worker paid on a placement",
+    )
+    def get(self, request: Request, placement_id: int) -> Response:
+        placement = selectors.placement_for_costs(actor=request.user, placement_id=placement_id)
+        return Response(FeeSerializer(selectors.placement_fees(placement), many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": Input, "application/json": Input},
+        responses={201: FeeSerializer, **ERRORS},
+        summary="Record a cost the worker paid; one the employer must bear is a violation",
+    )
+    def post(self, request: Request, placement_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        fee = services.fee_record(
+            actor=request.user, placement_id=placement_id, **data.validated_data
+        )
+        return Response(FeeSerializer(fee).data, status=201)
+
+
+class FeeRefundApi(APIView):
+    class Input(serializers.Serializer):
+        refunded_on = serializers.DateField()
+        evidence = serializers.FileField(help_text="Proof of the refund: photo or PDF, 5 MB")
+        note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    @extend_schema(
+        request={"multipart/form-data": Input},
+        responses={200: FeeSerializer, **ERRORS},
+        summary="Close a fee violation with the proof of its refund",
+    )
+    def post(self, request: Request, fee_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        fee = services.fee_refund(actor=request.user, fee_id=fee_id, **data.validated_data)
+        return Response(FeeSerializer(fee).data)

@@ -16,10 +16,13 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from vinculo.core.audit import AuditVerb
 from vinculo.core.lifecycle import Move
 from vinculo.core.permissions import Perm
+from vinculo.policy.domain import both_languages, check_worker_cost
+from vinculo.policy.schema import PolicyPack
 
 # --- the journey ---------------------------------------------------------------------------------
 
@@ -126,6 +129,84 @@ class CostItem(models.TextChoices):
 
 # A bond, a deposit, a bribe or a kickback is never legitimate, whoever the pack says bears costs.
 ALWAYS_ILLEGITIMATE = frozenset({CostItem.BOND, CostItem.BRIBE})
+
+
+# The currencies costs are offered in first: the region's (Mexico, Central America, the
+# Caribbean) and the destinations'. Any ISO 4217 code is accepted through the API.
+REGION_CURRENCIES = (
+    *("MXN", "GTQ", "HNL", "NIO", "CRC", "PAB", "DOP", "HTG", "JMD", "TTD", "BZD"),
+    *("USD", "CAD", "EUR"),
+)
+
+
+class Payee(models.TextChoices):
+    AGENCY = "agency", _("The recruitment agency")
+    EMPLOYER = "employer", _("The employer")
+    INTERMEDIARY = "intermediary", _("An intermediary: a recruiter, a “coyote”, a fixer")
+    AUTHORITY = "authority", _("A public authority")
+
+
+# Each ILO item as the policy packs name the costs a worker may be allowed to pay
+# (policy.schema.Cost); an item with no such name is never one a pack lets the worker pay.
+POLICY_COST = {
+    CostItem.RECRUITMENT_FEE: "recruitment_fee",
+    CostItem.MEDICAL: "medical",
+    CostItem.INSURANCE: "insurance",
+    CostItem.SKILLS_TEST: "training",
+    CostItem.TRAINING: "training",
+    CostItem.TRAVEL: "travel_in",
+    CostItem.DOCUMENTS: "documents",
+    CostItem.PASSPORT: "documents",
+    CostItem.VISA: "visa",
+}
+ILO_FAIR_RECRUITMENT = (
+    "ILO, General principles and operational guidelines for fair recruitment and Definition of "
+    "recruitment fees and related costs, 2019, principle 7 and part II"
+)
+
+
+@dataclass(frozen=True)
+class FeeFinding:
+    """Whether a cost a worker paid is a violation, why, in both languages, and the source."""
+
+    violation: bool
+    reason: str
+    explanation: dict[str, str]
+    source: str
+
+
+def fee_finding(item: str, pack: PolicyPack | None) -> FeeFinding:
+    """A cost the worker paid, against the programme's pack (or the worksite country's): a bond,
+    a deposit, a bribe or a kickback always violates; any other cost violates unless the pack
+    names it as one the worker may pay (then within its limit). Without a pack, the ILO's
+    baseline: the worker pays no fee and no related cost."""
+    if item in ALWAYS_ILLEGITIMATE:
+        return FeeFinding(
+            True,
+            "never_legitimate",
+            both_languages(
+                gettext_noop("%(item)s: never a legitimate cost to a worker, whoever receives it."),
+                item=CostItem(item).label,
+            ),
+            ILO_FAIR_RECRUITMENT,
+        )
+    if pack is None:
+        return FeeFinding(
+            True,
+            "ilo_baseline",
+            both_languages(
+                gettext_noop(
+                    "%(item)s: no policy pack covers this job, and under the ILO's principles "
+                    "the worker pays no recruitment fee and no related cost."
+                ),
+                item=CostItem(item).label,
+            ),
+            ILO_FAIR_RECRUITMENT,
+        )
+    result = check_worker_cost(
+        pack, cost=POLICY_COST.get(CostItem(item), item), paid_by_worker=True
+    )
+    return FeeFinding(not result.passed, result.reason, result.explanation, result.source)
 
 
 # --- currencies ----------------------------------------------------------------------------------
@@ -327,11 +408,15 @@ def steps_missing(steps: Sequence[str], current: str, to: str) -> list[str]:
     return list(steps[steps.index(current) + 1 : steps.index(to)])
 
 
-def past_signing(steps: Sequence[str], current: str, to: str) -> bool:
-    """A move along the journey from the signature onwards (exits are always open)."""
+def held_by_flags(steps: Sequence[str], current: str, to: str) -> bool:
+    """A move an open substitution flag or fee violation holds back: along the journey from the
+    signature up to the worker's travel (departure, or starting work on a journey without
+    one). Exits stay open, and once the worker is away the record of where they are goes on:
+    the flag stays open on the placement and on the employer's and agency's pages."""
     if to not in steps or current not in steps:
         return False
-    return steps.index(current) >= steps.index(Step.CONTRACT_SIGNED)
+    travel = Step.DEPARTED if Step.DEPARTED in steps else Step.EMPLOYED
+    return steps.index(Step.CONTRACT_SIGNED) <= steps.index(current) < steps.index(travel)
 
 
 def journey_for(*, worksite_country: str, home_country: str) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.jobs.models import ORDER_COSTS, Payer, WageBasis
+from vinculo.placements.domain import CostItem, Payee
 from vinculo.policy.domain import COST_LABELS
 
 
@@ -132,4 +133,46 @@ class ContractCodeForm(forms.Form):
         label=_("Code of the contract"),
         max_length=20,
         help_text=_("Printed on the contract beside its QR code, e.g. CT-7K3M-9Q2X."),
+    )
+
+
+class FeeForm(forms.Form):
+    """A cost the worker paid, as they or a caseworker record it."""
+
+    item = forms.ChoiceField(label=_("What was it for"), choices=CostItem.choices)
+    payee = forms.ChoiceField(label=_("Paid to"), choices=Payee.choices)
+    payee_name = forms.CharField(
+        label=_("Name of whom was paid"),
+        max_length=200,
+        required=False,
+        help_text=_("The agency, the person or the office, as on the receipt."),
+    )
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=[])
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    evidence = forms.FileField(
+        label=_("Photo of the receipt"),
+        required=False,
+        help_text=_("Optional: a photo (JPEG, PNG or WebP) or a PDF, up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+
+    def __init__(self, *args: Any, currencies: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [(c, c) for c in currencies]
+
+
+class RefundForm(forms.Form):
+    refunded_on = forms.DateField(
+        label=_("Refunded on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    evidence = forms.FileField(
+        label=_("Proof of the refund"),
+        help_text=_("A photo or a PDF of the receipt or bank slip, up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.models import Jurisdiction, StateEvent, TimeStamped
-from vinculo.placements.domain import ACTIVE, STATES
+from vinculo.placements.domain import ACTIVE, STATES, CostItem, Payee
 
 
 class Placement(TimeStamped):
@@ -125,3 +125,45 @@ class TermsCheck(TimeStamped):
         verbose_name_plural = _("substitution checks")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["placement", "state"])]
+
+
+class FeeState(models.TextChoices):
+    RECORDED = "recorded", _("Recorded: a cost the worker may pay")
+    VIOLATION = "violation", _("Violation: the employer must refund it")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class FeeRecord(TimeStamped):
+    """A cost the worker paid to find, qualify for, secure or reach the job, as they or a
+    caseworker recorded it; a violation when the pack says the employer bears it."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="fees")
+    item = models.CharField(_("what for"), max_length=20, choices=CostItem.choices)
+    payee = models.CharField(_("paid to"), max_length=14, choices=Payee.choices)
+    payee_name = models.CharField(_("name of whom was paid"), max_length=200, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    paid_on = models.DateField(_("paid on"))
+    evidence = models.CharField(_("receipt"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=FeeState.choices)
+    # The finding of the pack (or the ILO baseline) when it was recorded: reason, explanation in
+    # both languages, source.
+    finding = models.JSONField(default=dict)
+    refunded_on = models.DateField(_("refunded on"), null=True, blank=True)
+    refund_evidence = models.CharField(_("proof of the refund"), max_length=60, blank=True)
+    refund_note = models.TextField(_("note on the refund"), blank=True)
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("cost paid by the worker")
+        verbose_name_plural = _("costs paid by the worker")
+        ordering = ["paid_on", "pk"]
+        indexes = [models.Index(fields=["placement", "state"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="fee_amount_positive")
+        ]

@@ -5,14 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 
-from vinculo.core.access import get_or_404, scope_for
+from vinculo.core.access import get_or_404, scope_for, user_can
 from vinculo.core.lifecycle import Lifecycle, Move
 from vinculo.core.models import Actor
 from vinculo.core.permissions import Perm
 from vinculo.jobs.models import JobOrder
 from vinculo.placements.domain import PLACEMENT_MOVES, Step, off_its_journey
-from vinculo.placements.models import Contract, Placement, PlacementEvent, TermsCheck
+from vinculo.placements.models import (
+    Contract,
+    FeeRecord,
+    Placement,
+    PlacementEvent,
+    TermsCheck,
+)
 
 PLACEMENT = Lifecycle(
     Placement, PLACEMENT_MOVES, "placement", events=PlacementEvent, subject="placement"
@@ -100,3 +107,37 @@ def placement_names(*, actor: Actor, placement_ids: list[int]) -> dict[int, str]
     """The worker's name of each placement the actor follows, by placement id."""
     visible = placement_list(actor=actor).filter(pk__in=placement_ids)
     return {p.pk: p.worker.full_name for p in visible}
+
+
+def placement_of_worker(*, actor: Actor, placement_id: Any) -> Placement:
+    """A placement of the worker signed in: their own journey, and nobody else's."""
+    if not user_can(actor, Perm.VIEW_OWN_WORKER_PROFILE):
+        raise Http404
+    return get_or_404(
+        Placement.objects.filter(worker__user=actor).select_related("order__employer"),
+        pk=placement_id,
+    )
+
+
+def placement_for_costs(*, actor: Actor, placement_id: Any) -> Placement:
+    """A placement whose costs the actor may record: one they follow, or their own."""
+    if user_can(actor, Perm.MANAGE_PLACEMENTS):
+        return placement_get(actor=actor, placement_id=placement_id)
+    return placement_of_worker(actor=actor, placement_id=placement_id)
+
+
+def placement_fees(placement: Placement) -> QuerySet[FeeRecord]:
+    return placement.fees.select_related("recorded_by", "refunded_by")
+
+
+def fee_get(*, actor: Actor, fee_id: Any) -> FeeRecord:
+    """A cost on a placement the actor follows, or on their own."""
+    if user_can(actor, Perm.MANAGE_PLACEMENTS):
+        placements = placement_list(actor=actor)
+    elif user_can(actor, Perm.VIEW_OWN_WORKER_PROFILE):
+        placements = Placement.objects.filter(worker__user=actor)
+    else:
+        raise Http404
+    return get_or_404(
+        FeeRecord.objects.filter(placement__in=placements).select_related("placement"), pk=fee_id
+    )

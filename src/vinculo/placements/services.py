@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,21 +19,25 @@ from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from vinculo.core.lifecycle import begin, transition
-from vinculo.core.models import Actor
+from vinculo.core.models import Actor, Organisation
 from vinculo.core.permissions import Perm
 from vinculo.core.services import audit_record
+from vinculo.core.uploads import evidence_store
 from vinculo.jobs.models import ORDER_COSTS, JobOrder, new_verification_code
 from vinculo.matching.models import Candidacy
 from vinculo.placements import terms as contract_terms
 from vinculo.placements.domain import (
     Step,
+    fee_finding,
+    held_by_flags,
     journey_for,
     off_its_journey,
-    past_signing,
     steps_missing,
 )
 from vinculo.placements.models import (
     Contract,
+    FeeRecord,
+    FeeState,
     Placement,
     SignedHow,
     TermsCheck,
@@ -38,10 +45,15 @@ from vinculo.placements.models import (
 )
 from vinculo.placements.selectors import (
     PLACEMENT,
+    fee_get,
     placement_contract,
+    placement_for_costs,
     placement_get,
     terms_check_get,
 )
+from vinculo.policy.loader import PolicyPackNotFound, pack_get
+from vinculo.policy.schema import PolicyPack
+from vinculo.reference.countries import is_currency
 
 ALREADY_PLACED = _(
     "This worker is already on another placement: one journey at a time. End that one first."
@@ -59,6 +71,15 @@ SUBSTITUTED = _(
 PERIOD_REVERSED = _("The end date is before the start date.")
 UNKNOWN_COST = _("Not a cost a contract lists: %(costs)s. The costs are: %(known)s.")
 NOT_FOUND = _("No such placement among those you follow.")
+AMOUNT_POSITIVE = _("The amount must be more than zero.")
+NOT_A_CURRENCY = _("Not a currency code (ISO 4217), e.g. HNL, USD or CAD.")
+PAID_IN_FUTURE = _("This date is in the future.")
+REFUND_PROOF = _("Attach the proof of the refund: a receipt or a bank slip.")
+NOT_A_VIOLATION = _("This cost is not an open violation: nothing to refund.")
+FEE_VIOLATION = _(
+    "The worker paid a cost the employer must bear: the placement cannot go on until it is "
+    "refunded."
+)
 NOT_FLAGGED = _("This check is not flagged any more: someone has already reviewed it.")
 
 
@@ -103,8 +124,8 @@ def _age_on(birth: date, day: date) -> int:
 
 def _guard(record: Placement, to: str) -> None:
     """The rules of one move beyond the table: the journey's order (naming the steps not yet
-    done), a signed contract before "contract signed", and no step past the signature while a
-    substituted contract is flagged."""
+    done), a signed contract before "contract signed", and no step from the signature to the
+    worker's travel while a substituted contract is flagged or a fee violation is open."""
     if off_its_journey(record, to):
         missing = steps_missing(record.steps, record.state, to)
         if missing:
@@ -115,11 +136,11 @@ def _guard(record: Placement, to: str) -> None:
         contract = placement_contract(record)
         if contract is None or contract.signed_at is None:
             raise Conflict(NOT_SIGNED, code="contract_not_signed")
-    if (
-        past_signing(record.steps, record.state, to)
-        and record.checks.filter(state=TermsCheckState.FLAGGED).exists()
-    ):
-        raise Conflict(SUBSTITUTED, code="placement_contract_substituted")
+    if held_by_flags(record.steps, record.state, to):
+        if record.checks.filter(state=TermsCheckState.FLAGGED).exists():
+            raise Conflict(SUBSTITUTED, code="placement_contract_substituted")
+        if record.fees.filter(state=FeeState.VIOLATION).exists():
+            raise Conflict(FEE_VIOLATION, code="placement_fee_violation")
 
 
 def placement_move(
@@ -356,5 +377,127 @@ def terms_check_clear(*, actor: Actor, check_id: Any, reason: str) -> TermsCheck
             before={"state": TermsCheckState.FLAGGED},
             after={"check": locked.pk, "state": locked.state},
             reason=reason,
+        )
+    return locked
+
+
+# --- costs the worker paid -----------------------------------------------------------------------
+
+
+def _order_pack(order: JobOrder) -> PolicyPack | None:
+    """The pack the order is held to: its programme's, or the worksite country's."""
+    try:
+        return pack_get(order.programme or order.worksite_country)
+    except PolicyPackNotFound:
+        return None
+
+
+def _recruiters(placement: Placement) -> list[int]:
+    order = placement.order
+    return [pk for pk in (order.employer_id, order.agency_id) if pk]
+
+
+def fee_record(
+    *,
+    actor: Actor,
+    placement_id: Any,
+    item: str,
+    payee: str,
+    amount: Decimal,
+    currency: str,
+    paid_on: date,
+    payee_name: str = "",
+    evidence: UploadedFile | None = None,
+) -> FeeRecord:
+    """Record a cost the worker paid (the worker on their phone, or a caseworker or official).
+    Checked against the order's pack: a cost the employer must bear is a violation, counted on
+    the employer's and the recruiting agency's pages until it is refunded."""
+    placement = placement_for_costs(actor=actor, placement_id=placement_id)
+    if amount <= 0:
+        raise ValidationFailed(AMOUNT_POSITIVE, code="fee_amount_not_positive", field="amount")
+    if paid_on > timezone.localdate():
+        raise ValidationFailed(PAID_IN_FUTURE, code="fee_paid_in_future", field="paid_on")
+    if not is_currency(currency.upper()):
+        raise ValidationFailed(NOT_A_CURRENCY, code="currency_unknown", field="currency")
+    finding = fee_finding(item, _order_pack(placement.order))
+    stored = evidence_store(evidence) if evidence else ""
+    with transaction.atomic():
+        fee = FeeRecord.objects.create(
+            placement=placement,
+            item=item,
+            payee=payee,
+            payee_name=payee_name.strip()[:200],
+            amount=amount,
+            currency=currency.upper(),
+            paid_on=paid_on,
+            evidence=stored,
+            recorded_by=actor,
+            state=FeeState.VIOLATION if finding.violation else FeeState.RECORDED,
+            finding={
+                "reason": finding.reason,
+                "explanation": finding.explanation,
+                "source": finding.source,
+            },
+        )
+        if finding.violation:
+            Organisation.objects.filter(pk__in=_recruiters(placement)).update(
+                fee_violations=F("fee_violations") + 1,
+                fee_violations_open=F("fee_violations_open") + 1,
+            )
+        audit_record(
+            verb=AuditVerb.FEE_RECORDED,
+            actor=actor,
+            obj=placement,
+            jurisdiction=placement.jurisdiction_id,
+            after={
+                "fee": fee.pk,
+                "item": item,
+                "amount": str(amount),
+                "currency": fee.currency,
+                "state": fee.state,
+            },
+        )
+    return fee
+
+
+def fee_refund(
+    *,
+    actor: Actor,
+    fee_id: Any,
+    refunded_on: date,
+    evidence: UploadedFile | None,
+    note: str = "",
+) -> FeeRecord:
+    """Close a violation with the proof of its refund: a caseworker or official of the
+    placement's authority, never the worker alone."""
+    fee = fee_get(actor=actor, fee_id=fee_id)
+    if not user_can_in(actor, Perm.MANAGE_PLACEMENTS, fee.placement.jurisdiction_id):
+        raise NotAllowed(_("You may not make this change."), code="not_allowed")
+    if evidence is None:
+        raise ValidationFailed(REFUND_PROOF, code="refund_evidence_required", field="evidence")
+    if refunded_on > timezone.localdate():
+        raise ValidationFailed(PAID_IN_FUTURE, code="fee_paid_in_future", field="refunded_on")
+    stored = evidence_store(evidence)
+    with transaction.atomic():
+        locked = FeeRecord.objects.select_for_update().get(pk=fee.pk)
+        if locked.state != FeeState.VIOLATION:
+            raise Conflict(NOT_A_VIOLATION, code="fee_not_open")
+        locked.state = FeeState.REFUNDED
+        locked.refunded_on = refunded_on
+        locked.refund_evidence = stored
+        locked.refund_note = note.strip()
+        locked.refunded_by = actor
+        locked.save()
+        Organisation.objects.filter(
+            pk__in=_recruiters(fee.placement), fee_violations_open__gt=0
+        ).update(fee_violations_open=F("fee_violations_open") - 1)
+        audit_record(
+            verb=AuditVerb.FEE_REFUNDED,
+            actor=actor,
+            obj=fee.placement,
+            jurisdiction=fee.placement.jurisdiction_id,
+            before={"state": FeeState.VIOLATION},
+            after={"fee": locked.pk, "state": locked.state},
+            reason=locked.refund_note,
         )
     return locked

@@ -14,5 +14,12 @@ urlpatterns = [
     path("<id:placement_id>/contract/sign/", views.contract_sign_view, name="contract_sign"),
     path("<id:placement_id>/contract/check/", views.terms_check_view, name="terms_check"),
     path("checks/<id:check_id>/clear/", views.terms_check_clear_view, name="check_clear"),
+    path("<id:placement_id>/costs/", views.fee_record_view, name="fee_record"),
+    path("costs/<id:fee_id>/refund/", views.fee_refund_view, name="fee_refund"),
+    path(
+        "costs/<id:fee_id>/<str:which>/",
+        views.fee_evidence_view,
+        name="fee_evidence",
+    ),
     path("contracts/verify/", views.contract_verify_view, name="contract_verify"),
 ]

@@ -3,6 +3,8 @@ journey, timeline and next moves."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,10 +20,11 @@ from vinculo.core.access import user_can, user_can_in
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
+from vinculo.core.uploads import evidence_response
 from vinculo.placements import documents, selectors, services
 from vinculo.placements import terms as contract_terms
-from vinculo.placements.domain import STATES, Step
-from vinculo.placements.forms import ContractCodeForm, TermsFoundForm
+from vinculo.placements.domain import REGION_CURRENCIES, STATES, Step
+from vinculo.placements.forms import ContractCodeForm, FeeForm, RefundForm, TermsFoundForm
 from vinculo.placements.models import Contract, Placement
 from vinculo.web.ratelimit import public_page_rate, too_many_requests
 
@@ -92,8 +95,30 @@ def placement_bulk_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _fee_form(placement: Placement, data: Any = None, files: Any = None) -> FeeForm:
+    currencies = list(dict.fromkeys([placement.order.wage_currency, *REGION_CURRENCIES]))
+    return FeeForm(
+        data, files, currencies=currencies, initial={"currency": placement.order.wage_currency}
+    )
+
+
+def _fees_shown(fees: Any) -> list[Any]:
+    """The costs, each with its finding's explanation in the reader's language."""
+    lang = get_language()[:2]
+    shown = list(fees)
+    for fee in shown:
+        words = fee.finding.get("explanation") or {}
+        fee.explained = words.get(lang) or words.get("en", "")
+    return shown
+
+
 def _page(
-    request: HttpRequest, placement: Placement, *, error: str = "", status: int = 200
+    request: HttpRequest,
+    placement: Placement,
+    *,
+    error: str = "",
+    status: int = 200,
+    fee_form: FeeForm | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -106,6 +131,9 @@ def _page(
             "contract": selectors.placement_contract(placement),
             "may_sign": placement.state == Step.CONTRACT_OFFERED,
             "checks": selectors.placement_checks(placement),
+            "fees": _fees_shown(selectors.placement_fees(placement)),
+            "fee_form": fee_form or _fee_form(placement),
+            "refund_form": RefundForm(),
             "error": error,
         },
         status=status,
@@ -155,6 +183,71 @@ def flags_view(request: HttpRequest) -> HttpResponse:
         "placements/flags.html",
         {"page": page, "shown": shown, "query": f"state={shown}"},
     )
+
+
+# --- costs the worker paid ---
+
+
+@login_required
+@post_only("placements:detail", "placement_id")
+def fee_record_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    _allowed(request)
+    placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
+    form = _fee_form(placement, request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            fee = services.fee_record(
+                actor=request.user,
+                placement_id=placement.pk,
+                item=data["item"],
+                payee=data["payee"],
+                payee_name=data["payee_name"],
+                amount=data["amount"],
+                currency=data["currency"],
+                paid_on=data["paid_on"],
+                evidence=data["evidence"],
+            )
+        except DomainError as error:
+            form.add_error(error.field or None, str(error.message))
+        else:
+            if fee.state == "violation":
+                messages.error(request, _("Recorded, as a violation: the employer must refund it."))
+            else:
+                messages.success(request, _("Cost recorded."))
+            return redirect(reverse("placements:detail", args=[placement.pk]) + "#costs")
+    return _page(request, placement, fee_form=form, status=400)
+
+
+@login_required
+@post_only("placements:list")
+def fee_refund_view(request: HttpRequest, fee_id: int) -> HttpResponse:
+    _allowed(request)
+    fee = selectors.fee_get(actor=request.user, fee_id=fee_id)
+    form = RefundForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.fee_refund(
+                actor=request.user,
+                fee_id=fee.pk,
+                refunded_on=form.cleaned_data["refunded_on"],
+                evidence=form.cleaned_data["evidence"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Refund recorded: the violation is closed."))
+    return redirect(reverse("placements:detail", args=[fee.placement_id]) + "#costs")
+
+
+@login_required
+def fee_evidence_view(request: HttpRequest, fee_id: int, which: str) -> HttpResponse:
+    """A receipt, for whoever may see the cost (its worker, the placement's authority)."""
+    fee = selectors.fee_get(actor=request.user, fee_id=fee_id)
+    return evidence_response(fee.refund_evidence if which == "refund" else fee.evidence)
 
 
 # --- the contract --------------------------------------------------------------------------------
