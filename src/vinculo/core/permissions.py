@@ -110,6 +110,13 @@ class Perm(models.TextChoices):
             "whose change is lawful"
         ),
     )
+    KEEP_EXCHANGE_RATES = (
+        "placements.keep_rates",
+        _(
+            "Keep the table of reference exchange rates that costs and earnings are converted "
+            "with, imported from a CSV file"
+        ),
+    )
     VIEW_POLICY_PACKS = (
         "policy.view_packs",
         _("Read the policy packs: minimum wages, fee rules and their legal sources"),
@@ -152,6 +159,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_JOB_FAIRS,
             Perm.MANAGE_PLACEMENTS,
             Perm.CLEAR_SUBSTITUTION_FLAGS,
+            Perm.KEEP_EXCHANGE_RATES,
         }
     ),
     Role.CASEWORKER: frozenset(

@@ -31,6 +31,16 @@ urlpatterns = [
     path("placements/<id:placement_id>/fees/", apis.FeeListApi.as_view(), name="placement-fees"),
     path("fees/<id:fee_id>/refund/", apis.FeeRefundApi.as_view(), name="fee-refund"),
     path(
+        "placements/<id:placement_id>/check-ins/",
+        apis.CheckInListApi.as_view(),
+        name="placement-checkins",
+    ),
+    path(
+        "check-ins/<id:checkin_id>/answer/", apis.CheckInAnswerApi.as_view(), name="checkin-answer"
+    ),
+    path("exchange-rates/", apis.RateListApi.as_view(), name="exchange-rates"),
+    path("sdg-10-7-1/", apis.CorridorListApi.as_view(), name="sdg-corridors"),
+    path(
         "terms-checks/<id:check_id>/clearance/",
         apis.TermsCheckClearApi.as_view(),
         name="terms-check-clearance",

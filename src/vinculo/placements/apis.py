@@ -5,21 +5,26 @@ official's clearance of a flag. Scoped like the pages: a placement the caller do
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vinculo.core.access import user_can
 from vinculo.core.apis import ERRORS, PROBLEM, IdField
+from vinculo.core.errors import NotAllowed, ValidationFailed
 from vinculo.core.pagination import Pagination
+from vinculo.core.permissions import Perm
 from vinculo.jobs.models import ORDER_COSTS, Payer, WageBasis
 from vinculo.placements import selectors, services
 from vinculo.placements.domain import STATES, CostItem, Payee
-from vinculo.placements.models import FeeState, Placement, SignedHow
+from vinculo.placements.models import FeeState, PayPeriod, Placement, SignedHow
 
 
 class ContractSerializer(serializers.Serializer):
@@ -390,3 +395,169 @@ class FeeRefundApi(APIView):
         data.is_valid(raise_exception=True)
         fee = services.fee_refund(actor=request.user, fee_id=fee_id, **data.validated_data)
         return Response(FeeSerializer(fee).data)
+
+
+# --- while away ----------------------------------------------------------------------------------
+
+
+class CheckInSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    placement = serializers.IntegerField(source="placement_id")
+    due_on = serializers.DateField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    paid_on_time = serializers.BooleanField(allow_null=True)
+    pay_amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    pay_currency = serializers.CharField()
+    pay_period = serializers.CharField()
+    recovering_deductions = serializers.DecimalField(max_digits=12, decimal_places=2)
+    hours_worked = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    housing_ok = serializers.BooleanField(allow_null=True)
+    documents_in_hand = serializers.BooleanField(allow_null=True)
+    safe = serializers.BooleanField(allow_null=True)
+    wants_contact = serializers.BooleanField(allow_null=True)
+    note = serializers.CharField()
+    worries = serializers.SerializerMethodField()
+
+    def get_worries(self, checkin: Any) -> list[str]:
+        followup = getattr(checkin, "followup", None)
+        return list(followup.reasons) if followup else []
+
+
+class CheckInListApi(APIView):
+    @extend_schema(
+        responses={200: CheckInSerializer(many=True), 404: PROBLEM},
+        summary="A placement's check-ins, due and answered",
+    )
+    def get(self, request: Request, placement_id: int) -> Response:
+        placement = selectors.placement_for_costs(actor=request.user, placement_id=placement_id)
+        checkins = placement.checkins.select_related("followup")
+        return Response(CheckInSerializer(checkins, many=True).data)
+
+
+class CheckInAnswerApi(APIView):
+    class Input(serializers.Serializer):
+        paid_on_time = serializers.BooleanField(allow_null=True, default=None)
+        pay_amount = serializers.DecimalField(
+            max_digits=12, decimal_places=2, min_value=0, allow_null=True, default=None
+        )
+        pay_currency = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=3
+        )
+        pay_period = serializers.ChoiceField(
+            choices=PayPeriod.choices, required=False, allow_blank=True, default=""
+        )
+        recovering_deductions = serializers.DecimalField(
+            max_digits=12, decimal_places=2, min_value=0, default=Decimal(0)
+        )
+        hours_worked = serializers.DecimalField(
+            max_digits=5,
+            decimal_places=1,
+            min_value=0,
+            max_value=168,
+            allow_null=True,
+            default=None,
+        )
+        housing_ok = serializers.BooleanField(allow_null=True, default=None)
+        documents_in_hand = serializers.BooleanField(allow_null=True, default=None)
+        safe = serializers.BooleanField(allow_null=True, default=None)
+        wants_contact = serializers.BooleanField(allow_null=True, default=None)
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    @extend_schema(
+        request=Input,
+        responses={200: CheckInSerializer, **ERRORS},
+        summary="Answer a check-in (the worker, or a caseworker on a call)",
+    )
+    def post(self, request: Request, checkin_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        checkin = services.checkin_answer(
+            actor=request.user, checkin_id=checkin_id, **data.validated_data
+        )
+        return Response(CheckInSerializer(checkin).data)
+
+
+class RateSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    base = serializers.CharField()
+    quote = serializers.CharField()
+    rate = serializers.DecimalField(max_digits=20, decimal_places=8)
+    source = serializers.CharField()
+
+
+class RatesImportedSerializer(serializers.Serializer):
+    class ErrorSerializer(serializers.Serializer):
+        line = serializers.IntegerField()
+        message = serializers.CharField()
+
+    added = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = ErrorSerializer(many=True, help_text="Every bad row; then nothing was imported")
+
+
+class RateListApi(APIView):
+    pagination_class = Pagination
+
+    class Input(serializers.Serializer):
+        file = serializers.FileField(help_text="CSV: date, base, quote, rate, source; 2 MB")
+
+    @extend_schema(
+        responses={200: RateSerializer(many=True), 403: PROBLEM},
+        summary="The reference exchange rates",
+    )
+    def get(self, request: Request) -> Response:
+        if not user_can(request.user, Perm.KEEP_EXCHANGE_RATES):
+            raise NotAllowed(_("You may not make this change."), code="not_allowed")
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.exchange_rates(), request, view=self)
+        return paginator.get_paginated_response(RateSerializer(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": Input},
+        responses={200: RatesImportedSerializer, **ERRORS},
+        summary="Import reference rates from a CSV: all rows, or none with every bad row listed",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        raw = data.validated_data["file"].read(2 * 1024 * 1024 + 1)
+        if len(raw) > 2 * 1024 * 1024:
+            raise ValidationFailed(_("The file is larger than 2 MB."), code="file_too_big")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        result = services.rates_import(actor=request.user, text=text)
+        body = {
+            "added": result.added,
+            "unchanged": result.unchanged,
+            "errors": [{"line": line, "message": message} for line, message in result.errors],
+        }
+        return Response(RatesImportedSerializer(body).data, status=400 if result.errors else 200)
+
+
+class CorridorSerializer(serializers.Serializer):
+    origin = serializers.CharField(help_text="The workers' country of nationality")
+    destination = serializers.CharField(help_text="The worksite's country")
+    programme = serializers.CharField()
+    count = serializers.IntegerField(source="figure.count")
+    mean = serializers.DecimalField(
+        source="figure.mean", max_digits=12, decimal_places=4, allow_null=True
+    )
+    median = serializers.DecimalField(
+        source="figure.median", max_digits=12, decimal_places=4, allow_null=True
+    )
+    fourth_quintile = serializers.DecimalField(
+        source="figure.fourth_quintile", max_digits=12, decimal_places=4, allow_null=True
+    )
+    not_computable = serializers.IntegerField()
+
+
+class CorridorListApi(APIView):
+    @extend_schema(
+        responses={200: CorridorSerializer(many=True)},
+        summary="SDG indicator 10.7.1 by corridor and programme, over the placements you follow",
+    )
+    def get(self, request: Request) -> Response:
+        rows = selectors.corridor_figures(actor=request.user)
+        return Response(CorridorSerializer(rows, many=True).data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -272,6 +272,60 @@ class Rates:
         raise NoRate(f"no rate from {money.currency} to {to} on or before {on.isoformat()}")
 
 
+# --- while away --------------------------------------------------------------------------------
+
+# When a worker away is asked how things are, counting from the day they start work: after a
+# week, after a month, then every month until the contract ends. Vínculo's default, after the
+# first-month follow-up of Mexico's employment service; no pack sets its own yet.
+FIRST_CHECKINS = (7, 30)
+CHECKIN_EVERY = 30
+
+
+def checkin_schedule(start: date, end: date) -> list[date]:
+    """The days check-ins fall due, from the start of work to the end of the contract."""
+    days = list(FIRST_CHECKINS)
+    while days[-1] + CHECKIN_EVERY <= (end - start).days:
+        days.append(days[-1] + CHECKIN_EVERY)
+    return [start + timedelta(days=d) for d in days if start + timedelta(days=d) <= end]
+
+
+class Worry(models.TextChoices):
+    """Answers of a check-in that put the worker on a caseworker's queue."""
+
+    NOT_PAID = "not_paid", _("Not paid on time")
+    DOCUMENTS_RETAINED = "documents_retained", _("Passport or documents kept by someone else")
+    UNSAFE = "unsafe", _("Does not feel safe")
+    HOUSING = "housing", _("Housing not decent")
+    WANTS_CONTACT = "wants_contact", _("Wants to talk to someone")
+
+
+def worries(
+    *,
+    paid_on_time: bool | None,
+    documents_in_hand: bool | None,
+    safe: bool | None,
+    housing_ok: bool | None,
+    wants_contact: bool | None,
+) -> list[str]:
+    """The worrying answers of a check-in (an answer not given worries nobody)."""
+    found = {
+        Worry.NOT_PAID: paid_on_time is False,
+        Worry.DOCUMENTS_RETAINED: documents_in_hand is False,
+        Worry.UNSAFE: safe is False,
+        Worry.HOUSING: housing_ok is False,
+        Worry.WANTS_CONTACT: wants_contact is True,
+    }
+    return [str(worry) for worry, yes in found.items() if yes]
+
+
+# A pay received for a period, as a month of it: 52 weeks or 26 fortnights make 12 months.
+MONTHS_OF = {"week": Decimal(52) / 12, "fortnight": Decimal(26) / 12, "month": Decimal(1)}
+
+
+def monthly(amount: Decimal, period: str) -> Decimal:
+    return (amount * MONTHS_OF[period]).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
 # --- SDG indicator 10.7.1 ------------------------------------------------------------------------
 
 
@@ -360,6 +414,8 @@ def corridor_figure(ratios: Iterable[Decimal]) -> CorridorFigure:
 STATES = [*Step.choices, *Exit.choices]
 # A worker on one of these is on a journey: no second placement opens for them meanwhile.
 ACTIVE = frozenset(JOURNEY[: JOURNEY.index(Step.EMPLOYED) + 1])
+# Away at work: check-ins fall due on these.
+AWAY = frozenset({Step.ARRIVED, Step.EMPLOYED})
 
 
 def _moves() -> dict[tuple[str, str], Move]:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.jobs.models import ORDER_COSTS, Payer, WageBasis
 from vinculo.placements.domain import CostItem, Payee
+from vinculo.placements.models import PayPeriod
 from vinculo.policy.domain import COST_LABELS
 
 
@@ -176,3 +177,112 @@ class RefundForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No")), ("", _("Did not say"))]
+
+
+def _answer(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class CheckInForm(forms.Form):
+    """A check-in's questions, in the words the worker hears them."""
+
+    paid_on_time = forms.ChoiceField(
+        label=_("Were you paid on time?"), choices=YES_NO, required=False, widget=forms.RadioSelect
+    )
+    pay_amount = forms.DecimalField(
+        label=_("How much were you paid?"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+    )
+    pay_currency = forms.ChoiceField(label=_("Currency"), choices=[], required=False)
+    pay_period = forms.ChoiceField(
+        label=_("For how long?"), choices=[("", "—"), *PayPeriod.choices], required=False
+    )
+    recovering_deductions = forms.DecimalField(
+        label=_("Of that, how much was taken off to pay back recruitment costs?"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+    )
+    hours_worked = forms.DecimalField(
+        label=_("How many hours did you work last week?"),
+        max_digits=5,
+        decimal_places=1,
+        min_value=Decimal(0),
+        max_value=Decimal(168),
+        required=False,
+    )
+    housing_ok = forms.ChoiceField(
+        label=_("Is your housing decent?"), choices=YES_NO, required=False, widget=forms.RadioSelect
+    )
+    documents_in_hand = forms.ChoiceField(
+        label=_("Do you have your passport and documents with you?"),
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    safe = forms.ChoiceField(
+        label=_("Do you feel safe?"), choices=YES_NO, required=False, widget=forms.RadioSelect
+    )
+    wants_contact = forms.ChoiceField(
+        label=_("Do you want someone to call you?"),
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Anything else?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, currencies: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pay_currency"].choices = [(c, c) for c in currencies]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("pay_amount") and not data.get("pay_period"):
+            self.add_error("pay_period", _("Say the time this pay is for."))
+        return data
+
+    def answers(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "paid_on_time": _answer(d["paid_on_time"]),
+            "pay_amount": d["pay_amount"],
+            "pay_currency": d["pay_currency"] or "",
+            "pay_period": d["pay_period"] or "",
+            "recovering_deductions": d["recovering_deductions"] or Decimal(0),
+            "hours_worked": d["hours_worked"],
+            "housing_ok": _answer(d["housing_ok"]),
+            "documents_in_hand": _answer(d["documents_in_hand"]),
+            "safe": _answer(d["safe"]),
+            "wants_contact": _answer(d["wants_contact"]),
+            "note": d["note"],
+        }
+
+
+class RatesForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file of rates"),
+        help_text=_(
+            "Columns: date, base, quote, rate, source (a header row first). One row a day and "
+            "pair: 2026-11-30,CAD,HNL,18.9321,Banco Central de Honduras."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> str:
+        """The file's text (UTF-8, or Latin-1 as a spreadsheet may save it)."""
+        raw = self.cleaned_data["file"].read(2 * 1024 * 1024 + 1)
+        if len(raw) > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")

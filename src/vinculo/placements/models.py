@@ -167,3 +167,91 @@ class FeeRecord(TimeStamped):
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="fee_amount_positive")
         ]
+
+
+class ExchangeRate(TimeStamped):
+    """A reference rate an official recorded: 1 `base` = `rate` `quote` on `on`, with its source
+    (a central bank's published rate). Conversions name the rate they used; nothing is fetched."""
+
+    on = models.DateField(_("date"))
+    base = models.CharField(_("from"), max_length=3)
+    quote = models.CharField(_("to"), max_length=3)
+    rate = models.DecimalField(_("rate"), max_digits=20, decimal_places=8)
+    source = models.CharField(_("source"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-on", "base", "quote"]
+        constraints = [
+            models.UniqueConstraint(fields=["on", "base", "quote"], name="rate_one_a_day"),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on} 1 {self.base} = {self.rate} {self.quote}"
+
+
+class PayPeriod(models.TextChoices):
+    WEEK = "week", _("a week")
+    FORTNIGHT = "fortnight", _("every two weeks")
+    MONTH = "month", _("a month")
+
+
+class CheckIn(TimeStamped):
+    """A scheduled check on a worker away: due on a day, answered by the worker on their phone or
+    by a caseworker on a call. A worrying answer opens a follow-up."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="checkins")
+    due_on = models.DateField(_("due on"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    paid_on_time = models.BooleanField(_("paid on time"), null=True)
+    pay_amount = models.DecimalField(
+        _("pay received"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    pay_currency = models.CharField(_("currency"), max_length=3, blank=True)
+    pay_period = models.CharField(_("for"), max_length=9, choices=PayPeriod.choices, blank=True)
+    recovering_deductions = models.DecimalField(
+        _("deducted from pay to recover recruitment costs"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+    )
+    hours_worked = models.DecimalField(
+        _("hours worked last week"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    housing_ok = models.BooleanField(_("housing is decent"), null=True)
+    documents_in_hand = models.BooleanField(_("has their passport and documents"), null=True)
+    safe = models.BooleanField(_("feels safe"), null=True)
+    wants_contact = models.BooleanField(_("wants to talk to someone"), null=True)
+    note = models.TextField(_("anything else"), blank=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["answered_at", "due_on"])]
+
+
+class FollowUp(TimeStamped):
+    """A worrying check-in answer on a caseworker's queue, with the answers that caused it."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="followups")
+    checkin = models.OneToOneField(CheckIn, on_delete=models.CASCADE, related_name="followup")
+    reasons = models.JSONField(_("why"), default=list)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.TextField(_("what was done"), blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["created_at"]

@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from vinculo.core.access import get_or_404, scope_for, user_can
 from vinculo.core.lifecycle import Lifecycle, Move
 from vinculo.core.models import Actor
 from vinculo.core.permissions import Perm
 from vinculo.jobs.models import JobOrder
-from vinculo.placements.domain import PLACEMENT_MOVES, Step, off_its_journey
+from vinculo.placements.domain import (
+    AWAY,
+    PLACEMENT_MOVES,
+    CorridorFigure,
+    CostPaid,
+    Money,
+    NoRate,
+    PlacementIndicator,
+    Rate,
+    Rates,
+    Step,
+    corridor_figure,
+    monthly,
+    off_its_journey,
+    placement_indicator,
+)
 from vinculo.placements.models import (
+    CheckIn,
     Contract,
+    ExchangeRate,
     FeeRecord,
+    FeeState,
+    FollowUp,
     Placement,
     PlacementEvent,
     TermsCheck,
@@ -132,12 +155,148 @@ def placement_fees(placement: Placement) -> QuerySet[FeeRecord]:
 
 def fee_get(*, actor: Actor, fee_id: Any) -> FeeRecord:
     """A cost on a placement the actor follows, or on their own."""
-    if user_can(actor, Perm.MANAGE_PLACEMENTS):
-        placements = placement_list(actor=actor)
-    elif user_can(actor, Perm.VIEW_OWN_WORKER_PROFILE):
-        placements = Placement.objects.filter(worker__user=actor)
-    else:
-        raise Http404
     return get_or_404(
-        FeeRecord.objects.filter(placement__in=placements).select_related("placement"), pk=fee_id
+        FeeRecord.objects.filter(placement__in=_own_or_followed(actor)).select_related("placement"),
+        pk=fee_id,
     )
+
+
+def _own_or_followed(actor: Actor) -> QuerySet[Placement]:
+    """The placements an actor follows (caseworkers, officials) or, for a worker, their own."""
+    if user_can(actor, Perm.MANAGE_PLACEMENTS):
+        return placement_list(actor=actor)
+    if user_can(actor, Perm.VIEW_OWN_WORKER_PROFILE):
+        return Placement.objects.filter(worker__user=actor)
+    raise Http404
+
+
+def checkin_get(*, actor: Actor, checkin_id: Any) -> CheckIn:
+    return get_or_404(
+        CheckIn.objects.filter(placement__in=_own_or_followed(actor)).select_related("placement"),
+        pk=checkin_id,
+    )
+
+
+def followup_get(*, actor: Actor, followup_id: Any) -> FollowUp:
+    return get_or_404(
+        FollowUp.objects.filter(placement__in=placement_list(actor=actor)).select_related(
+            "placement"
+        ),
+        pk=followup_id,
+    )
+
+
+def followups_open(*, actor: Actor) -> QuerySet[FollowUp]:
+    """Worrying check-ins not yet closed, oldest first."""
+    return (
+        FollowUp.objects.filter(placement__in=placement_list(actor=actor), closed_at=None)
+        .select_related("placement__worker", "placement__order__employer", "checkin")
+        .order_by("created_at")
+    )
+
+
+def checkins_overdue(*, actor: Actor, today: date) -> QuerySet[CheckIn]:
+    """Check-ins due and not answered on placements still under way, the latest first."""
+    return (
+        CheckIn.objects.filter(
+            placement__in=placement_list(actor=actor).filter(state__in=AWAY),
+            answered_at=None,
+            due_on__lt=today,
+        )
+        .select_related("placement__worker", "placement__order__employer")
+        .order_by("due_on")
+    )
+
+
+def exchange_rates() -> QuerySet[ExchangeRate]:
+    return ExchangeRate.objects.select_related("recorded_by")
+
+
+# --- SDG indicator 10.7.1 ------------------------------------------------------------------------
+
+
+def reference_rates() -> Rates:
+    return Rates(
+        Rate(on=r.on, base=r.base, quote=r.quote, rate=r.rate, source=r.source)
+        for r in ExchangeRate.objects.all()
+    )
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """Indicator 10.7.1 of one placement, or why it cannot be worked out yet."""
+
+    figure: PlacementIndicator | None
+    missing: str = ""
+
+
+def first_pay(placement: Placement) -> CheckIn | None:
+    """The first check-in that recorded the worker's pay: the income of the indicator."""
+    return (
+        placement.checkins.exclude(pay_amount=None)
+        .exclude(answered_at=None)
+        .order_by("answered_at")
+        .first()
+    )
+
+
+def placement_indicator_of(placement: Placement, rates: Rates) -> Indicator:
+    pay = first_pay(placement)
+    if pay is None:
+        return Indicator(None, "no_pay")
+    paid = [
+        CostPaid(f.item, Money(f.amount, f.currency), f.paid_on)
+        for f in placement.fees.exclude(state=FeeState.REFUNDED)
+    ]
+    try:
+        figure = placement_indicator(
+            paid,
+            monthly_income=Money(monthly(pay.pay_amount, pay.pay_period), pay.pay_currency),
+            recovering_deductions=monthly(pay.recovering_deductions, pay.pay_period),
+            income_on=timezone.localtime(pay.answered_at).date(),
+            rates=rates,
+        )
+    except NoRate:
+        return Indicator(None, "no_rate")
+    except ValueError:
+        return Indicator(None, "no_income")
+    return Indicator(figure)
+
+
+@dataclass(frozen=True)
+class CorridorRow:
+    origin: str
+    destination: str
+    programme: str
+    figure: CorridorFigure
+    not_computable: int
+
+
+def corridor_figures(*, actor: Actor) -> list[CorridorRow]:
+    """Indicator 10.7.1 by corridor (the worker's country of nationality to the worksite's) and
+    programme, over the placements the actor follows whose pay is recorded, with the count of
+    those that cannot be worked out yet (a cost in a currency with no reference rate)."""
+    rates = reference_rates()
+    ratios: dict[tuple[str, str, str], list[Decimal]] = {}
+    stuck: dict[tuple[str, str, str], int] = {}
+    placements = (
+        placement_list(actor=actor)
+        .filter(checkins__pay_amount__isnull=False)
+        .distinct()
+        .prefetch_related("fees", "checkins")
+    )
+    for placement in placements:
+        key = (
+            placement.worker.nationality,
+            placement.order.worksite_country,
+            placement.order.programme,
+        )
+        indicator = placement_indicator_of(placement, rates)
+        if indicator.figure is None:
+            stuck[key] = stuck.get(key, 0) + 1
+        else:
+            ratios.setdefault(key, []).append(indicator.figure.ratio)
+    return [
+        CorridorRow(*key, corridor_figure(ratios.get(key, [])), stuck.get(key, 0))
+        for key in sorted(set(ratios) | set(stuck))
+    ]

@@ -3,6 +3,8 @@ by step, or out by an exit, under the lifecycle of selectors.PLACEMENT."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import user_can_in
+from vinculo.core.access import user_can, user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from vinculo.core.lifecycle import begin, transition
@@ -28,16 +30,21 @@ from vinculo.matching.models import Candidacy
 from vinculo.placements import terms as contract_terms
 from vinculo.placements.domain import (
     Step,
+    checkin_schedule,
     fee_finding,
     held_by_flags,
     journey_for,
     off_its_journey,
     steps_missing,
+    worries,
 )
 from vinculo.placements.models import (
+    CheckIn,
     Contract,
+    ExchangeRate,
     FeeRecord,
     FeeState,
+    FollowUp,
     Placement,
     SignedHow,
     TermsCheck,
@@ -45,7 +52,9 @@ from vinculo.placements.models import (
 )
 from vinculo.placements.selectors import (
     PLACEMENT,
+    checkin_get,
     fee_get,
+    followup_get,
     placement_contract,
     placement_for_costs,
     placement_get,
@@ -70,6 +79,17 @@ SUBSTITUTED = _(
 )
 PERIOD_REVERSED = _("The end date is before the start date.")
 UNKNOWN_COST = _("Not a cost a contract lists: %(costs)s. The costs are: %(known)s.")
+PAY_INCOMPLETE = _("Say the currency of the pay and the time it is for.")
+ALREADY_ANSWERED = _("This check-in has already been answered.")
+OUTCOME_REQUIRED = _("Say what was done.")
+ALREADY_CLOSED = _("This follow-up is already closed.")
+RATES_HEADER = _("The first row must name the columns: %(columns)s.")
+RATE_DATE = _("The date is not a date (YYYY-MM-DD).")
+RATE_PAIR = _("The two currencies must be two different ISO 4217 codes, e.g. CAD and HNL.")
+RATE_VALUE = _("The rate must be a number greater than zero.")
+RATE_SOURCE = _("Name the source of the rate, e.g. the central bank.")
+RATE_TWICE = _("The same date and currencies come twice in this file, with two rates.")
+RATE_CHANGED = _("A rate for this date and currencies is already recorded, as %(rate)s.")
 NOT_FOUND = _("No such placement among those you follow.")
 AMOUNT_POSITIVE = _("The amount must be more than zero.")
 NOT_A_CURRENCY = _("Not a currency code (ISO 4217), e.g. HNL, USD or CAD.")
@@ -161,6 +181,8 @@ def placement_move(
     def changes(record: Placement, *_: Any) -> list[str]:
         if to == Step.CONTRACT_OFFERED:
             said["contract"] = _contract_offer(record, actor=actor).code
+        elif to == Step.EMPLOYED:
+            _checkins_schedule(record, timezone.localdate())
         return []
 
     return transition(
@@ -501,3 +523,190 @@ def fee_refund(
             reason=locked.refund_note,
         )
     return locked
+
+
+# --- while away ----------------------------------------------------------------------------------
+
+
+def _checkins_schedule(placement: Placement, start: date) -> None:
+    CheckIn.objects.bulk_create(
+        CheckIn(placement=placement, due_on=day)
+        for day in checkin_schedule(start, placement.order.end_date)
+    )
+
+
+def checkin_answer(
+    *,
+    actor: Actor,
+    checkin_id: Any,
+    paid_on_time: bool | None,
+    pay_amount: Decimal | None,
+    pay_currency: str,
+    pay_period: str,
+    hours_worked: Decimal | None,
+    housing_ok: bool | None,
+    documents_in_hand: bool | None,
+    safe: bool | None,
+    wants_contact: bool | None,
+    recovering_deductions: Decimal = Decimal(0),
+    note: str = "",
+) -> CheckIn:
+    """The worker's answers to a check-in, given on their phone or to a caseworker on a call. A
+    worrying answer opens a follow-up on the caseworkers' queue, with the answers that caused it.
+    A check-in is answered once: a second answer at the same time is refused."""
+    checkin = checkin_get(actor=actor, checkin_id=checkin_id)
+    if pay_amount is not None:
+        if pay_amount <= 0:
+            raise ValidationFailed(AMOUNT_POSITIVE, code="pay_not_positive", field="pay_amount")
+        if not is_currency(pay_currency.upper()) or not pay_period:
+            raise ValidationFailed(PAY_INCOMPLETE, code="pay_incomplete", field="pay_currency")
+    found = worries(
+        paid_on_time=paid_on_time,
+        documents_in_hand=documents_in_hand,
+        safe=safe,
+        housing_ok=housing_ok,
+        wants_contact=wants_contact,
+    )
+    with transaction.atomic():
+        locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        if locked.answered_at is not None:
+            raise Conflict(ALREADY_ANSWERED, code="checkin_already_answered")
+        for name, value in {
+            "paid_on_time": paid_on_time,
+            "pay_amount": pay_amount,
+            "pay_currency": pay_currency.upper() if pay_amount is not None else "",
+            "pay_period": pay_period if pay_amount is not None else "",
+            "recovering_deductions": recovering_deductions,
+            "hours_worked": hours_worked,
+            "housing_ok": housing_ok,
+            "documents_in_hand": documents_in_hand,
+            "safe": safe,
+            "wants_contact": wants_contact,
+            "note": note.strip(),
+        }.items():
+            setattr(locked, name, value)
+        locked.answered_at = timezone.now()
+        locked.answered_by = actor
+        locked.save()
+        if found:
+            FollowUp.objects.create(placement=checkin.placement, checkin=locked, reasons=found)
+        audit_record(
+            verb=AuditVerb.CHECKIN_ANSWERED,
+            actor=actor,
+            obj=checkin.placement,
+            jurisdiction=checkin.placement.jurisdiction_id,
+            after={"checkin": locked.pk, "worries": found},
+        )
+    return locked
+
+
+def followup_close(*, actor: Actor, followup_id: Any, outcome: str) -> FollowUp:
+    """A caseworker closes a follow-up, saying what was done (a call, a visit, a referral)."""
+    followup = followup_get(actor=actor, followup_id=followup_id)
+    if not outcome.strip():
+        raise ValidationFailed(OUTCOME_REQUIRED, code="outcome_required", field="outcome")
+    with transaction.atomic():
+        locked = FollowUp.objects.select_for_update().get(pk=followup.pk)
+        if locked.closed_at is not None:
+            raise Conflict(ALREADY_CLOSED, code="followup_already_closed")
+        locked.closed_at = timezone.now()
+        locked.closed_by = actor
+        locked.outcome = outcome.strip()
+        locked.save(update_fields=["closed_at", "closed_by", "outcome", "updated_at"])
+        audit_record(
+            verb=AuditVerb.FOLLOWUP_CLOSED,
+            actor=actor,
+            obj=followup.placement,
+            jurisdiction=followup.placement.jurisdiction_id,
+            after={"followup": locked.pk},
+            reason=locked.outcome,
+        )
+    return locked
+
+
+# --- exchange rates ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatesImported:
+    added: int
+    unchanged: int
+    errors: list[tuple[int, str]]
+
+
+RATE_COLUMNS = ("date", "base", "quote", "rate", "source")
+
+
+def rates_import(*, actor: Actor, text: str) -> RatesImported:
+    """Reference rates from a CSV (date, base, quote, rate, source; a header row first). Every bad
+    row is reported with its line, and then nothing is written; a rate already recorded with the
+    same value is left as it is, with another value it is an error (a published rate does not
+    change)."""
+    if not user_can(actor, Perm.KEEP_EXCHANGE_RATES):
+        raise NotAllowed(_("You may not make this change."), code="not_allowed")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    header = [c.strip().lower() for c in rows[0]] if rows else []
+    if header[: len(RATE_COLUMNS)] != list(RATE_COLUMNS):
+        raise ValidationFailed(
+            RATES_HEADER % {"columns": ", ".join(RATE_COLUMNS)}, code="rates_header", field="file"
+        )
+    errors: list[tuple[int, str]] = []
+    found: dict[tuple[date, str, str], tuple[Decimal, str, int]] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        problem, parsed = rate_row(row)
+        if problem:
+            errors.append((line, str(problem)))
+        elif parsed[:3] in found and found[parsed[:3]][0] != parsed[3]:
+            errors.append((line, str(RATE_TWICE)))
+        else:
+            found[parsed[:3]] = (*parsed[3:], line)
+    existing = {
+        (r.on, r.base, r.quote): r.rate
+        for r in ExchangeRate.objects.filter(on__in={key[0] for key in found})
+    }
+    for key, (rate, _source, line) in found.items():
+        if key in existing and existing[key] != rate:
+            errors.append((line, str(RATE_CHANGED % {"rate": existing[key]})))
+    if errors:
+        return RatesImported(0, 0, sorted(errors))
+    new = [
+        ExchangeRate(on=on, base=base, quote=quote, rate=rate, source=source, recorded_by=actor)
+        for (on, base, quote), (rate, source, _line) in found.items()
+        if (on, base, quote) not in existing
+    ]
+    with transaction.atomic():
+        ExchangeRate.objects.bulk_create(new)
+        audit_record(
+            verb=AuditVerb.RATES_IMPORTED,
+            actor=actor,
+            obj=None,
+            jurisdiction=None,
+            after={"added": len(new), "unchanged": len(found) - len(new)},
+        )
+    return RatesImported(len(new), len(found) - len(new), [])
+
+
+def rate_row(row: list[str]) -> tuple[Any, tuple[Any, ...]]:
+    """One CSV row of rates: (problem, ()) or ("", (date, base, quote, rate, source))."""
+    cells = [c.strip() for c in row] + [""] * (len(RATE_COLUMNS) - len(row))
+    day, base, quote, rate, source = cells[: len(RATE_COLUMNS)]
+    try:
+        on = date.fromisoformat(day)
+    except ValueError:
+        return RATE_DATE, ()
+    base, quote = base.upper(), quote.upper()
+    if not is_currency(base) or not is_currency(quote) or base == quote:
+        return RATE_PAIR, ()
+    try:
+        value = Decimal(rate.replace(",", "."))
+    except ArithmeticError:
+        value = Decimal(0)
+    if not value.is_finite() or value <= 0 or value >= Decimal(10) ** 12:
+        return RATE_VALUE, ()
+    if not source:
+        return RATE_SOURCE, ()
+    if on > timezone.localdate():
+        return PAID_IN_FUTURE, ()
+    return "", (on, base, quote, value.quantize(Decimal("0.00000001")), source[:200])

@@ -23,9 +23,17 @@ from vinculo.core.permissions import Perm
 from vinculo.core.uploads import evidence_response
 from vinculo.placements import documents, selectors, services
 from vinculo.placements import terms as contract_terms
-from vinculo.placements.domain import REGION_CURRENCIES, STATES, Step
-from vinculo.placements.forms import ContractCodeForm, FeeForm, RefundForm, TermsFoundForm
+from vinculo.placements.domain import REGION_CURRENCIES, STATES, Step, Worry
+from vinculo.placements.forms import (
+    CheckInForm,
+    ContractCodeForm,
+    FeeForm,
+    RatesForm,
+    RefundForm,
+    TermsFoundForm,
+)
 from vinculo.placements.models import Contract, Placement
+from vinculo.reference.countries import country_name
 from vinculo.web.ratelimit import public_page_rate, too_many_requests
 
 PER_PAGE = 25
@@ -96,10 +104,36 @@ def placement_bulk_view(request: HttpRequest) -> HttpResponse:
 
 
 def _fee_form(placement: Placement, data: Any = None, files: Any = None) -> FeeForm:
-    currencies = list(dict.fromkeys([placement.order.wage_currency, *REGION_CURRENCIES]))
     return FeeForm(
-        data, files, currencies=currencies, initial={"currency": placement.order.wage_currency}
+        data,
+        files,
+        currencies=_currencies(placement),
+        initial={"currency": placement.order.wage_currency},
     )
+
+
+def _currencies(placement: Placement) -> list[str]:
+    return list(dict.fromkeys([placement.order.wage_currency, *REGION_CURRENCIES]))
+
+
+def _checkin_form(placement: Placement, data: Any = None) -> CheckInForm:
+    return CheckInForm(
+        data,
+        currencies=_currencies(placement),
+        initial={"pay_currency": placement.order.wage_currency},
+    )
+
+
+def _indicator_shown(placement: Placement) -> selectors.Indicator:
+    return selectors.placement_indicator_of(placement, selectors.reference_rates())
+
+
+def _labelled(followups: Any) -> list[Any]:
+    """Follow-ups, each with the labels of its worrying answers."""
+    shown = list(followups)
+    for followup in shown:
+        followup.worries = [Worry(reason).label for reason in followup.reasons]
+    return shown
 
 
 def _fees_shown(fees: Any) -> list[Any]:
@@ -119,6 +153,7 @@ def _page(
     error: str = "",
     status: int = 200,
     fee_form: FeeForm | None = None,
+    checkin_form: CheckInForm | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -134,6 +169,11 @@ def _page(
             "fees": _fees_shown(selectors.placement_fees(placement)),
             "fee_form": fee_form or _fee_form(placement),
             "refund_form": RefundForm(),
+            "checkins": placement.checkins.select_related("answered_by"),
+            "next_checkin": placement.checkins.filter(answered_at=None).first(),
+            "checkin_form": checkin_form or _checkin_form(placement),
+            "followups": _labelled(placement.followups.select_related("checkin", "closed_by")),
+            "indicator": _indicator_shown(placement),
             "error": error,
         },
         status=status,
@@ -248,6 +288,124 @@ def fee_evidence_view(request: HttpRequest, fee_id: int, which: str) -> HttpResp
     """A receipt, for whoever may see the cost (its worker, the placement's authority)."""
     fee = selectors.fee_get(actor=request.user, fee_id=fee_id)
     return evidence_response(fee.refund_evidence if which == "refund" else fee.evidence)
+
+
+# --- while away ---
+
+
+@login_required
+@post_only("placements:list")
+def checkin_answer_view(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    """A caseworker records the answers the worker gave on a call."""
+    _allowed(request)
+    checkin = selectors.checkin_get(actor=request.user, checkin_id=checkin_id)
+    placement = checkin.placement
+    form = _checkin_form(placement, request.POST)
+    if form.is_valid():
+        try:
+            answered = services.checkin_answer(
+                actor=request.user, checkin_id=checkin.pk, **form.answers()
+            )
+        except DomainError as error:
+            form.add_error(error.field or None, str(error.message))
+        else:
+            if hasattr(answered, "followup"):
+                messages.error(request, _("Answers recorded: a follow-up is on the queue."))
+            else:
+                messages.success(request, _("Answers recorded."))
+            return redirect(reverse("placements:detail", args=[placement.pk]) + "#checkins")
+    return _page(request, placement, checkin_form=form, status=400)
+
+
+@login_required
+@post_only("placements:queue")
+def followup_close_view(request: HttpRequest, followup_id: int) -> HttpResponse:
+    _allowed(request)
+    try:
+        services.followup_close(
+            actor=request.user, followup_id=followup_id, outcome=request.POST.get("outcome", "")
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Follow-up closed."))
+    return redirect("placements:queue")
+
+
+@login_required
+def queue_view(request: HttpRequest) -> HttpResponse:
+    """A caseworker's queue: worrying check-ins first, then check-ins gone unanswered, the
+    latest first."""
+    _allowed(request)
+    today = timezone.localdate()
+    overdue = [
+        (checkin, (today - checkin.due_on).days)
+        for checkin in selectors.checkins_overdue(actor=request.user, today=today)[:200]
+    ]
+    return render(
+        request,
+        "placements/queue.html",
+        {
+            "followups": _labelled(selectors.followups_open(actor=request.user)[:200]),
+            "overdue": overdue,
+        },
+    )
+
+
+@login_required
+def indicator_view(request: HttpRequest) -> HttpResponse:
+    """SDG indicator 10.7.1 by corridor and programme, with a chart of the three figures."""
+    _allowed(request)
+    rows = selectors.corridor_figures(actor=request.user)
+    lang = get_language()[:2]
+    chart = {
+        "labels": [
+            f"{country_name(r.origin, lang)} → {country_name(r.destination, lang)}"
+            + (f" ({r.programme})" if r.programme else "")
+            for r in rows
+        ],
+        "series": [
+            {
+                "label": str(_("Median")),
+                "data": [float(r.figure.median or 0) * 100 for r in rows],
+            },
+        ],
+    }
+    return render(request, "placements/indicator.html", {"rows": rows, "chart": chart})
+
+
+# --- exchange rates ---
+
+
+@login_required
+def rates_view(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, Perm.KEEP_EXCHANGE_RATES):
+        raise Http404
+    form = RatesForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = services.rates_import(actor=request.user, text=form.cleaned_data["file"])
+            except DomainError as error:
+                form.add_error("file", str(error.message))
+        if result is None or result.errors:
+            status = 400
+        else:
+            messages.success(
+                request,
+                _("%(added)s rates added, %(unchanged)s already recorded.")
+                % {"added": result.added, "unchanged": result.unchanged},
+            )
+            return redirect("placements:rates")
+    page = Paginator(selectors.exchange_rates(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "placements/rates.html",
+        {"form": form, "result": result, "page": page, "query": ""},
+        status=status,
+    )
 
 
 # --- the contract --------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ PAGES = [
     Page(Perm.MANAGE_JOB_FAIRS, "jobs:fairs", _("Job fairs")),
     Page(Perm.MANAGE_PLACEMENTS, "placements:list", _("Placements")),
     Page(Perm.CLEAR_SUBSTITUTION_FLAGS, "placements:flags", _("Substitution flags")),
+    Page(Perm.KEEP_EXCHANGE_RATES, "placements:rates", _("Exchange rates")),
     Page(Perm.IMPORT_REGISTRY, "imports:import_list", _("Imports")),
     Page(Perm.VIEW_ORGANISATIONS, "registry_orgs:employer_list", _("Employers")),
     Page(Perm.VERIFY_EMPLOYERS, "registry_orgs:employer_list", _("Employers")),
