@@ -288,6 +288,8 @@ EXPORTS_DIR = DATA_DIR / "exports"
 # Searches a visitor may make on each public check (agencies, job offers) from one address: the
 # default of vinculo.registry.organisations.views when empty.
 PUBLIC_PAGE_RATE = env.str("VINCULO_PUBLIC_PAGE_RATE", default="")
+# Where notices by SMS and e-mail go: a class with send(notification) (vinculo.core.notify).
+NOTIFY_BACKEND = env.str("VINCULO_NOTIFY_BACKEND", default="vinculo.core.notify.ConsoleBackend")
 IMPORTS_DIR = DATA_DIR / "imports"
 
 LOGGING = {

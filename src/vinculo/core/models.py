@@ -299,3 +299,42 @@ class Export(Run):
 # Who acts on a service or selector: a signed-in user, or nobody on a public page (services that
 # need someone refuse the second; selectors scope it to nothing).
 Actor: TypeAlias = User | AnonymousUser
+
+
+class NotificationState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed after every retry")
+
+
+class Notification(TimeStamped):
+    """A notice to one person by SMS or e-mail, kept in an outbox: it is written in the
+    transaction of what it tells, and sent (and retried) after it by vinculo.core.notify."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(
+        _("channel"), max_length=5, choices=[("sms", "SMS"), ("email", "E-mail")]
+    )
+    address = models.CharField(_("to"), max_length=254)
+    language = models.CharField(_("language"), max_length=5)
+    kind = models.CharField(_("kind"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    state = models.CharField(
+        _("state"), max_length=7, choices=NotificationState.choices, default="pending"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_try_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.kind} ({self.state})"

@@ -103,6 +103,13 @@ class Perm(models.TextChoices):
             "to return"
         ),
     )
+    FOLLOW_OWN_JOURNEY = (
+        "placements.follow_own",
+        _(
+            "Follow your own journey to a job: where it is, what comes next, your contract to "
+            "read and sign, the costs you paid and how things are going"
+        ),
+    )
     CLEAR_SUBSTITUTION_FLAGS = (
         "placements.clear_flags",
         _(
@@ -139,7 +146,10 @@ class Perm(models.TextChoices):
 _EVERYONE = {Perm.SEARCH_OCCUPATIONS, Perm.VIEW_POLICY_PACKS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.WORKER: frozenset(_EVERYONE | {Perm.VIEW_OWN_WORKER_PROFILE, Perm.APPLY_FOR_VACANCIES}),
+    Role.WORKER: frozenset(
+        _EVERYONE
+        | {Perm.VIEW_OWN_WORKER_PROFILE, Perm.APPLY_FOR_VACANCIES, Perm.FOLLOW_OWN_JOURNEY}
+    ),
     Role.EMPLOYER_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION, Perm.FILE_JOB_ORDERS}),
     Role.AGENCY_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION, Perm.FILE_JOB_ORDERS}),
     Role.OFFICIAL: frozenset(
@@ -179,7 +189,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.REGIONAL_COORDINATOR: frozenset(_EVERYONE | {Perm.VIEW_REGIONAL_STATS}),
     # Everything but the two "own record" views, which need a record of one's own.
     Role.ADMIN: frozenset(Perm)
-    - {Perm.VIEW_OWN_WORKER_PROFILE, Perm.VIEW_OWN_ORGANISATION, Perm.APPLY_FOR_VACANCIES},
+    - {
+        Perm.VIEW_OWN_WORKER_PROFILE,
+        Perm.VIEW_OWN_ORGANISATION,
+        Perm.APPLY_FOR_VACANCIES,
+        Perm.FOLLOW_OWN_JOURNEY,
+    },
 }
 
 # Roles that act inside one jurisdiction must have one on their membership.

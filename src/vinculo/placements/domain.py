@@ -418,6 +418,23 @@ ACTIVE = frozenset(JOURNEY[: JOURNEY.index(Step.EMPLOYED) + 1])
 AWAY = frozenset({Step.ARRIVED, Step.EMPLOYED})
 
 
+# The worker of a placement: they sign their own contract, on their phone, with a one-time code.
+WORKER_SIDE = "worker"
+
+# What the worker brings to the next step, said on their journey page and in the notice.
+BRING = {
+    Step.CONTRACT_SIGNED: _("Your identity document, to sign the contract."),
+    Step.MEDICAL_CLEARED: _("Your identity document, to the medical examination."),
+    Step.PERMIT_REQUESTED: _("Your passport, the signed contract and two passport photos."),
+    Step.PERMIT_GRANTED: _("Nothing: the consulate answers the request."),
+    Step.ORIENTED: _("Your passport, to the pre-departure orientation."),
+    Step.DEPARTED: _("Your passport with the visa or permit, the contract and your ticket."),
+    Step.ARRIVED: _("Your passport and the contract, at the border."),
+    Step.EMPLOYED: _("The contract, on the first day of work."),
+    Step.RETURNED: _("Your passport, for the journey home."),
+}
+
+
 def _moves() -> dict[tuple[str, str], Move]:
     """Every move any programme's journey may make, by a caseworker or an official of the
     placement's authority: to a later step (the placement's own journey decides which one is
@@ -430,6 +447,9 @@ def _moves() -> dict[tuple[str, str], Move]:
                 Step(later).label,
                 AuditVerb.PLACEMENT_ADVANCED,
                 Perm.MANAGE_PLACEMENTS,
+                sides=frozenset({WORKER_SIDE})
+                if (step, later) == (Step.CONTRACT_OFFERED, Step.CONTRACT_SIGNED)
+                else frozenset(),
             )
         for way_out in Exit:
             table[(step, way_out)] = Move(

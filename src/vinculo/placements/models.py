@@ -83,6 +83,10 @@ class Contract(TimeStamped):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The one-time code sent to the worker's phone to sign: only its hash is kept.
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("contract")

@@ -19,6 +19,7 @@ from vinculo.jobs.models import JobOrder
 from vinculo.placements.domain import (
     AWAY,
     PLACEMENT_MOVES,
+    WORKER_SIDE,
     CorridorFigure,
     CostPaid,
     Money,
@@ -44,8 +45,21 @@ from vinculo.placements.models import (
     TermsCheck,
 )
 
+
+def _sides(actor: Actor, placement: Placement) -> frozenset[str]:
+    """The worker stands on their own placement's side (to sign their contract)."""
+    user_id = getattr(actor, "pk", None)
+    mine = user_id is not None and placement.worker.user_id == user_id
+    return frozenset({WORKER_SIDE}) if mine else frozenset()
+
+
 PLACEMENT = Lifecycle(
-    Placement, PLACEMENT_MOVES, "placement", events=PlacementEvent, subject="placement"
+    Placement,
+    PLACEMENT_MOVES,
+    "placement",
+    events=PlacementEvent,
+    subject="placement",
+    sides=_sides,
 )
 
 
@@ -69,11 +83,12 @@ def placement_journey(placement: Placement) -> list[tuple[str, Any, bool]]:
 
 
 def placement_moves_available(*, actor: Actor, placement: Placement) -> dict[str, Move]:
-    """The moves the actor may make now: the next step of its journey and the exits open."""
+    """The moves the actor may make now: the next step of its journey and the exits open. The
+    signature is not one of them: it is recorded by signing (services.contract_sign)."""
     return {
         to: move
         for to, move in PLACEMENT.available(actor=actor, record=placement).items()
-        if off_its_journey(placement, to) is None
+        if off_its_journey(placement, to) is None and to != Step.CONTRACT_SIGNED
     }
 
 
@@ -134,7 +149,7 @@ def placement_names(*, actor: Actor, placement_ids: list[int]) -> dict[int, str]
 
 def placement_of_worker(*, actor: Actor, placement_id: Any) -> Placement:
     """A placement of the worker signed in: their own journey, and nobody else's."""
-    if not user_can(actor, Perm.VIEW_OWN_WORKER_PROFILE):
+    if not user_can(actor, Perm.FOLLOW_OWN_JOURNEY):
         raise Http404
     return get_or_404(
         Placement.objects.filter(worker__user=actor).select_related("order__employer"),
@@ -165,7 +180,7 @@ def _own_or_followed(actor: Actor) -> QuerySet[Placement]:
     """The placements an actor follows (caseworkers, officials) or, for a worker, their own."""
     if user_can(actor, Perm.MANAGE_PLACEMENTS):
         return placement_list(actor=actor)
-    if user_can(actor, Perm.VIEW_OWN_WORKER_PROFILE):
+    if user_can(actor, Perm.FOLLOW_OWN_JOURNEY):
         return Placement.objects.filter(worker__user=actor)
     raise Http404
 
@@ -300,3 +315,26 @@ def corridor_figures(*, actor: Actor) -> list[CorridorRow]:
         CorridorRow(*key, corridor_figure(ratios.get(key, [])), stuck.get(key, 0))
         for key in sorted(set(ratios) | set(stuck))
     ]
+
+
+def placements_of_worker(*, actor: Actor) -> QuerySet[Placement]:
+    """The journeys of the worker signed in, the latest first."""
+    if not user_can(actor, Perm.FOLLOW_OWN_JOURNEY):
+        raise Http404
+    return (
+        Placement.objects.filter(worker__user=actor)
+        .select_related("order__employer", "jurisdiction", "worker")
+        .order_by("-created_at")
+    )
+
+
+def caseworker_of(placement: Placement) -> Any:
+    """Who follows the placement: the last caseworker or official who moved it."""
+    event = (
+        placement.events.exclude(actor=None)
+        .exclude(actor_id=placement.worker.user_id)
+        .select_related("actor")
+        .order_by("-at")
+        .first()
+    )
+    return event.actor if event else None

@@ -4,12 +4,16 @@ by step, or out by an exit, under the lifecycle of selectors.PLACEMENT."""
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
+import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -22,6 +26,7 @@ from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from vinculo.core.lifecycle import begin, transition
 from vinculo.core.models import Actor, Organisation
+from vinculo.core.notify import notify
 from vinculo.core.permissions import Perm
 from vinculo.core.services import audit_record
 from vinculo.core.uploads import evidence_store
@@ -29,11 +34,14 @@ from vinculo.jobs.models import ORDER_COSTS, JobOrder, new_verification_code
 from vinculo.matching.models import Candidacy
 from vinculo.placements import terms as contract_terms
 from vinculo.placements.domain import (
+    BRING,
+    STATES,
     Step,
     checkin_schedule,
     fee_finding,
     held_by_flags,
     journey_for,
+    next_step,
     off_its_journey,
     steps_missing,
     worries,
@@ -58,6 +66,7 @@ from vinculo.placements.selectors import (
     placement_contract,
     placement_for_costs,
     placement_get,
+    placement_of_worker,
     terms_check_get,
 )
 from vinculo.policy.loader import PolicyPackNotFound, pack_get
@@ -90,6 +99,19 @@ RATE_VALUE = _("The rate must be a number greater than zero.")
 RATE_SOURCE = _("Name the source of the rate, e.g. the central bank.")
 RATE_TWICE = _("The same date and currencies come twice in this file, with two rates.")
 RATE_CHANGED = _("A rate for this date and currencies is already recorded, as %(rate)s.")
+NO_ADDRESS = _(
+    "The worker has no phone or e-mail on record to send the code to: sign in person with a "
+    "caseworker."
+)
+CODE_SUBJECT = _("Your code to sign contract %(contract)s")
+CODE_BODY = _(
+    "Vínculo: your code to sign contract %(contract)s is %(code)s. It is valid for %(minutes)s "
+    "minutes. Nobody from the authority will ever ask you for it."
+)
+CODE_EXPIRED = _("This code has expired or was tried too often: ask for a new one.")
+CODE_WRONG = _("This is not the code we sent. Check it and try again.")
+STEP_SUBJECT = _("Your journey: %(step)s")
+STEP_BODY = _("Vínculo: your placement with %(employer)s is now at “%(step)s”. %(bring)s")
 NOT_FOUND = _("No such placement among those you follow.")
 AMOUNT_POSITIVE = _("The amount must be more than zero.")
 NOT_A_CURRENCY = _("Not a currency code (ISO 4217), e.g. HNL, USD or CAD.")
@@ -183,6 +205,7 @@ def placement_move(
             said["contract"] = _contract_offer(record, actor=actor).code
         elif to == Step.EMPLOYED:
             _checkins_schedule(record, timezone.localdate())
+        _notify_step(record, to)
         return []
 
     return transition(
@@ -233,6 +256,27 @@ def placement_move_bulk(
         else:
             outcomes.append(BulkOutcome(placement_id, True, state=moved.state))
     return outcomes
+
+
+def _notify_step(placement: Placement, to: str) -> None:
+    """Tell the worker where their journey is and what to bring next, in their language."""
+    worker = placement.worker
+    user = worker.user
+    later = next_step(placement.steps, to) if to in placement.steps else None
+    notify(
+        user=user,
+        phone=worker.phone,
+        email=user.email if user else "",
+        language=(user.preferred_language if user else "") or "es",
+        kind=f"placement.{to}",
+        subject=STEP_SUBJECT,
+        body=STEP_BODY,
+        values={
+            "step": dict(STATES)[to],
+            "employer": placement.order.employer.name,
+            "bring": BRING.get(later, "") if later else "",
+        },
+    )
 
 
 # --- contracts -----------------------------------------------------------------------------------
@@ -710,3 +754,88 @@ def rate_row(row: list[str]) -> tuple[Any, tuple[Any, ...]]:
     if on > timezone.localdate():
         return PAID_IN_FUTURE, ()
     return "", (on, base, quote, value.quantize(Decimal("0.00000001")), source[:200])
+
+
+# --- the worker signs on their phone -------------------------------------------------------------
+
+CODE_MINUTES = 10
+CODE_ATTEMPTS = 5
+
+
+def _code_hash(contract: Contract, code: str) -> str:
+    key = f"{settings.SECRET_KEY}:contract-code:{contract.pk}".encode()
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
+
+
+def contract_code_send(*, actor: Actor, placement_id: Any) -> Contract:
+    """Send the worker a one-time code (by SMS, or e-mail without a phone) to sign the contract
+    offered on their own placement. A new code replaces the last one."""
+    placement = placement_of_worker(actor=actor, placement_id=placement_id)
+    worker = placement.worker
+    if not (worker.phone or actor.email):
+        raise Conflict(NO_ADDRESS, code="worker_unreachable")
+    with transaction.atomic():
+        contract = placement_contract(placement, lock=True)
+        if contract is None or placement.state != Step.CONTRACT_OFFERED:
+            raise Conflict(NO_CONTRACT, code="contract_not_offered")
+        if contract.signed_at is not None:
+            raise Conflict(ALREADY_SIGNED, code="contract_already_signed")
+        code = f"{secrets.randbelow(10**6):06d}"
+        contract.code_hash = _code_hash(contract, code)
+        contract.code_expires_at = timezone.now() + timedelta(minutes=CODE_MINUTES)
+        contract.code_attempts = 0
+        contract.save(update_fields=["code_hash", "code_expires_at", "code_attempts"])
+        notify(
+            user=actor,
+            phone=worker.phone,
+            email="" if worker.phone else actor.email,
+            language=getattr(actor, "preferred_language", "") or "es",
+            kind="contract.code",
+            subject=CODE_SUBJECT,
+            body=CODE_BODY,
+            values={"code": code, "contract": contract.code, "minutes": CODE_MINUTES},
+        )
+    return contract
+
+
+def contract_sign_by_code(*, actor: Actor, placement_id: Any, code: str) -> Placement:
+    """The worker signs the contract offered on their own placement with the code sent to
+    them: a wrong code counts, and after CODE_ATTEMPTS a new code must be sent."""
+    placement = placement_of_worker(actor=actor, placement_id=placement_id)
+    contract = placement_contract(placement)
+    if contract is None:
+        raise Conflict(NO_CONTRACT, code="contract_not_offered")
+    if contract.signed_at is not None:
+        raise Conflict(ALREADY_SIGNED, code="contract_already_signed")
+    usable = (
+        contract.code_hash
+        and contract.code_expires_at
+        and contract.code_expires_at > timezone.now()
+        and contract.code_attempts < CODE_ATTEMPTS
+    )
+    if not usable:
+        raise ValidationFailed(CODE_EXPIRED, code="signing_code_expired", field="code")
+    if not hmac.compare_digest(contract.code_hash, _code_hash(contract, code.strip())):
+        # Counted in a transaction of its own: the refusal must not undo it.
+        Contract.objects.filter(pk=contract.pk).update(code_attempts=F("code_attempts") + 1)
+        raise ValidationFailed(CODE_WRONG, code="signing_code_wrong", field="code")
+    with transaction.atomic():
+        contract = placement_contract(placement, lock=True)
+        if contract.signed_at is not None or not contract.code_hash:
+            raise Conflict(ALREADY_SIGNED, code="contract_already_signed")
+        contract.signed_at = timezone.now()
+        contract.signed_how = SignedHow.PHONE_CODE
+        contract.signed_with = actor
+        contract.code_hash = ""
+        contract.save(
+            update_fields=["signed_at", "signed_how", "signed_with", "code_hash", "updated_at"]
+        )
+        return transition(
+            PLACEMENT,
+            pk=placement.pk,
+            to=Step.CONTRACT_SIGNED,
+            actor=actor,
+            expected=Step.CONTRACT_OFFERED,
+            guard=lambda record: _guard(record, Step.CONTRACT_SIGNED),
+            audit={"contract": contract.code, "signed_how": SignedHow.PHONE_CODE},
+        )

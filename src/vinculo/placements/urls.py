@@ -6,6 +6,18 @@ app_name = "placements"
 urlpatterns = [
     path("", views.placement_list_view, name="list"),
     path("flags/", views.flags_view, name="flags"),
+    path("mine/", views.mine_view, name="mine"),
+    path("mine/<id:placement_id>/", views.mine_detail_view, name="mine_detail"),
+    path("mine/<id:placement_id>/contract/", views.mine_contract_view, name="mine_contract"),
+    path(
+        "mine/<id:placement_id>/contract.pdf",
+        views.mine_contract_pdf_view,
+        name="mine_contract_pdf",
+    ),
+    path("mine/<id:placement_id>/code/", views.mine_code_view, name="mine_code"),
+    path("mine/<id:placement_id>/sign/", views.mine_sign_view, name="mine_sign"),
+    path("mine/<id:placement_id>/costs/", views.mine_fee_view, name="mine_fee"),
+    path("mine/checkins/<id:checkin_id>/", views.mine_checkin_view, name="mine_checkin"),
     path("bulk/", views.placement_bulk_view, name="bulk"),
     path("queue/", views.queue_view, name="queue"),
     path("indicator/", views.indicator_view, name="indicator"),

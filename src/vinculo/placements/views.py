@@ -23,7 +23,7 @@ from vinculo.core.permissions import Perm
 from vinculo.core.uploads import evidence_response
 from vinculo.placements import documents, selectors, services
 from vinculo.placements import terms as contract_terms
-from vinculo.placements.domain import REGION_CURRENCIES, STATES, Step, Worry
+from vinculo.placements.domain import BRING, REGION_CURRENCIES, STATES, Step, Worry, next_step
 from vinculo.placements.forms import (
     CheckInForm,
     ContractCodeForm,
@@ -467,10 +467,7 @@ def contract_view(request: HttpRequest, placement_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def contract_pdf_view(request: HttpRequest, placement_id: int) -> HttpResponse:
-    _allowed(request)
-    placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
+def _contract_pdf(request: HttpRequest, placement: Placement) -> HttpResponse:
     contract = _contract_or_404(placement)
     signed = (
         timezone.localtime(contract.signed_at).date().isoformat() if contract.signed_at else "—"
@@ -489,6 +486,13 @@ def contract_pdf_view(request: HttpRequest, placement_id: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{contract.code}-v{contract.version}.pdf"'
     return response
+
+
+@login_required
+def contract_pdf_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    _allowed(request)
+    placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
+    return _contract_pdf(request, placement)
 
 
 @login_required
@@ -583,3 +587,147 @@ def contract_verify_view(request: HttpRequest) -> HttpResponse:
             "checked_at": timezone.now(),
         },
     )
+
+
+# --- the worker's own journey ---
+
+
+def _mine(request: HttpRequest, placement_id: int) -> Placement:
+    return selectors.placement_of_worker(actor=request.user, placement_id=placement_id)
+
+
+def _journey_page(
+    request: HttpRequest,
+    placement: Placement | None,
+    *,
+    fee_form: FeeForm | None = None,
+    checkin_form: CheckInForm | None = None,
+    code_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {"placement": placement}
+    if placement is not None:
+        today = timezone.localdate()
+        following = (
+            next_step(placement.steps, placement.state)
+            if placement.state in placement.steps
+            else None
+        )
+        checkin = placement.checkins.filter(answered_at=None, due_on__lte=today).first()
+        contract = selectors.placement_contract(placement)
+        context.update(
+            journey=selectors.placement_journey(placement),
+            following=Step(following).label if following else None,
+            bring=BRING.get(following) if following else None,
+            contract=contract,
+            may_sign=contract is not None
+            and contract.signed_at is None
+            and placement.state == Step.CONTRACT_OFFERED,
+            code_sent=contract is not None and bool(contract.code_hash),
+            code_error=code_error,
+            fees=_fees_shown(selectors.placement_fees(placement)),
+            fee_form=fee_form or _fee_form(placement),
+            checkin=checkin,
+            checkin_form=checkin_form or _checkin_form(placement),
+            answered=placement.checkins.exclude(answered_at=None).order_by("-answered_at"),
+            caseworker=selectors.caseworker_of(placement),
+            others=selectors.placements_of_worker(actor=request.user).exclude(pk=placement.pk),
+        )
+    return render(request, "placements/mine.html", context, status=status)
+
+
+@login_required
+def mine_view(request: HttpRequest) -> HttpResponse:
+    """The worker's journey, on their phone: where it is, what comes next and what to bring, the
+    contract to read and sign, the costs they paid, their check-ins and whom to call."""
+    return _journey_page(request, selectors.placements_of_worker(actor=request.user).first())
+
+
+@login_required
+def mine_detail_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    return _journey_page(request, _mine(request, placement_id))
+
+
+@login_required
+def mine_contract_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = _mine(request, placement_id)
+    contract = _contract_or_404(placement)
+    return render(
+        request,
+        "placements/my_contract.html",
+        {
+            "placement": placement,
+            "contract": contract,
+            "document": _document(contract),
+            "verify_url": _verify_url(request, contract),
+        },
+    )
+
+
+@login_required
+def mine_contract_pdf_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    return _contract_pdf(request, _mine(request, placement_id))
+
+
+@login_required
+@post_only("placements:mine")
+def mine_code_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = _mine(request, placement_id)
+    try:
+        services.contract_code_send(actor=request.user, placement_id=placement.pk)
+    except DomainError as error:
+        return _journey_page(request, placement, code_error=str(error.message), status=error.status)
+    messages.success(request, _("We sent you a code. Type it below to sign."))
+    return redirect(reverse("placements:mine_detail", args=[placement.pk]) + "#contract")
+
+
+@login_required
+@post_only("placements:mine")
+def mine_sign_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = _mine(request, placement_id)
+    try:
+        services.contract_sign_by_code(
+            actor=request.user, placement_id=placement.pk, code=request.POST.get("code", "")
+        )
+    except DomainError as error:
+        return _journey_page(request, placement, code_error=str(error.message), status=error.status)
+    messages.success(request, _("You signed the contract."))
+    return redirect(reverse("placements:mine_detail", args=[placement.pk]))
+
+
+@login_required
+@post_only("placements:mine")
+def mine_fee_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = _mine(request, placement_id)
+    form = _fee_form(placement, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.fee_record(actor=request.user, placement_id=placement.pk, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field or None, str(error.message))
+        else:
+            messages.success(request, _("Thank you: the cost is recorded. Keep the receipt."))
+            return redirect(reverse("placements:mine_detail", args=[placement.pk]) + "#costs")
+    return _journey_page(request, placement, fee_form=form, status=400)
+
+
+@login_required
+@post_only("placements:mine")
+def mine_checkin_view(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = selectors.checkin_get(actor=request.user, checkin_id=checkin_id)
+    placement = _mine(request, checkin.placement_id)
+    form = _checkin_form(placement, request.POST)
+    if form.is_valid():
+        try:
+            answered = services.checkin_answer(
+                actor=request.user, checkin_id=checkin.pk, **form.answers()
+            )
+        except DomainError as error:
+            form.add_error(error.field or None, str(error.message))
+        else:
+            if hasattr(answered, "followup"):
+                messages.success(request, _("Thank you. A caseworker will contact you soon."))
+            else:
+                messages.success(request, _("Thank you for your answers."))
+            return redirect(reverse("placements:mine_detail", args=[placement.pk]))
+    return _journey_page(request, placement, checkin_form=form, status=400)

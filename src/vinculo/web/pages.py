@@ -22,6 +22,7 @@ class Page:
 PAGES = [
     Page(Perm.VIEW_OWN_WORKER_PROFILE, "registry:me", _("My profile")),
     Page(Perm.APPLY_FOR_VACANCIES, "matching:my_vacancies", _("My vacancies")),
+    Page(Perm.FOLLOW_OWN_JOURNEY, "placements:mine", _("My journey")),
     Page(Perm.VIEW_OWN_ORGANISATION, "core:my_organisation", _("My organisation")),
     Page(Perm.VIEW_WORKERS, "registry:worker_list", _("Workers")),
     Page(Perm.EDIT_WORKERS, "registry:worker_list", _("Workers")),
