@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "LicenceStateEnum": "vinculo.registry.models.LicenceState",
         "VerificationStateEnum": "vinculo.core.models.VerificationState",
         "PlacementStateEnum": "vinculo.placements.domain.STATES",
+        "AttendanceKindEnum": "vinculo.placements.models.AttendanceKind",
         "WageBasisEnum": "vinculo.jobs.models.WageBasis",
     },
 }

@@ -64,6 +64,8 @@ class AuditVerb(models.TextChoices):
     CHECKIN_ANSWERED = "placement.checkin_answered", _("Answered a check-in")
     FOLLOWUP_CLOSED = "placement.followup_closed", _("Closed a follow-up of a check-in")
     RATES_IMPORTED = "placement.rates_imported", _("Imported reference exchange rates")
+    PLACEMENT_EVALUATED = "placement.evaluated_by", _("Evaluated a worker's season")
+    ATTENDANCE_LOGGED = "placement.attendance", _("Logged a worker's arrival or departure")
     MATCHING_STARTED = "matching.started", _("Started a batch matching")
     MATCHING_FINISHED = "matching.finished", _("Finished a batch matching")
     IMPORT_STARTED = "import.started", _("Started an import")

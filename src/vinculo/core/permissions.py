@@ -110,6 +110,13 @@ class Perm(models.TextChoices):
             "read and sign, the costs you paid and how things are going"
         ),
     )
+    HOST_PLACED_WORKERS = (
+        "placements.host",
+        _(
+            "See the workers placed with your organisation, log their arrival at and departure "
+            "from the worksite, evaluate them at the end of the season and ask them back by name"
+        ),
+    )
     CLEAR_SUBSTITUTION_FLAGS = (
         "placements.clear_flags",
         _(
@@ -150,7 +157,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         _EVERYONE
         | {Perm.VIEW_OWN_WORKER_PROFILE, Perm.APPLY_FOR_VACANCIES, Perm.FOLLOW_OWN_JOURNEY}
     ),
-    Role.EMPLOYER_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION, Perm.FILE_JOB_ORDERS}),
+    Role.EMPLOYER_STAFF: frozenset(
+        _EVERYONE | {Perm.VIEW_OWN_ORGANISATION, Perm.FILE_JOB_ORDERS, Perm.HOST_PLACED_WORKERS}
+    ),
     Role.AGENCY_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION, Perm.FILE_JOB_ORDERS}),
     Role.OFFICIAL: frozenset(
         _EVERYONE
@@ -194,6 +203,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         Perm.VIEW_OWN_ORGANISATION,
         Perm.APPLY_FOR_VACANCIES,
         Perm.FOLLOW_OWN_JOURNEY,
+        Perm.HOST_PLACED_WORKERS,
     },
 }
 

@@ -50,6 +50,9 @@ class Candidacy(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The employer's word at the end of the season, set by placements (a layer above): asked
+    # back (True) or not (False). A worker asked back earns the "returning" points next season.
+    rehire = models.BooleanField(_("asked back for another season"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -35,7 +35,7 @@ REASON_TEXTS = {
     "place_abroad": _("Willing to work abroad"),
     "place_none": _("Lives elsewhere and has not said they would move"),
     "named": _("Requested by name by the employer"),
-    "returning": _("Worked for this employer in an earlier season"),
+    "returning": _("Worked for this employer in an earlier season and was asked back"),
     "equity": ngettext_lazy(
         "Moved down to spread selection: %(n)s candidate from the same municipality ranks above",
         "Moved down to spread selection: %(n)s candidates from the same municipality rank above",
@@ -56,17 +56,21 @@ EQUITY_STEP = 6.0  # points off for each candidate of the same municipality alre
 
 
 def _returning(order: JobOrder) -> frozenset[int]:
-    """Workers the employer selected for an earlier job that ended before this one starts.
+    """Workers the employer selected for an earlier job that ended before this one starts and,
+    at the end of that season, asked back (the employer's evaluation of the placement).
     Plain SQL: a ranking runs it every time, and the ORM's compiling cost more than the query."""
     candidacy, job = Candidacy._meta, JobOrder._meta
     q = connection.ops.quote_name
     sql = (
         f"SELECT c.{q('worker_id')} FROM {q(candidacy.db_table)} c "  # noqa: S608 (model names)
         f"JOIN {q(job.db_table)} o ON o.{q('id')} = c.{q('order_id')} "
-        f"WHERE c.{q('status')} = %s AND o.{q('employer_id')} = %s AND o.{q('end_date')} < %s"
+        f"WHERE c.{q('status')} = %s AND c.{q('rehire')} = %s "
+        f"AND o.{q('employer_id')} = %s AND o.{q('end_date')} < %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [CandidacyStatus.SELECTED.value, order.employer_id, order.start_date])
+        cursor.execute(
+            sql, [CandidacyStatus.SELECTED.value, True, order.employer_id, order.start_date]
+        )
         return frozenset(row[0] for row in cursor.fetchall())
 
 

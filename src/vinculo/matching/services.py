@@ -197,6 +197,52 @@ def _candidacy_decide(*, actor: Actor, candidacy_id: Any, to: str, reason: str =
     return candidacy
 
 
+def candidacy_rehire(*, actor: Actor, order_id: Any, worker_id: Any) -> Candidacy:
+    """The employer asks a worker back by name for a new order of theirs: the worker is named on
+    the order, shortlisted by the employer (a named re-hire needs no ranking) and selected, so
+    the placement opens as with any selection. The caller has checked the worker was asked back
+    (placements: the employer's evaluation of the last season)."""
+    with transaction.atomic():
+        order = JobOrder.objects.select_for_update().filter(pk=order_id).first()
+        if order is None or FILER not in order_sides(actor, order):
+            raise Http404
+        _ensure_open(order)
+        worker = Worker.objects.get(pk=worker_id)
+        _c, failed, score, why = _fresh(order, worker.pk)
+        if failed:
+            raise ValidationFailed(
+                NOT_ELIGIBLE % {"failed": _failed_text(failed)},
+                code="not_eligible",
+                details={"failed": failed},
+            )
+        order.named_workers.add(worker)
+        if not order.named_request:
+            JobOrder.objects.filter(pk=order.pk).update(named_request=True)
+        now = timezone.now()
+        candidacy, created = Candidacy.objects.get_or_create(
+            order=order,
+            worker=worker,
+            defaults={
+                "status": S.SHORTLISTED,
+                "score": score,
+                "reasons": why,
+                "shortlisted_at": now,
+                "shortlisted_by": actor,
+            },
+        )
+        if created:
+            begin(
+                CANDIDACY,
+                candidacy,
+                actor=actor,
+                verb=AuditVerb.CANDIDATE_SHORTLISTED,
+                audit={"order": order.pk, "worker": worker.pk, "named_rehire": True},
+            )
+        elif candidacy.status != S.SHORTLISTED:
+            raise Conflict(STATE_CHANGED, code="candidacy_state_changed")
+        return _candidacy_decide(actor=actor, candidacy_id=candidacy.pk, to=S.SELECTED)
+
+
 def candidacy_select(*, actor: Actor, candidacy_id: Any) -> Candidacy:
     """The employer (or its agency) selects a shortlisted worker. The selection that reaches the
     positions moves the order to filled in the same transaction; one made at the same time for

@@ -39,6 +39,18 @@ urlpatterns = [
         "check-ins/<id:checkin_id>/answer/", apis.CheckInAnswerApi.as_view(), name="checkin-answer"
     ),
     path("exchange-rates/", apis.RateListApi.as_view(), name="exchange-rates"),
+    path("contracts/<str:code>/verify/", apis.ContractVerifyApi.as_view(), name="contract-verify"),
+    path(
+        "placements/<id:placement_id>/attendance/",
+        apis.AttendanceApi.as_view(),
+        name="placement-attendance",
+    ),
+    path(
+        "placements/<id:placement_id>/evaluations/",
+        apis.EvaluationApi.as_view(),
+        name="placement-evaluations",
+    ),
+    path("placements/<id:placement_id>/rehire/", apis.RehireApi.as_view(), name="placement-rehire"),
     path("sdg-10-7-1/", apis.CorridorListApi.as_view(), name="sdg-corridors"),
     path(
         "terms-checks/<id:check_id>/clearance/",

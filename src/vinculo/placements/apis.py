@@ -12,19 +12,27 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vinculo.core.access import user_can
-from vinculo.core.apis import ERRORS, PROBLEM, IdField
+from vinculo.core.apis import ERRORS, PROBLEM, IdField, PublicVerificationThrottle
 from vinculo.core.errors import NotAllowed, ValidationFailed
 from vinculo.core.pagination import Pagination
 from vinculo.core.permissions import Perm
 from vinculo.jobs.models import ORDER_COSTS, Payer, WageBasis
 from vinculo.placements import selectors, services
 from vinculo.placements.domain import STATES, CostItem, Payee
-from vinculo.placements.models import FeeState, PayPeriod, Placement, SignedHow
+from vinculo.placements.models import (
+    AttendanceKind,
+    EvaluationSide,
+    FeeState,
+    PayPeriod,
+    Placement,
+    SignedHow,
+)
 
 
 class ContractSerializer(serializers.Serializer):
@@ -561,3 +569,135 @@ class CorridorListApi(APIView):
     def get(self, request: Request) -> Response:
         rows = selectors.corridor_figures(actor=request.user)
         return Response(CorridorSerializer(rows, many=True).data)
+
+
+# --- the contract's public check -----------------------------------------------------------------
+
+
+class ContractVerificationThrottle(PublicVerificationThrottle):
+    RATES = {"public_contract_verification": "60/minute"}
+
+
+class PublicContractSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+    digest = serializers.CharField()
+    terms = serializers.DictField()
+    signed = serializers.SerializerMethodField()
+    substitute_caught = serializers.SerializerMethodField(
+        help_text="A later document with worse terms was presented and is under review"
+    )
+
+    def get_signed(self, contract: Any) -> bool:
+        return contract.signed_at is not None
+
+    def get_substitute_caught(self, contract: Any) -> bool:
+        return contract.checks.filter(state="flagged").exists()
+
+
+class ContractVerifyApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [ContractVerificationThrottle]
+    throttle_scope = "public_contract_verification"
+
+    @extend_schema(
+        responses={200: PublicContractSerializer, 404: PROBLEM, 429: PROBLEM},
+        summary="Public: is this contract real, on which terms, and was a substitute caught?",
+        description="By the contract's code (CT-XXXX-XXXX), printed beside its QR code. No "
+        "personal data.",
+        auth=[],
+    )
+    def get(self, request: Request, code: str) -> Response:
+        contract = selectors.contract_by_code(code=code)
+        if contract is None:
+            raise Http404
+        return Response(PublicContractSerializer(contract).data)
+
+
+# --- the end of the season -----------------------------------------------------------------------
+
+
+class AttendanceSerializer(serializers.Serializer):
+    placement = serializers.IntegerField(source="placement_id")
+    kind = serializers.ChoiceField(choices=AttendanceKind.choices)
+    on = serializers.DateField()
+    from_roster = serializers.BooleanField()
+
+
+class AttendanceApi(APIView):
+    class Input(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=AttendanceKind.choices)
+        on = serializers.DateField()
+
+    @extend_schema(
+        responses={200: AttendanceSerializer(many=True), 404: PROBLEM},
+        summary="The employer's attendance log of a placed worker",
+    )
+    def get(self, request: Request, placement_id: int) -> Response:
+        placement = selectors.hosted_get(actor=request.user, placement_id=placement_id)
+        return Response(AttendanceSerializer(placement.attendance.all(), many=True).data)
+
+    @extend_schema(
+        request=Input,
+        responses={201: AttendanceSerializer, **ERRORS},
+        summary="The employer logs a worker's arrival at, or departure from, the worksite",
+    )
+    def post(self, request: Request, placement_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.attendance_log(
+            actor=request.user, placement_id=placement_id, **data.validated_data
+        )
+        return Response(AttendanceSerializer(entry).data, status=201)
+
+
+class EvaluationSerializer(serializers.Serializer):
+    placement = serializers.IntegerField(source="placement_id")
+    side = serializers.ChoiceField(choices=EvaluationSide.choices)
+    rehire = serializers.BooleanField()
+    rating = serializers.IntegerField()
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class EvaluationApi(APIView):
+    class Input(serializers.Serializer):
+        side = serializers.ChoiceField(
+            choices=EvaluationSide.choices,
+            help_text="employer: staff of the employer; caseworker: the placement's authority",
+        )
+        rehire = serializers.BooleanField(help_text="Asked back for another season")
+        rating = serializers.IntegerField(min_value=1, max_value=5)
+        comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    @extend_schema(
+        request=Input,
+        responses={201: EvaluationSerializer, **ERRORS},
+        summary="The employer's or the caseworker's end-of-season evaluation",
+    )
+    def post(self, request: Request, placement_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        evaluation = services.evaluation_record(
+            actor=request.user, placement_id=placement_id, **data.validated_data
+        )
+        return Response(EvaluationSerializer(evaluation).data, status=201)
+
+
+class RehireApi(APIView):
+    class Input(serializers.Serializer):
+        order = IdField(help_text="Next season's order of the same employer")
+
+    @extend_schema(
+        request=Input,
+        responses={201: PlacementSerializer, **ERRORS},
+        summary="The employer asks a worker back by name: a new placement on the fast path",
+    )
+    def post(self, request: Request, placement_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        placement = services.rehire_by_name(
+            actor=request.user, placement_id=placement_id, order_id=data.validated_data["order"]
+        )
+        return Response(PlacementSerializer(placement).data, status=201)

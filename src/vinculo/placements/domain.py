@@ -82,6 +82,18 @@ def journey(skipped: Iterable[str] = ()) -> tuple[str, ...]:
     return tuple(s for s in JOURNEY if s not in skipped)
 
 
+# What a named re-hire on the fast path (same employer, country and occupation) does not do
+# again: the pre-departure orientation of last season. The documents still valid (passport,
+# medical clearance) will be carried as well once the permits record their validity.
+CARRIED_ON_FAST_PATH = (Step.ORIENTED,)
+
+
+def carried_over(steps: Sequence[str], last_season: Sequence[str]) -> list[str]:
+    """The steps of a new journey carried over from last season's: those the fast path allows
+    that both journeys have."""
+    return [s for s in CARRIED_ON_FAST_PATH if s in steps and s in last_season]
+
+
 def next_step(steps: Sequence[str], current: str) -> str | None:
     """The step after `current` on this journey, or None at its end (or off it)."""
     if current not in steps:
@@ -326,6 +338,34 @@ def monthly(amount: Decimal, period: str) -> Decimal:
     return (amount * MONTHS_OF[period]).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
 
 
+class Mismatch(models.TextChoices):
+    """Where the employer's attendance log and the placement's journey disagree."""
+
+    NO_ARRIVAL = "no_arrival", _("Working, but the employer has not logged the arrival")
+    ARRIVED_EARLY = "arrived_early", _("Logged at the worksite before departing")
+    LEFT = "left", _("Left the worksite while still placed")
+
+
+# Days a worker may be at work before a missing arrival in the employer's log is a mismatch.
+ARRIVAL_GRACE_DAYS = 3
+
+
+def attendance_mismatch(
+    steps: Sequence[str], state: str, logged: set[str], *, days_at_work: int
+) -> str | None:
+    """How the employer's log (`logged`: "arrived", "left") disagrees with the journey, or None:
+    a departure from the worksite of a worker still placed; an arrival before the worker has
+    departed; a worker at work for more than ARRIVAL_GRACE_DAYS with no arrival logged."""
+    if "left" in logged and state in ACTIVE:
+        return Mismatch.LEFT
+    before_travel = Step.DEPARTED in steps and state in {Step.PERMIT_GRANTED, Step.ORIENTED}
+    if "arrived" in logged and before_travel:
+        return Mismatch.ARRIVED_EARLY
+    if "arrived" not in logged and state == Step.EMPLOYED and days_at_work > ARRIVAL_GRACE_DAYS:
+        return Mismatch.NO_ARRIVAL
+    return None
+
+
 # --- SDG indicator 10.7.1 ------------------------------------------------------------------------
 
 
@@ -416,6 +456,10 @@ STATES = [*Step.choices, *Exit.choices]
 ACTIVE = frozenset(JOURNEY[: JOURNEY.index(Step.EMPLOYED) + 1])
 # Away at work: check-ins fall due on these.
 AWAY = frozenset({Step.ARRIVED, Step.EMPLOYED})
+# Where the employer's attendance log and the journey can disagree.
+ATTENDANCE_STATES = frozenset(
+    {Step.PERMIT_GRANTED, Step.ORIENTED, Step.DEPARTED, Step.ARRIVED, Step.EMPLOYED}
+)
 
 
 # The worker of a placement: they sign their own contract, on their phone, with a one-time code.

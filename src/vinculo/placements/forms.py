@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.jobs.models import ORDER_COSTS, Payer, WageBasis
 from vinculo.placements.domain import CostItem, Payee
-from vinculo.placements.models import PayPeriod
+from vinculo.placements.models import AttendanceKind, PayPeriod
 from vinculo.policy.domain import COST_LABELS
 
 
@@ -286,3 +286,41 @@ class RatesForm(forms.Form):
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             return raw.decode("latin-1")
+
+
+class EvaluationForm(forms.Form):
+    rehire = forms.ChoiceField(
+        label=_("Would you have this worker back next season?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+    )
+    rating = forms.TypedChoiceField(
+        label=_("How did the season go? (1 badly, 5 very well)"),
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AttendanceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What"), choices=AttendanceKind.choices)
+    on = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RosterForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster (CSV)"),
+        help_text=_(
+            "Columns: contract, event, date (a header row first); event is “arrived” or "
+            "“left”: CT-7K3M-9Q2X,arrived,2027-04-03."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    clean_file = RatesForm.clean_file

@@ -26,6 +26,12 @@ class Placement(TimeStamped):
     # The journey's steps as the programme's pack had them when the placement opened: a later
     # change of the pack does not reshape a journey under way.
     steps = models.JSONField(_("steps"), default=list)
+    # A named re-hire on the fast path: the evaluated placement of the last season it follows,
+    # and the steps carried over from it rather than done again.
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    carried_steps = models.JSONField(_("carried over"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("placement")
@@ -259,3 +265,56 @@ class FollowUp(TimeStamped):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["created_at"]
+
+
+class EvaluationSide(models.TextChoices):
+    EMPLOYER = "employer", _("The employer")
+    CASEWORKER = "caseworker", _("The caseworker")
+
+
+class Evaluation(TimeStamped):
+    """The end-of-season word on a placement, one from the employer and one from the caseworker:
+    whether the worker is asked back, how the season went, and why."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="evaluations")
+    side = models.CharField(_("by"), max_length=10, choices=EvaluationSide.choices)
+    rehire = models.BooleanField(_("eligible for re-hire"))
+    rating = models.PositiveSmallIntegerField(
+        _("how the season went"), choices=[(n, str(n)) for n in range(1, 6)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "side"], name="one_evaluation_a_side")
+        ]
+
+
+class AttendanceKind(models.TextChoices):
+    ARRIVED = "arrived", _("Arrived at the worksite")
+    LEFT = "left", _("Left the worksite")
+
+
+class Attendance(TimeStamped):
+    """The employer's log of a worker's arrival at and departure from the worksite."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="attendance")
+    kind = models.CharField(_("what"), max_length=7, choices=AttendanceKind.choices)
+    on = models.DateField(_("day"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    from_roster = models.BooleanField(_("from a roster upload"), default=False)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "kind", "on"], name="attendance_once_a_day"
+            )
+        ]

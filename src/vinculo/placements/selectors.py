@@ -14,9 +14,10 @@ from django.utils import timezone
 from vinculo.core.access import get_or_404, scope_for, user_can
 from vinculo.core.lifecycle import Lifecycle, Move
 from vinculo.core.models import Actor
-from vinculo.core.permissions import Perm
+from vinculo.core.permissions import Perm, Role
 from vinculo.jobs.models import JobOrder
 from vinculo.placements.domain import (
+    ATTENDANCE_STATES,
     AWAY,
     PLACEMENT_MOVES,
     WORKER_SIDE,
@@ -28,6 +29,7 @@ from vinculo.placements.domain import (
     Rate,
     Rates,
     Step,
+    attendance_mismatch,
     corridor_figure,
     monthly,
     off_its_journey,
@@ -338,3 +340,57 @@ def caseworker_of(placement: Placement) -> Any:
         .first()
     )
     return event.actor if event else None
+
+
+# --- the employer's side -------------------------------------------------------------------------
+
+
+def hosted_placements(*, actor: Actor) -> QuerySet[Placement]:
+    """The placements of workers placed with the employers the actor works for."""
+    if not user_can(actor, Perm.HOST_PLACED_WORKERS):
+        return Placement.objects.none()
+    employers = [
+        m.organisation_id
+        for m in actor.active_memberships
+        if m.role == Role.EMPLOYER_STAFF and m.organisation_id
+    ]
+    return (
+        Placement.objects.filter(order__employer_id__in=employers)
+        .select_related("worker", "order", "order__employer")
+        .order_by("order__start_date", "worker__first_surname", "pk")
+    )
+
+
+def hosted_get(*, actor: Actor, placement_id: Any) -> Placement:
+    return get_or_404(hosted_placements(actor=actor), pk=placement_id)
+
+
+def attendance_mismatches(*, actor: Actor, today: date) -> list[tuple[Placement, str]]:
+    """Placements whose employer's log and journey disagree, for the caseworkers' queue."""
+    found = []
+    placements = (
+        placement_list(actor=actor)
+        .filter(state__in=ATTENDANCE_STATES)
+        .prefetch_related("attendance", "events")
+    )
+    for placement in placements:
+        employed = next((e.at for e in placement.events.all() if e.to_state == Step.EMPLOYED), None)
+        mismatch = attendance_mismatch(
+            placement.steps,
+            placement.state,
+            {a.kind for a in placement.attendance.all()},
+            days_at_work=(today - timezone.localtime(employed).date()).days if employed else 0,
+        )
+        if mismatch:
+            found.append((placement, mismatch))
+    return found
+
+
+def rehire_orders(*, actor: Actor, placement: Placement) -> QuerySet[JobOrder]:
+    """The employer's orders a worker may be asked back for: open, of the same employer,
+    starting after the season evaluated."""
+    return JobOrder.objects.filter(
+        employer_id=placement.order.employer_id,
+        state__in=("approved", "published"),
+        start_date__gt=placement.order.end_date,
+    ).order_by("start_date")

@@ -32,11 +32,13 @@ from vinculo.core.services import audit_record
 from vinculo.core.uploads import evidence_store
 from vinculo.jobs.models import ORDER_COSTS, JobOrder, new_verification_code
 from vinculo.matching.models import Candidacy
+from vinculo.matching.services import candidacy_rehire
 from vinculo.placements import terms as contract_terms
 from vinculo.placements.domain import (
     BRING,
     STATES,
     Step,
+    carried_over,
     checkin_schedule,
     fee_finding,
     held_by_flags,
@@ -47,8 +49,12 @@ from vinculo.placements.domain import (
     worries,
 )
 from vinculo.placements.models import (
+    Attendance,
+    AttendanceKind,
     CheckIn,
     Contract,
+    Evaluation,
+    EvaluationSide,
     ExchangeRate,
     FeeRecord,
     FeeState,
@@ -63,6 +69,8 @@ from vinculo.placements.selectors import (
     checkin_get,
     fee_get,
     followup_get,
+    hosted_get,
+    hosted_placements,
     placement_contract,
     placement_for_costs,
     placement_get,
@@ -112,6 +120,13 @@ CODE_EXPIRED = _("This code has expired or was tried too often: ask for a new on
 CODE_WRONG = _("This is not the code we sent. Check it and try again.")
 STEP_SUBJECT = _("Your journey: %(step)s")
 STEP_BODY = _("Vínculo: your placement with %(employer)s is now at “%(step)s”. %(bring)s")
+NOT_EVALUABLE = _("A season is evaluated once the contract has ended.")
+RATING_RANGE = _("Give a mark from 1 to 5.")
+ALREADY_EVALUATED = _("This season has already been evaluated from this side.")
+EVALUATIONS_MISSING = _("Both the employer and the caseworker evaluate the season first.")
+ROSTER_UNKNOWN = _("No worker placed with you has this contract code.")
+ROSTER_EVENT = _("The event must be “arrived” or “left”.")
+NOT_ASKED_BACK = _("Only a worker whose season you evaluated, and asked back, is re-hired by name.")
 NOT_FOUND = _("No such placement among those you follow.")
 AMOUNT_POSITIVE = _("The amount must be more than zero.")
 NOT_A_CURRENCY = _("Not a currency code (ISO 4217), e.g. HNL, USD or CAD.")
@@ -132,18 +147,21 @@ def placement_open(*, candidacy: Candidacy, actor: Actor) -> Placement:
     order, worker = candidacy.order, candidacy.worker
     if worker.birth_date and _age_on(worker.birth_date, order.start_date) < 18:
         raise Conflict(MINOR, code="worker_minor")
+    steps = journey_for(
+        worksite_country=order.worksite_country,
+        home_country=worker.residence_country or worker.nationality,
+    )
+    last = _last_season(candidacy)
+    carried = carried_over(steps, last.steps) if last else []
     placement = Placement(
         candidacy=candidacy,
         worker=worker,
         order=order,
         jurisdiction_id=order.jurisdiction_id,
         state=Step.SELECTED,
-        steps=list(
-            journey_for(
-                worksite_country=order.worksite_country,
-                home_country=worker.residence_country or worker.nationality,
-            )
-        ),
+        steps=[step for step in steps if step not in carried],
+        carried_from=last,
+        carried_steps=carried,
     )
     try:
         with transaction.atomic():  # a savepoint: the clash is a clean answer
@@ -158,6 +176,25 @@ def placement_open(*, candidacy: Candidacy, actor: Actor) -> Placement:
         audit={"order": order.pk, "worker": worker.pk},
     )
     return placement
+
+
+def _last_season(candidacy: Candidacy) -> Placement | None:
+    """The fast path of a named re-hire: the worker's last season with the same employer, in the
+    same country and occupation, evaluated with the employer asking them back."""
+    order = candidacy.order
+    return (
+        Placement.objects.filter(
+            worker_id=candidacy.worker_id,
+            state=Step.EVALUATED,
+            order__employer_id=order.employer_id,
+            order__worksite_country=order.worksite_country,
+            order__isco_unit=order.isco_unit,
+            evaluations__side=EvaluationSide.EMPLOYER,
+            evaluations__rehire=True,
+        )
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def _age_on(birth: date, day: date) -> int:
@@ -178,6 +215,8 @@ def _guard(record: Placement, to: str) -> None:
         contract = placement_contract(record)
         if contract is None or contract.signed_at is None:
             raise Conflict(NOT_SIGNED, code="contract_not_signed")
+    if to == Step.EVALUATED and record.evaluations.count() < len(EvaluationSide):
+        raise Conflict(EVALUATIONS_MISSING, code="evaluations_missing")
     if held_by_flags(record.steps, record.state, to):
         if record.checks.filter(state=TermsCheckState.FLAGGED).exists():
             raise Conflict(SUBSTITUTED, code="placement_contract_substituted")
@@ -839,3 +878,137 @@ def contract_sign_by_code(*, actor: Actor, placement_id: Any, code: str) -> Plac
             guard=lambda record: _guard(record, Step.CONTRACT_SIGNED),
             audit={"contract": contract.code, "signed_how": SignedHow.PHONE_CODE},
         )
+
+
+# --- the end of the season -----------------------------------------------------------------------
+
+# A season's evaluations are given once the contract has ended.
+EVALUABLE = frozenset({Step.CONTRACT_ENDED, Step.RETURNED})
+
+
+def evaluation_record(
+    *, actor: Actor, placement_id: Any, side: str, rehire: bool, rating: int, comment: str = ""
+) -> Evaluation:
+    """The employer's or the caseworker's end-of-season evaluation. The employer's says whether
+    the worker is asked back: a worker asked back earns the "returning" points in matching."""
+    if side == EvaluationSide.EMPLOYER:
+        placement = hosted_get(actor=actor, placement_id=placement_id)
+    else:
+        placement = placement_get(actor=actor, placement_id=placement_id)
+    if placement.state not in EVALUABLE:
+        raise Conflict(NOT_EVALUABLE, code="placement_not_evaluable")
+    if not 1 <= rating <= 5:
+        raise ValidationFailed(RATING_RANGE, code="rating_out_of_range", field="rating")
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(
+                placement=placement,
+                side=side,
+                rehire=rehire,
+                rating=rating,
+                comment=comment.strip(),
+                by=actor,
+            )
+            if side == EvaluationSide.EMPLOYER:
+                Candidacy.objects.filter(pk=placement.candidacy_id).update(rehire=rehire)
+            audit_record(
+                verb=AuditVerb.PLACEMENT_EVALUATED,
+                actor=actor,
+                obj=placement,
+                jurisdiction=placement.jurisdiction_id,
+                after={"side": side, "rehire": rehire, "rating": rating},
+            )
+    except IntegrityError:
+        raise Conflict(ALREADY_EVALUATED, code="already_evaluated") from None
+    return evaluation
+
+
+def attendance_log(*, actor: Actor, placement_id: Any, kind: str, on: date) -> Attendance:
+    """The employer logs a worker's arrival at, or departure from, the worksite."""
+    placement = hosted_get(actor=actor, placement_id=placement_id)
+    return _attendance_write(actor, placement, kind, on, from_roster=False)
+
+
+def _attendance_write(
+    actor: Actor, placement: Placement, kind: str, on: date, *, from_roster: bool
+) -> Attendance:
+    if on > timezone.localdate():
+        raise ValidationFailed(PAID_IN_FUTURE, code="attendance_in_future", field="on")
+    entry, created = Attendance.objects.get_or_create(
+        placement=placement,
+        kind=kind,
+        on=on,
+        defaults={"recorded_by": actor, "from_roster": from_roster},
+    )
+    if created:
+        audit_record(
+            verb=AuditVerb.ATTENDANCE_LOGGED,
+            actor=actor,
+            obj=placement,
+            jurisdiction=placement.jurisdiction_id,
+            after={"kind": kind, "on": on.isoformat(), "roster": from_roster},
+        )
+    return entry
+
+
+ROSTER_COLUMNS = ("contract", "event", "date")
+
+
+def attendance_roster(*, actor: Actor, text: str) -> list[tuple[int, str]]:
+    """A roster of arrivals and departures (contract code, "arrived" or "left", date): every bad
+    row is reported with its line and then nothing is written. The errors, or none."""
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    header = [c.strip().lower() for c in rows[0]] if rows else []
+    if header[: len(ROSTER_COLUMNS)] != list(ROSTER_COLUMNS):
+        raise ValidationFailed(
+            RATES_HEADER % {"columns": ", ".join(ROSTER_COLUMNS)},
+            code="roster_header",
+            field="file",
+        )
+    mine = {
+        c.code.upper(): c.placement
+        for c in Contract.objects.filter(
+            placement__in=hosted_placements(actor=actor)
+        ).select_related("placement")
+    }
+    errors: list[tuple[int, str]] = []
+    entries: list[tuple[Placement, str, date]] = []
+    for line, row in enumerate(rows[1:], start=2):
+        cells = [c.strip() for c in row] + ["", "", ""]
+        if not any(cells):
+            continue
+        code, kind, day = cells[0].upper(), cells[1].lower(), cells[2]
+        if code not in mine:
+            errors.append((line, str(ROSTER_UNKNOWN)))
+            continue
+        if kind not in AttendanceKind.values:
+            errors.append((line, str(ROSTER_EVENT)))
+            continue
+        try:
+            on = date.fromisoformat(day)
+        except ValueError:
+            errors.append((line, str(RATE_DATE)))
+            continue
+        if on > timezone.localdate():
+            errors.append((line, str(PAID_IN_FUTURE)))
+            continue
+        entries.append((mine[code], kind, on))
+    if errors:
+        return errors
+    with transaction.atomic():
+        for placement, kind, on in entries:
+            _attendance_write(actor, placement, kind, on, from_roster=True)
+    return []
+
+
+def rehire_by_name(*, actor: Actor, placement_id: Any, order_id: Any) -> Placement:
+    """The employer asks a worker back by name for next season's order: from the evaluated
+    placement in which they said so, a new placement opens (matching selects the worker). When
+    employer, country and occupation are unchanged, it is on the fast path: what is still valid
+    from last season is carried over (placement_open)."""
+    placement = hosted_get(actor=actor, placement_id=placement_id)
+    asked_back = placement.evaluations.filter(side=EvaluationSide.EMPLOYER, rehire=True).exists()
+    if placement.state != Step.EVALUATED or not asked_back:
+        raise Conflict(NOT_ASKED_BACK, code="not_asked_back")
+    candidacy = candidacy_rehire(actor=actor, order_id=order_id, worker_id=placement.worker_id)
+    return Placement.objects.get(candidacy=candidacy)

@@ -23,16 +23,27 @@ from vinculo.core.permissions import Perm
 from vinculo.core.uploads import evidence_response
 from vinculo.placements import documents, selectors, services
 from vinculo.placements import terms as contract_terms
-from vinculo.placements.domain import BRING, REGION_CURRENCIES, STATES, Step, Worry, next_step
+from vinculo.placements.domain import (
+    BRING,
+    REGION_CURRENCIES,
+    STATES,
+    Mismatch,
+    Step,
+    Worry,
+    next_step,
+)
 from vinculo.placements.forms import (
+    AttendanceForm,
     CheckInForm,
     ContractCodeForm,
+    EvaluationForm,
     FeeForm,
     RatesForm,
     RefundForm,
+    RosterForm,
     TermsFoundForm,
 )
-from vinculo.placements.models import Contract, Placement
+from vinculo.placements.models import Contract, EvaluationSide, Placement
 from vinculo.reference.countries import country_name
 from vinculo.web.ratelimit import public_page_rate, too_many_requests
 
@@ -154,6 +165,7 @@ def _page(
     status: int = 200,
     fee_form: FeeForm | None = None,
     checkin_form: CheckInForm | None = None,
+    evaluation_form: EvaluationForm | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -174,6 +186,11 @@ def _page(
             "checkin_form": checkin_form or _checkin_form(placement),
             "followups": _labelled(placement.followups.select_related("checkin", "closed_by")),
             "indicator": _indicator_shown(placement),
+            "evaluations": placement.evaluations.select_related("by"),
+            "may_evaluate": placement.state in services.EVALUABLE
+            and not placement.evaluations.filter(side=EvaluationSide.CASEWORKER).exists(),
+            "evaluation_form": evaluation_form or EvaluationForm(),
+            "attendance": placement.attendance.all(),
             "error": error,
         },
         status=status,
@@ -334,8 +351,8 @@ def followup_close_view(request: HttpRequest, followup_id: int) -> HttpResponse:
 
 @login_required
 def queue_view(request: HttpRequest) -> HttpResponse:
-    """A caseworker's queue: worrying check-ins first, then check-ins gone unanswered, the
-    latest first."""
+    """A caseworker's queue: worrying check-ins first, then check-ins gone unanswered (the
+    latest first), then workers whose employer's attendance log and journey disagree."""
     _allowed(request)
     today = timezone.localdate()
     overdue = [
@@ -348,6 +365,12 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         {
             "followups": _labelled(selectors.followups_open(actor=request.user)[:200]),
             "overdue": overdue,
+            "mismatches": [
+                (placement, Mismatch(code).label)
+                for placement, code in selectors.attendance_mismatches(
+                    actor=request.user, today=today
+                )
+            ],
         },
     )
 
@@ -451,6 +474,18 @@ def contract_view(request: HttpRequest, placement_id: int) -> HttpResponse:
     checks = [
         (check, _side_by_side(check.changes)) for check in selectors.placement_checks(placement)
     ]
+    last = selectors.placement_contract(placement.carried_from) if placement.carried_from else None
+    since_last = (
+        [
+            row
+            for row in _side_by_side(
+                [vars(c) for c in contract_terms.compare(last.terms, contract.terms)]
+            )
+            if row["verdict"] != "same"
+        ]
+        if last
+        else None
+    )
     return render(
         request,
         "placements/contract.html",
@@ -459,6 +494,7 @@ def contract_view(request: HttpRequest, placement_id: int) -> HttpResponse:
             "contract": contract,
             "document": _document(contract),
             "checks": checks,
+            "since_last": since_last,
             "may_clear": user_can_in(
                 request.user, Perm.CLEAR_SUBSTITUTION_FLAGS, placement.jurisdiction_id
             ),
@@ -731,3 +767,161 @@ def mine_checkin_view(request: HttpRequest, checkin_id: int) -> HttpResponse:
                 messages.success(request, _("Thank you for your answers."))
             return redirect(reverse("placements:mine_detail", args=[placement.pk]))
     return _journey_page(request, placement, checkin_form=form, status=400)
+
+
+# --- the employer's side ---
+
+
+def _host(request: HttpRequest) -> None:
+    if not user_can(request.user, Perm.HOST_PLACED_WORKERS):
+        raise Http404
+
+
+@login_required
+def hosted_view(request: HttpRequest) -> HttpResponse:
+    """The employer's placed workers, with a roster upload of arrivals and departures."""
+    _host(request)
+    roster = RosterForm(request.POST or None, request.FILES or None)
+    errors: list[tuple[int, str]] = []
+    if request.method == "POST" and roster.is_valid():
+        try:
+            errors = services.attendance_roster(
+                actor=request.user, text=roster.cleaned_data["file"]
+            )
+        except DomainError as error:
+            roster.add_error("file", str(error.message))
+        if not errors and not roster.errors:
+            messages.success(request, _("Roster recorded."))
+            return redirect("placements:hosted")
+    page = Paginator(selectors.hosted_placements(actor=request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "placements/hosted.html",
+        {"page": page, "roster": roster, "errors": errors, "query": ""},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _hosted_page(
+    request: HttpRequest,
+    placement: Placement,
+    *,
+    attendance_form: AttendanceForm | None = None,
+    evaluation_form: EvaluationForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    evaluated = placement.evaluations.filter(side=EvaluationSide.EMPLOYER).first()
+    return render(
+        request,
+        "placements/hosted_detail.html",
+        {
+            "placement": placement,
+            "journey": selectors.placement_journey(placement),
+            "contract": selectors.placement_contract(placement),
+            "attendance": placement.attendance.all(),
+            "attendance_form": attendance_form or AttendanceForm(),
+            "evaluation": evaluated,
+            "may_evaluate": evaluated is None and placement.state in services.EVALUABLE,
+            "evaluation_form": evaluation_form or EvaluationForm(),
+            "may_rehire": placement.state == Step.EVALUATED and evaluated and evaluated.rehire,
+            "next_orders": selectors.rehire_orders(actor=request.user, placement=placement),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+def hosted_detail_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    _host(request)
+    return _hosted_page(
+        request, selectors.hosted_get(actor=request.user, placement_id=placement_id)
+    )
+
+
+@login_required
+@post_only("placements:hosted")
+def attendance_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    _host(request)
+    placement = selectors.hosted_get(actor=request.user, placement_id=placement_id)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.attendance_log(
+                actor=request.user, placement_id=placement.pk, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(error.field or None, str(error.message))
+        else:
+            messages.success(request, _("Logged."))
+            return redirect("placements:hosted_detail", placement_id=placement.pk)
+    return _hosted_page(request, placement, attendance_form=form, status=400)
+
+
+def _evaluate(
+    request: HttpRequest, placement: Placement, side: str
+) -> DomainError | EvaluationForm:
+    form = EvaluationForm(request.POST)
+    if not form.is_valid():
+        return form
+    try:
+        services.evaluation_record(
+            actor=request.user,
+            placement_id=placement.pk,
+            side=side,
+            rehire=form.cleaned_data["rehire"] == "yes",
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as error:
+        return error
+    messages.success(request, _("Evaluation recorded."))
+    return form
+
+
+@login_required
+@post_only("placements:hosted")
+def hosted_evaluate_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    _host(request)
+    placement = selectors.hosted_get(actor=request.user, placement_id=placement_id)
+    outcome = _evaluate(request, placement, EvaluationSide.EMPLOYER)
+    if isinstance(outcome, DomainError):
+        return _hosted_page(request, placement, error=str(outcome.message), status=outcome.status)
+    if outcome.errors:
+        return _hosted_page(request, placement, evaluation_form=outcome, status=400)
+    return redirect("placements:hosted_detail", placement_id=placement.pk)
+
+
+@login_required
+@post_only("placements:detail", "placement_id")
+def evaluate_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    """The caseworker's evaluation of the season."""
+    _allowed(request)
+    placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
+    outcome = _evaluate(request, placement, EvaluationSide.CASEWORKER)
+    if isinstance(outcome, DomainError):
+        return _page(request, placement, error=str(outcome.message), status=outcome.status)
+    if outcome.errors:
+        return _page(request, placement, evaluation_form=outcome, status=400)
+    return redirect("placements:detail", placement_id=placement.pk)
+
+
+@login_required
+@post_only("placements:hosted")
+def rehire_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    _host(request)
+    placement = selectors.hosted_get(actor=request.user, placement_id=placement_id)
+    order_id = request.POST.get("order", "")
+    if not order_id.isdigit():
+        return _hosted_page(request, placement, error=_("Choose the order."), status=400)
+    try:
+        new = services.rehire_by_name(
+            actor=request.user, placement_id=placement.pk, order_id=int(order_id)
+        )
+    except DomainError as error:
+        return _hosted_page(request, placement, error=str(error.message), status=error.status)
+    messages.success(request, _("Asked back by name: the new season's placement is open."))
+    return redirect("placements:hosted_detail", placement_id=new.pk)

@@ -29,6 +29,7 @@ PAGES = [
     Page(Perm.REGISTER_WORKERS, "registry:register_worker", _("Register a worker")),
     Page(Perm.REVIEW_DUPLICATES, "linkage:pair_list", _("Duplicates")),
     Page(Perm.FILE_JOB_ORDERS, "jobs:order_list", _("Job orders")),
+    Page(Perm.HOST_PLACED_WORKERS, "placements:hosted", _("Placed workers")),
     Page(Perm.VIEW_JOB_ORDERS, "jobs:order_list", _("Job orders")),
     Page(Perm.REVIEW_JOB_ORDERS, "jobs:order_list", _("Job orders")),
     Page(Perm.SHORTLIST_CANDIDATES, "matching:runs", _("Batch matching")),
