@@ -73,10 +73,26 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers(
         "Field crop workers": "submitted",
         "Greenhouse packers": "draft",
         "Recolectoras y recolectores de fresa": "published",
+        "Greenhouse tomato harvesters (winter season)": "published",
+        "Greenhouse tomato harvesters (last season)": "closed",
     }
     draft = JobOrder.objects.get(state="draft")
     assert [f["code"] for f in draft.failed_findings] == ["minimum_wage"]
     assert all(o.verification_code for o in JobOrder.objects.filter(state="published"))
+
+    # A season in progress: placements at every step, a substituted contract caught, a fee paid
+    # to the agency, a worrying check-in, and last season's worker re-hired by name.
+    from vinculo.placements.domain import JOURNEY
+    from vinculo.placements.models import FeeRecord, FollowUp, Placement, TermsCheck
+
+    states = set(Placement.objects.values_list("state", flat=True))
+    assert set(JOURNEY) <= states and "withdrawn" in states
+    assert TermsCheck.objects.get().state == "flagged"
+    assert FeeRecord.objects.filter(state="violation", payee="agency").exists()
+    assert FollowUp.objects.get().reasons == ["documents_retained", "wants_contact"]
+    rehired = Placement.objects.exclude(carried_from=None).get()
+    assert rehired.carried_steps == ["oriented"] and rehired.carried_from.state == "evaluated"
+    assert not Placement.objects.filter(worker=own).exists()  # María José still applies
 
     # A fair offering Honduras' published vacancies, for the kiosk in the tour.
     from vinculo.jobs.models import JobFair

@@ -27,6 +27,7 @@ from vinculo.core.permissions import Role
 from vinculo.core.services import audit_record
 from vinculo.demo import catalogue, synthetic
 from vinculo.demo.generator import DemoDocument, DemoPerson, PeopleGenerator
+from vinculo.demo.season import season_load
 from vinculo.jobs import services as jobs
 from vinculo.jobs.models import JobOrder
 from vinculo.matching.index import index_build
@@ -361,6 +362,7 @@ def demo_load(
             progress(done, count)
     _job_orders(users, organisations)
     index_build()
+    season_load(users, organisations)
     audit_record(
         verb=AuditVerb.DEMO_LOADED,
         actor_label="system",
