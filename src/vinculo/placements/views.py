@@ -154,7 +154,13 @@ def _fees_shown(fees: Any) -> list[Any]:
     for fee in shown:
         words = fee.finding.get("explanation") or {}
         fee.explained = words.get(lang) or words.get("en", "")
+        fee.refund_form = RefundForm(prefix=_refund_prefix(fee.pk))
     return shown
+
+
+def _refund_prefix(fee_id: int) -> str:
+    """Each cost's refund form has fields of its own (one page holds several)."""
+    return f"refund-{fee_id}"
 
 
 def _page(
@@ -180,7 +186,6 @@ def _page(
             "checks": selectors.placement_checks(placement),
             "fees": _fees_shown(selectors.placement_fees(placement)),
             "fee_form": fee_form or _fee_form(placement),
-            "refund_form": RefundForm(),
             "checkins": placement.checkins.select_related("answered_by"),
             "next_checkin": placement.checkins.filter(answered_at=None).first(),
             "checkin_form": checkin_form or _checkin_form(placement),
@@ -281,7 +286,7 @@ def fee_record_view(request: HttpRequest, placement_id: int) -> HttpResponse:
 def fee_refund_view(request: HttpRequest, fee_id: int) -> HttpResponse:
     _allowed(request)
     fee = selectors.fee_get(actor=request.user, fee_id=fee_id)
-    form = RefundForm(request.POST, request.FILES)
+    form = RefundForm(request.POST, request.FILES, prefix=_refund_prefix(fee.pk))
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
