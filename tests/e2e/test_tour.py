@@ -79,6 +79,13 @@ def _link(page, text: str) -> str:
     return href
 
 
+def _first_card(page) -> str:
+    """The link of the first card of a list (a placement, a flag)."""
+    href = page.locator("ul.cards li a").first.get_attribute("href")
+    assert href, "the list is empty"
+    return href
+
+
 def test_the_public_pages(visit):
     _, text = visit("/", "public-home")
     assert "Inscribirme como trabajador" in text
@@ -104,6 +111,10 @@ def test_the_public_pages(visit):
     assert "5131" in text
     _, text = visit("/policy/", "public-policy")
     assert "CA-SAWP" in text or "Canadá" in text
+    _, text = visit("/verify/agencies/HN-STSS-AG-2024-0017/", "public-agency-fees")
+    assert "costos pagados por trabajadores que el empleador debía asumir" in text
+    _, text = visit("/placements/contracts/verify/?code=CT-0000-0000", "public-contract-fake")
+    assert "No es un contrato real" in text
 
 
 def test_the_honduran_official(visit):
@@ -137,6 +148,14 @@ def test_the_honduran_official(visit):
     assert "Agroexportadora del Valle de Sula" in text
     _, text = visit("/agencies/", "official-agencies")
     assert "Reclutamiento Ético Hondureño" in text
+    page, text = visit("/placements/flags/", "official-substitution-flags")
+    assert "Salario" in text and "Aeropuerto" in text
+    _, text = visit(_first_card(page), "official-flag-side-by-side")
+    assert "Sustitución de contrato" in text and "14.00 CAD por hora" in text
+    page, text = visit("/placements/indicator/", "official-sdg-10-7-1")
+    assert "Honduras → Canadá" in text and page.locator("canvas[data-chart]").count() == 1
+    _, text = visit("/placements/rates/", "official-exchange-rates")
+    assert "Demo: illustrative rate" in text
 
 
 def test_the_costa_rican_official_sees_nothing_of_honduras(visit):
@@ -163,6 +182,14 @@ def test_the_caseworker(visit):
     page.wait_for_load_state("networkidle")
     page.get_by_text("Terminada").first.wait_for(timeout=120_000)  # the progress it showed ends
     page.screenshot(path=str(SHOTS / "caseworker-batch-matching-done.png"), full_page=True)
+    page, text = visit("/placements/", "caseworker-placements")
+    assert "Greenhouse tomato harvesters (winter season)" in text and "Trabajando" in text
+    _, text = visit("/placements/queue/", "caseworker-queue")
+    assert "Otra persona retiene su pasaporte o documentos" in text
+    assert "Trabajando, pero el empleador no registró la llegada" in text
+    page, text = visit("/placements/?step=evaluated", "caseworker-evaluated")
+    _, text = visit(_first_card(page), "caseworker-last-season")
+    assert "pedido de nuevo" in text
 
 
 def test_the_auditor(visit):
@@ -190,6 +217,8 @@ def test_the_employer(visit):
     assert "15,50" in text and "salario mínimo" in text.lower()
     _, text = visit("/job-orders/new/", "employer-new-order")
     assert "Ocupación" in text
+    page, text = visit("/placements/hosted/", "employer-placed-workers")
+    assert "Greenhouse tomato harvesters (winter season)" in text
 
 
 def test_the_agency(visit):
@@ -207,6 +236,8 @@ def test_the_worker(visit):
     assert "Recolectoras y recolectores de fresa" in text
     _, text = visit("/me/", "worker-profile")
     assert "María José" in text and "lengua materna" in text.lower()
+    _, text = visit("/placements/mine/", "worker-journey")
+    assert "Todavía no tiene un trayecto" in text
 
 
 def test_the_administrator(visit):

@@ -386,17 +386,26 @@ def indicator_view(request: HttpRequest) -> HttpResponse:
     _allowed(request)
     rows = selectors.corridor_figures(actor=request.user)
     lang = get_language()[:2]
+    # One bar a figure of each corridor (the chart stacks series, so one series).
+    stats = (
+        (_("Mean"), "mean"),
+        (_("Median"), "median"),
+        (_("Fourth quintile"), "fourth_quintile"),
+    )
+    corridor = [
+        f"{country_name(r.origin, lang)} → {country_name(r.destination, lang)}"
+        + (f" ({r.programme})" if r.programme else "")
+        for r in rows
+    ]
     chart = {
-        "labels": [
-            f"{country_name(r.origin, lang)} → {country_name(r.destination, lang)}"
-            + (f" ({r.programme})" if r.programme else "")
-            for r in rows
-        ],
+        "labels": [f"{name} · {label}" for name in corridor for label, _field in stats],
         "series": [
             {
-                "label": str(_("Median")),
-                "data": [float(r.figure.median or 0) * 100 for r in rows],
-            },
+                "label": str(_("Share of a month of pay, in per cent")),
+                "data": [
+                    float(getattr(r.figure, field) or 0) * 100 for r in rows for _l, field in stats
+                ],
+            }
         ],
     }
     return render(request, "placements/indicator.html", {"rows": rows, "chart": chart})
