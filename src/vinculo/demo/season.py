@@ -154,26 +154,13 @@ def _answers(worrying: bool) -> dict[str, Any]:
     }
 
 
-def season_load(users: dict[str, User], organisations: dict[str, Organisation]) -> None:
+def _last_season(
+    users: dict[str, User], last: JobOrder, next_year: JobOrder, returner: int
+) -> None:
+    """Last season's worker: selected, home, evaluated by both sides, asked back, and re-hired
+    by name for next year."""
     today = timezone.localdate()
     caseworker, official, staff = users["gestor.hn"], users["oficial.hn"], users["empleador.ca"]
-    farm = organisations["farm-on"]
-    placements.rates_import(
-        actor=official,
-        text="date,base,quote,rate,source\n"
-        + "".join(
-            f"{(today - timedelta(days=days)).isoformat()},{base},HNL,{rate},{RATES_SOURCE}\n"
-            for days in (400, 120)
-            for base, rate in (("CAD", "18.90"), ("USD", "24.70"), ("EUR", "27.60"))
-        ),
-    )
-
-    # Last season: one worker, evaluated, asked back, and re-hired by name for next year's
-    # greenhouse order of the tour (so a worker both orders' rankings hold).
-    next_year = JobOrder.objects.get(title="Greenhouse vegetable harvesters")
-    last = _order(users, farm, "Greenhouse tomato harvesters (last season)", 1)
-    both = set(_ranked(official, next_year))
-    returner = next(w for w in _ranked(official, last) if w in both)
     returning = _select(users, last, returner)
     _dates(last, today - timedelta(days=420), today - timedelta(days=250))
     returning = _advance(caseworker, returning, Step.RETURNED)
@@ -193,12 +180,39 @@ def season_load(users: dict[str, User], organisations: dict[str, Organisation]) 
     jobs.order_move(actor=official, order_id=last.pk, to="closed")
     placements.rehire_by_name(actor=staff, placement_id=returning.pk, order_id=next_year.pk)
 
+
+def season_load(users: dict[str, User], organisations: dict[str, Organisation]) -> None:
+    today = timezone.localdate()
+    caseworker, official, staff = users["gestor.hn"], users["oficial.hn"], users["empleador.ca"]
+    farm = organisations["farm-on"]
+    placements.rates_import(
+        actor=official,
+        text="date,base,quote,rate,source\n"
+        + "".join(
+            f"{(today - timedelta(days=days)).isoformat()},{base},HNL,{rate},{RATES_SOURCE}\n"
+            for days in (400, 120)
+            for base, rate in (("CAD", "18.90"), ("USD", "24.70"), ("EUR", "27.60"))
+        ),
+    )
+
+    # Last season: one worker, evaluated, asked back, and re-hired by name for next year's
+    # greenhouse order of the tour (so a worker both orders' rankings hold).
+    next_year = JobOrder.objects.get(title="Greenhouse vegetable harvesters")
+    last = _order(users, farm, "Greenhouse tomato harvesters (last season)", 1)
+    both = set(_ranked(official, next_year))
+    returner = next((w for w in _ranked(official, last) if w in both), None)
+    if returner is not None:
+        _last_season(users, last, next_year, returner)
+    else:  # a demo too small to have a worker both rankings hold
+        jobs.order_move(actor=official, order_id=last.pk, to="closed", reason="Demo")
+
     # This winter's season, under way.
     winter = _order(users, farm, WINTER["title"], len(STAGES) + 2)
+    # As many of the stages as the demo has workers for (all of them from the small demo up).
     workers = [w for w in _ranked(official, winter) if w != returner]
     opened = [_select(users, winter, worker_id) for worker_id in workers[: len(STAGES)]]
     _dates(winter, today - timedelta(days=100), today + timedelta(days=80))
-    for placement, (stage, story) in zip(opened, STAGES, strict=True):
+    for placement, (stage, story) in zip(opened, STAGES, strict=False):
         placement = _advance(caseworker, placement, stage, story.get("reason", ""))
         if "fee" in story:
             item, payee, amount, currency, days = story["fee"]

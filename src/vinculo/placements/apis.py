@@ -361,6 +361,10 @@ class FeeListApi(APIView):
         amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
         currency = serializers.RegexField(r"^[A-Za-z]{3}$", help_text="ISO 4217")
         paid_on = serializers.DateField()
+
+    class Upload(Input):
+        """The same with the receipt: multipart/form-data."""
+
         evidence = serializers.FileField(
             required=False, help_text="Photo (JPEG, PNG, WebP) or PDF of the receipt, 5 MB"
         )
@@ -374,12 +378,13 @@ class FeeListApi(APIView):
         return Response(FeeSerializer(selectors.placement_fees(placement), many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": Input, "application/json": Input},
+        request={"multipart/form-data": Upload, "application/json": Input},
         responses={201: FeeSerializer, **ERRORS},
         summary="Record a cost the worker paid; one the employer must bear is a violation",
     )
     def post(self, request: Request, placement_id: int) -> Response:
-        data = self.Input(data=request.data)
+        multipart = (request.content_type or "").startswith("multipart/")
+        data = (self.Upload if multipart else self.Input)(data=request.data)
         data.is_valid(raise_exception=True)
         fee = services.fee_record(
             actor=request.user, placement_id=placement_id, **data.validated_data

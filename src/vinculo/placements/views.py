@@ -250,34 +250,33 @@ def flags_view(request: HttpRequest) -> HttpResponse:
 # --- costs the worker paid ---
 
 
+def _record_cost(request: HttpRequest, placement: Placement) -> tuple[FeeForm, Any]:
+    """The cost posted: the form, and the cost recorded (None when refused, the form says why)."""
+    form = _fee_form(placement, request.POST, request.FILES)
+    if not form.is_valid():
+        return form, None
+    try:
+        fee = services.fee_record(
+            actor=request.user, placement_id=placement.pk, **form.cleaned_data
+        )
+    except DomainError as error:
+        form.add_error(error.field or None, str(error.message))
+        return form, None
+    return form, fee
+
+
 @login_required
 @post_only("placements:detail", "placement_id")
 def fee_record_view(request: HttpRequest, placement_id: int) -> HttpResponse:
     _allowed(request)
     placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
-    form = _fee_form(placement, request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            fee = services.fee_record(
-                actor=request.user,
-                placement_id=placement.pk,
-                item=data["item"],
-                payee=data["payee"],
-                payee_name=data["payee_name"],
-                amount=data["amount"],
-                currency=data["currency"],
-                paid_on=data["paid_on"],
-                evidence=data["evidence"],
-            )
-        except DomainError as error:
-            form.add_error(error.field or None, str(error.message))
+    form, fee = _record_cost(request, placement)
+    if fee is not None:
+        if fee.state == "violation":
+            messages.error(request, _("Recorded, as a violation: the employer must refund it."))
         else:
-            if fee.state == "violation":
-                messages.error(request, _("Recorded, as a violation: the employer must refund it."))
-            else:
-                messages.success(request, _("Cost recorded."))
-            return redirect(reverse("placements:detail", args=[placement.pk]) + "#costs")
+            messages.success(request, _("Cost recorded."))
+        return redirect(reverse("placements:detail", args=[placement.pk]) + "#costs")
     return _page(request, placement, fee_form=form, status=400)
 
 
@@ -315,6 +314,22 @@ def fee_evidence_view(request: HttpRequest, fee_id: int, which: str) -> HttpResp
 # --- while away ---
 
 
+def _answer(request: HttpRequest, placement: Placement, checkin: Any) -> tuple[CheckInForm, Any]:
+    """The check-in's answers posted: the form, and the check-in answered (None when refused,
+    the form then says why)."""
+    form = _checkin_form(placement, request.POST)
+    if not form.is_valid():
+        return form, None
+    try:
+        answered = services.checkin_answer(
+            actor=request.user, checkin_id=checkin.pk, **form.answers()
+        )
+    except DomainError as error:
+        form.add_error(error.field or None, str(error.message))
+        return form, None
+    return form, answered
+
+
 @login_required
 @post_only("placements:list")
 def checkin_answer_view(request: HttpRequest, checkin_id: int) -> HttpResponse:
@@ -322,20 +337,13 @@ def checkin_answer_view(request: HttpRequest, checkin_id: int) -> HttpResponse:
     _allowed(request)
     checkin = selectors.checkin_get(actor=request.user, checkin_id=checkin_id)
     placement = checkin.placement
-    form = _checkin_form(placement, request.POST)
-    if form.is_valid():
-        try:
-            answered = services.checkin_answer(
-                actor=request.user, checkin_id=checkin.pk, **form.answers()
-            )
-        except DomainError as error:
-            form.add_error(error.field or None, str(error.message))
+    form, answered = _answer(request, placement, checkin)
+    if answered is not None:
+        if hasattr(answered, "followup"):
+            messages.error(request, _("Answers recorded: a follow-up is on the queue."))
         else:
-            if hasattr(answered, "followup"):
-                messages.error(request, _("Answers recorded: a follow-up is on the queue."))
-            else:
-                messages.success(request, _("Answers recorded."))
-            return redirect(reverse("placements:detail", args=[placement.pk]) + "#checkins")
+            messages.success(request, _("Answers recorded."))
+        return redirect(reverse("placements:detail", args=[placement.pk]) + "#checkins")
     return _page(request, placement, checkin_form=form, status=400)
 
 
@@ -749,15 +757,10 @@ def mine_sign_view(request: HttpRequest, placement_id: int) -> HttpResponse:
 @post_only("placements:mine")
 def mine_fee_view(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _mine(request, placement_id)
-    form = _fee_form(placement, request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.fee_record(actor=request.user, placement_id=placement.pk, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(error.field or None, str(error.message))
-        else:
-            messages.success(request, _("Thank you: the cost is recorded. Keep the receipt."))
-            return redirect(reverse("placements:mine_detail", args=[placement.pk]) + "#costs")
+    form, fee = _record_cost(request, placement)
+    if fee is not None:
+        messages.success(request, _("Thank you: the cost is recorded. Keep the receipt."))
+        return redirect(reverse("placements:mine_detail", args=[placement.pk]) + "#costs")
     return _journey_page(request, placement, fee_form=form, status=400)
 
 
@@ -766,20 +769,13 @@ def mine_fee_view(request: HttpRequest, placement_id: int) -> HttpResponse:
 def mine_checkin_view(request: HttpRequest, checkin_id: int) -> HttpResponse:
     checkin = selectors.checkin_get(actor=request.user, checkin_id=checkin_id)
     placement = _mine(request, checkin.placement_id)
-    form = _checkin_form(placement, request.POST)
-    if form.is_valid():
-        try:
-            answered = services.checkin_answer(
-                actor=request.user, checkin_id=checkin.pk, **form.answers()
-            )
-        except DomainError as error:
-            form.add_error(error.field or None, str(error.message))
+    form, answered = _answer(request, placement, checkin)
+    if answered is not None:
+        if hasattr(answered, "followup"):
+            messages.success(request, _("Thank you. A caseworker will contact you soon."))
         else:
-            if hasattr(answered, "followup"):
-                messages.success(request, _("Thank you. A caseworker will contact you soon."))
-            else:
-                messages.success(request, _("Thank you for your answers."))
-            return redirect(reverse("placements:mine_detail", args=[placement.pk]))
+            messages.success(request, _("Thank you for your answers."))
+        return redirect(reverse("placements:mine_detail", args=[placement.pk]))
     return _journey_page(request, placement, checkin_form=form, status=400)
 
 
