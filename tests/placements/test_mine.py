@@ -58,6 +58,9 @@ def test_the_worker_reads_and_signs_with_a_code_on_their_phone(client, world, mi
     code, notice = _sent_code()
     assert (notice.channel, notice.address, notice.state) == ("sms", PHONE, "pending")
     assert "Nadie de la autoridad" in notice.body  # in the worker's language
+    notifications_deliver()
+    notice.refresh_from_db()
+    assert notice.state == "sent" and code not in notice.body  # the outbox forgets the code
     wrong = "000000" if code != "000000" else "111111"
     refused = client.post(reverse("placements:mine_sign", args=[mine.pk]), {"code": wrong}, **ES)
     assert refused.status_code == 400 and "No es el código" in refused.content.decode()

@@ -322,6 +322,8 @@ class Notification(TimeStamped):
     kind = models.CharField(_("kind"), max_length=60)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
+    # A message that carries a secret (a one-time code): its body is blanked once sent.
+    secret = models.BooleanField(default=False)
     state = models.CharField(
         _("state"), max_length=7, choices=NotificationState.choices, default="pending"
     )

@@ -33,6 +33,7 @@ from vinculo.core.models import Notification, NotificationState
 
 log = logging.getLogger("vinculo.notify")
 MAX_ATTEMPTS = 8
+BLANKED = "—"  # what the outbox keeps of a secret message once it is sent
 
 
 class NotifyFailed(Exception):
@@ -68,9 +69,11 @@ def notify(
     subject: Any,
     body: Any,
     values: dict[str, Any] | None = None,
+    secret: bool = False,
 ) -> list[Notification]:
     """Queue a notice by SMS (to `phone`) and by e-mail (to `email`), each given, in `language`:
-    `subject` and `body` are translatable texts, rendered in that language with `values`."""
+    `subject` and `body` are translatable texts, rendered in that language with `values`. A
+    `secret` one (a one-time code) has its body blanked in the outbox once it is sent."""
     with translation.override(language):
         rendered = (str(subject) % (values or {}), str(body) % (values or {}))
     notices = [
@@ -82,6 +85,7 @@ def notify(
             kind=kind,
             subject=rendered[0][:200],
             body=rendered[1],
+            secret=secret,
         )
         for channel, address in (("sms", phone), ("email", email))
         if address
@@ -125,6 +129,8 @@ def notifications_deliver(*, now: Any = None, sender: Backend | None = None) -> 
                 notice.state = NotificationState.SENT
                 notice.sent_at = timezone.now()
                 notice.last_error = ""
+                if notice.secret:
+                    notice.body = BLANKED
                 counts["sent"] += 1
             notice.save()
     return counts

@@ -1,5 +1,8 @@
-"""Writes of placements: one opens with the employer's selection (receivers.py), and moves step
-by step, or out by an exit, under the lifecycle of selectors.PLACEMENT."""
+"""Writes of placements: one opens with the employer's selection (receivers.py) and moves step by
+step, or out by an exit, under the lifecycle of selectors.PLACEMENT (one at a time or in bulk);
+its contract is offered, signed and compared with later documents; the worker's costs, check-ins
+and the employer's attendance log are recorded; the season is evaluated and a worker asked back
+is re-hired by name. Reference rates are imported here too."""
 
 from __future__ import annotations
 
@@ -833,6 +836,7 @@ def contract_code_send(*, actor: Actor, placement_id: Any) -> Contract:
             subject=CODE_SUBJECT,
             body=CODE_BODY,
             values={"code": code, "contract": contract.code, "minutes": CODE_MINUTES},
+            secret=True,
         )
     return contract
 
