@@ -136,6 +136,9 @@ def test_the_contract_reads_in_plain_words_in_each_language():
     assert es["Salario"] == "18.00 CAD por hora"
     assert es["Quién paga cada costo"].startswith("Comisión de reclutamiento: el empleador")
     assert es["Duración"] == "Del 2027-04-01 al 2027-10-31"
+    assert es["Vivienda"] == "Incluida, sin costo para el trabajador"
+    dearer = changed(housing={"provided": True, "weekly_cost": "30.00", "currency": "CAD"})
+    assert dict(terms.document(dearer, "en"))["Housing"].startswith("Provided, 30.00 CAD a week")
     assert fr["Salaire"] == "18.00 CAD de l'heure" and fr["Retenues sur le salaire"] == "Aucune"
     assert set(terms.LABELS) >= set(terms.FIELDS)
     assert all({"es", "en", "fr"} <= set(words) for words in terms.LABELS.values())

@@ -200,6 +200,11 @@ LABELS: dict[str, dict[str, str]] = {
     "not_signed": {"es": "Sin firmar", "en": "Not signed", "fr": "Non signé"},
     "none": {"es": "Ninguno", "en": "None", "fr": "Aucune"},
     "not_provided": {"es": "No incluida", "en": "Not provided", "fr": "Non fourni"},
+    "provided_free": {
+        "es": "Incluida, sin costo para el trabajador",
+        "en": "Provided, free of charge to the worker",
+        "fr": "Fourni, sans frais pour le travailleur",
+    },
     "provided": {
         "es": "Incluida, {cost} {currency} por semana a cargo del trabajador",
         "en": "Provided, {cost} {currency} a week paid by the worker",
@@ -245,6 +250,8 @@ def shown(field: str, value: Any, lang: str) -> str:
     if field == "housing":
         if not value["provided"]:
             return say("not_provided", lang)
+        if _dec(value["weekly_cost"]) == 0:
+            return say("provided_free", lang)
         return say("provided", lang, cost=value["weekly_cost"], currency=value["currency"])
     if field == "costs":
         return "; ".join(
