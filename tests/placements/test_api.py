@@ -165,6 +165,12 @@ def test_the_bulk_page_lists_each_refusal_in_spanish(client, world, three):
     ).content.decode()
     assert "Examen médico aprobado" in page  # what is not done yet, named
     assert client.post(reverse("placements:bulk"), {"to": "departed"}).status_code == 302
+    huge = "9" * 30  # not an id the database can hold: no 500, just nothing ticked or filtered
+    assert (
+        client.post(reverse("placements:bulk"), {"placement": huge, "to": "departed"}).status_code
+        == 302
+    )
+    assert client.get(reverse("placements:list"), {"order": huge}).status_code == 200
     login(client, world.outsider)
     page = client.post(
         reverse("placements:bulk"), {"placement": [second.pk], "to": "withdrawn", "reason": "x"}

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from vinculo.core.access import user_can
 from vinculo.core.apis import ERRORS, PROBLEM, IdField, PublicVerificationThrottle
-from vinculo.core.errors import NotAllowed, ValidationFailed
+from vinculo.core.errors import NotAllowed
 from vinculo.core.pagination import Pagination
 from vinculo.core.permissions import Perm
 from vinculo.jobs.models import ORDER_COSTS, Payer, WageBasis
@@ -533,13 +533,7 @@ class RateListApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        raw = data.validated_data["file"].read(2 * 1024 * 1024 + 1)
-        if len(raw) > 2 * 1024 * 1024:
-            raise ValidationFailed(_("The file is larger than 2 MB."), code="file_too_big")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
+        text = services.csv_text(data.validated_data["file"])
         result = services.rates_import(actor=request.user, text=text)
         body = {
             "added": result.added,

@@ -6,9 +6,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.core.errors import ValidationFailed
 from vinculo.jobs.models import ORDER_COSTS, Payer, WageBasis
 from vinculo.placements.domain import CostItem, Payee
 from vinculo.placements.models import AttendanceKind, PayPeriod
+from vinculo.placements.services import csv_text
 from vinculo.policy.domain import COST_LABELS
 
 
@@ -278,14 +280,11 @@ class RatesForm(forms.Form):
     )
 
     def clean_file(self) -> str:
-        """The file's text (UTF-8, or Latin-1 as a spreadsheet may save it)."""
-        raw = self.cleaned_data["file"].read(2 * 1024 * 1024 + 1)
-        if len(raw) > 2 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        """The file's text (services.csv_text)."""
         try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return raw.decode("latin-1")
+            return csv_text(self.cleaned_data["file"])
+        except ValidationFailed as error:
+            raise forms.ValidationError(str(error.message)) from None
 
 
 class EvaluationForm(forms.Form):

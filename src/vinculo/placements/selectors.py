@@ -15,7 +15,8 @@ from vinculo.core.access import get_or_404, scope_for, user_can
 from vinculo.core.lifecycle import Lifecycle, Move
 from vinculo.core.models import Actor
 from vinculo.core.permissions import Perm, Role
-from vinculo.jobs.models import JobOrder
+from vinculo.jobs.models import JobOrder, JobOrderState
+from vinculo.placements import terms as contract_terms
 from vinculo.placements.domain import (
     ATTENDANCE_STATES,
     AWAY,
@@ -248,13 +249,10 @@ class Indicator:
 
 
 def first_pay(placement: Placement) -> CheckIn | None:
-    """The first check-in that recorded the worker's pay: the income of the indicator."""
-    return (
-        placement.checkins.exclude(pay_amount=None)
-        .exclude(answered_at=None)
-        .order_by("answered_at")
-        .first()
-    )
+    """The first check-in that recorded the worker's pay: the income of the indicator. Read
+    from the placement's check-ins as loaded (the corridor page prefetches them)."""
+    paid = [c for c in placement.checkins.all() if c.pay_amount is not None and c.answered_at]
+    return min(paid, key=lambda c: c.answered_at, default=None)
 
 
 def placement_indicator_of(placement: Placement, rates: Rates) -> Indicator:
@@ -263,7 +261,8 @@ def placement_indicator_of(placement: Placement, rates: Rates) -> Indicator:
         return Indicator(None, "no_pay")
     paid = [
         CostPaid(f.item, Money(f.amount, f.currency), f.paid_on)
-        for f in placement.fees.exclude(state=FeeState.REFUNDED)
+        for f in placement.fees.all()
+        if f.state != FeeState.REFUNDED
     ]
     try:
         figure = placement_indicator(
@@ -391,6 +390,15 @@ def rehire_orders(*, actor: Actor, placement: Placement) -> QuerySet[JobOrder]:
     starting after the season evaluated."""
     return JobOrder.objects.filter(
         employer_id=placement.order.employer_id,
-        state__in=("approved", "published"),
+        state__in=(JobOrderState.APPROVED, JobOrderState.PUBLISHED),
         start_date__gt=placement.order.end_date,
     ).order_by("start_date")
+
+
+def changes_since_last_season(placement: Placement, contract: Contract) -> list[Any] | None:
+    """A re-hired worker's contract beside last season's: the terms that changed (None when the
+    placement is no re-hire, or last season had no contract)."""
+    last = placement_contract(placement.carried_from) if placement.carried_from_id else None
+    if last is None:
+        return None
+    return [c for c in contract_terms.compare(last.terms, contract.terms) if c.changed]

@@ -721,6 +721,20 @@ class RatesImported:
 
 
 RATE_COLUMNS = ("date", "base", "quote", "rate", "source")
+CSV_MAX_BYTES = 2 * 1024 * 1024
+CSV_TOO_BIG = _("The file is larger than 2 MB.")
+
+
+def csv_text(upload: UploadedFile) -> str:
+    """An uploaded CSV's text (rates, a roster): UTF-8, or Latin-1 as a spreadsheet may save
+    it; refused past CSV_MAX_BYTES."""
+    raw = upload.read(CSV_MAX_BYTES + 1)
+    if len(raw) > CSV_MAX_BYTES:
+        raise ValidationFailed(CSV_TOO_BIG, code="file_too_big", field="file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def rates_import(*, actor: Actor, text: str) -> RatesImported:

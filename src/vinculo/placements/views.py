@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
 from vinculo.core.access import user_can, user_can_in
+from vinculo.core.converters import parse_id
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.permissions import Perm
@@ -65,8 +66,9 @@ def placement_list_view(request: HttpRequest) -> HttpResponse:
     else:
         shown = ""
     order = None
-    if request.GET.get("order", "").isdigit():
-        order = selectors.placement_order(actor=request.user, order_id=int(request.GET["order"]))
+    order_id = parse_id(request.GET.get("order"))
+    if order_id is not None:
+        order = selectors.placement_order(actor=request.user, order_id=order_id)
         placements = placements.filter(order=order)
     query = "&".join(
         f"{name}={value}"
@@ -94,7 +96,7 @@ def placement_bulk_view(request: HttpRequest) -> HttpResponse:
     """Move the placements ticked on the list to one step together; the page lists those moved
     and those refused, each with its reason."""
     _allowed(request)
-    ids = [int(i) for i in request.POST.getlist("placement") if i.isdigit()]
+    ids = [i for i in map(parse_id, request.POST.getlist("placement")) if i is not None]
     to = request.POST.get("to", "")
     if not ids or to not in dict(STATES):
         messages.error(request, _("Tick the placements to move and choose the step."))
@@ -496,18 +498,8 @@ def contract_view(request: HttpRequest, placement_id: int) -> HttpResponse:
     checks = [
         (check, _side_by_side(check.changes)) for check in selectors.placement_checks(placement)
     ]
-    last = selectors.placement_contract(placement.carried_from) if placement.carried_from else None
-    since_last = (
-        [
-            row
-            for row in _side_by_side(
-                [vars(c) for c in contract_terms.compare(last.terms, contract.terms)]
-            )
-            if row["verdict"] != "same"
-        ]
-        if last
-        else None
-    )
+    since = selectors.changes_since_last_season(placement, contract)
+    since_last = None if since is None else _side_by_side([vars(c) for c in since])
     return render(
         request,
         "placements/contract.html",
@@ -924,12 +916,12 @@ def evaluate_view(request: HttpRequest, placement_id: int) -> HttpResponse:
 def rehire_view(request: HttpRequest, placement_id: int) -> HttpResponse:
     _host(request)
     placement = selectors.hosted_get(actor=request.user, placement_id=placement_id)
-    order_id = request.POST.get("order", "")
-    if not order_id.isdigit():
+    order_id = parse_id(request.POST.get("order"))
+    if order_id is None:
         return _hosted_page(request, placement, error=_("Choose the order."), status=400)
     try:
         new = services.rehire_by_name(
-            actor=request.user, placement_id=placement.pk, order_id=int(order_id)
+            actor=request.user, placement_id=placement.pk, order_id=order_id
         )
     except DomainError as error:
         return _hosted_page(request, placement, error=str(error.message), status=error.status)
