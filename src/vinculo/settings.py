@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "vinculo.jobs",
     "vinculo.matching",
     "vinculo.placements",
+    "vinculo.permits",
     "vinculo.stats",
     "vinculo.demo",
     "vinculo.web",

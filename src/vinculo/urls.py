@@ -66,6 +66,7 @@ urlpatterns = [
     path("", include("vinculo.jobs.urls")),
     path("", include("vinculo.matching.urls")),
     path("placements/", include("vinculo.placements.urls")),
+    path("permits/", include("vinculo.permits.urls")),
     path("occupations/", include("vinculo.reference.urls")),
     path("policy/", include("vinculo.policy.urls")),
     path("stats/", include("vinculo.stats.urls")),

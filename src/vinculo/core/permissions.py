@@ -131,6 +131,21 @@ class Perm(models.TextChoices):
             "with, imported from a CSV file"
         ),
     )
+    APPLY_FOR_PERMITS = (
+        "permits.apply",
+        _(
+            "Apply for the work permits of foreign nationals your organisation would hire (or "
+            "for your own, where the category allows), follow each application and its "
+            "decision, and see your permits"
+        ),
+    )
+    DECIDE_PERMITS = (
+        "permits.decide",
+        _(
+            "Decide your agency's step of the work-permit applications of your jurisdiction, "
+            "see how long each took, and revoke or suspend permits"
+        ),
+    )
     VIEW_POLICY_PACKS = (
         "policy.view_packs",
         _("Read the policy packs: minimum wages, fee rules and their legal sources"),
@@ -155,12 +170,25 @@ _EVERYONE = {Perm.SEARCH_OCCUPATIONS, Perm.VIEW_POLICY_PACKS}
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.WORKER: frozenset(
         _EVERYONE
-        | {Perm.VIEW_OWN_WORKER_PROFILE, Perm.APPLY_FOR_VACANCIES, Perm.FOLLOW_OWN_JOURNEY}
+        | {
+            Perm.VIEW_OWN_WORKER_PROFILE,
+            Perm.APPLY_FOR_VACANCIES,
+            Perm.FOLLOW_OWN_JOURNEY,
+            Perm.APPLY_FOR_PERMITS,
+        }
     ),
     Role.EMPLOYER_STAFF: frozenset(
-        _EVERYONE | {Perm.VIEW_OWN_ORGANISATION, Perm.FILE_JOB_ORDERS, Perm.HOST_PLACED_WORKERS}
+        _EVERYONE
+        | {
+            Perm.VIEW_OWN_ORGANISATION,
+            Perm.FILE_JOB_ORDERS,
+            Perm.HOST_PLACED_WORKERS,
+            Perm.APPLY_FOR_PERMITS,
+        }
     ),
-    Role.AGENCY_STAFF: frozenset(_EVERYONE | {Perm.VIEW_OWN_ORGANISATION, Perm.FILE_JOB_ORDERS}),
+    Role.AGENCY_STAFF: frozenset(
+        _EVERYONE | {Perm.VIEW_OWN_ORGANISATION, Perm.FILE_JOB_ORDERS, Perm.APPLY_FOR_PERMITS}
+    ),
     Role.OFFICIAL: frozenset(
         _EVERYONE
         | {
@@ -179,6 +207,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_PLACEMENTS,
             Perm.CLEAR_SUBSTITUTION_FLAGS,
             Perm.KEEP_EXCHANGE_RATES,
+            Perm.DECIDE_PERMITS,
         }
     ),
     Role.CASEWORKER: frozenset(

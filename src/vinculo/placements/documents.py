@@ -20,7 +20,7 @@ from vinculo.placements import terms as contract_terms
 ENCODING = "windows-1252"
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     out = []
     for char in str(text):
         try:
@@ -48,7 +48,7 @@ def contract_pdf(
     QR code of its verification page."""
     pdf = FPDF(format="A4")
     pdf.core_fonts_encoding = ENCODING
-    pdf.set_title(_printable(f"{contract_terms.say('title', languages[0])} {code}"))
+    pdf.set_title(printable(f"{contract_terms.say('title', languages[0])} {code}"))
     pdf.set_creator("Vínculo")
     qr = io.BytesIO()
     segno.make(verify_url, error="m").save(qr, kind="png", scale=4, border=2)
@@ -56,7 +56,7 @@ def contract_pdf(
         pdf.add_page()
 
         def say(key: str, lang: str = lang) -> str:
-            return _printable(contract_terms.say(key, lang))
+            return printable(contract_terms.say(key, lang))
 
         pdf.set_font("Helvetica", "B", 16)
         pdf.cell(0, 10, f"{say('title')} · {code}", new_x="LMARGIN", new_y="NEXT")
@@ -68,8 +68,8 @@ def contract_pdf(
         with pdf.table(col_widths=(35, 65), text_align="LEFT", first_row_as_headings=False) as t:
             for label, value in rows:
                 row = t.row()
-                row.cell(_printable(label))
-                row.cell(_printable(value))
+                row.cell(printable(label))
+                row.cell(printable(value))
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 10)
         pdf.multi_cell(0, 5, say("no_fees"), new_x="LMARGIN", new_y="NEXT")
@@ -77,7 +77,7 @@ def contract_pdf(
         pdf.ln(2)
         pdf.multi_cell(0, 4, f"{say('digest')}: {digest}", new_x="LMARGIN", new_y="NEXT")
         pdf.multi_cell(
-            0, 4, f"{say('verify')} {_printable(verify_url)}", new_x="LMARGIN", new_y="NEXT"
+            0, 4, f"{say('verify')} {printable(verify_url)}", new_x="LMARGIN", new_y="NEXT"
         )
         qr.seek(0)
         pdf.image(qr, w=35)

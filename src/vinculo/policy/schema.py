@@ -204,6 +204,200 @@ class Recruitment(Strict):
     agency_licensed: RecruitmentRule
 
 
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+def in_force_on(versions: list[Any], on: date) -> Any | None:
+    """The version of a dated rule in force on a date: the latest `effective_from` not after it."""
+    started = [v for v in versions if v.effective_from <= on]
+    return max(started, key=lambda v: v.effective_from) if started else None
+
+
+class PermitDocument(Strict):
+    """A document an application for a work permit must carry."""
+
+    code: Slug
+    name: Texts
+    source: LegalSource | None = None
+
+
+class PermitCategory(Strict):
+    """A kind of labour authorisation: how long it lasts, who may apply, the documents it needs,
+    the target time to decide it and its source."""
+
+    code: Slug
+    name: Texts
+    months: list[int] = Field(min_length=1, description="The stays that may be asked for")
+    renewable: bool = True
+    condition: Literal["free", "restricted"] = Field(
+        "restricted", description="free: any employer; restricted: the one employer applied for"
+    )
+    change_employer: bool = Field(
+        False, description="The holder may change employer within the scheme (e.g. SITLAM)"
+    )
+    applicants: list[Literal["employer", "foreign_national"]] = ["employer"]
+    documents: list[Slug] = []
+    target_days: int = Field(gt=0, description="The target time to decide, in calendar days")
+    source: LegalSource
+
+
+class DecisionStep(Strict):
+    """One agency's step of a case. `after` names the steps it waits for (none: it runs in
+    parallel); `rules` names the rules it decides on."""
+
+    code: Slug
+    name: Texts
+    jurisdiction: NonEmpty = Field(description="The code of the deciding authority's jurisdiction")
+    after: list[Slug] = []
+    rules: list[
+        Literal["category", "adult", "passport", "minimum_wage", "employer", "national_share"]
+    ]
+    source: LegalSource
+
+
+class NationalShare(Strict):
+    """The share of national workers and of the payroll an employer must keep, counting the hire
+    applied for (Honduras, Labour Code art. 11). Dated: a new version takes effect on its date."""
+
+    effective_from: date
+    min_workers_pct: Decimal = Field(gt=0, le=100)
+    min_payroll_pct: Decimal = Field(gt=0, le=100)
+    # "filed": an application is decided on the version in force on the day it was filed;
+    # "decided": on the version in force on the day it is decided.
+    applies_to: Literal["filed", "decided"] = "filed"
+    source: LegalSource
+
+
+class ShareWaiver(Strict):
+    """A company's reduced thresholds, granted by the Executive for a term against a training plan
+    for national workers."""
+
+    tax_id: NonEmpty
+    company: NonEmpty
+    resolution: NonEmpty
+    valid_from: date
+    valid_to: date
+    min_workers_pct: Decimal = Field(gt=0, le=100)
+    min_payroll_pct: Decimal = Field(gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _dates(self) -> ShareWaiver:
+        if self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+
+class WaiverRule(Strict):
+    max_years: int = Field(gt=0)
+    max_reduction: Decimal = Field(gt=0)
+    reduction_in: Literal["points", "share"] = Field(
+        description="points: 90% may fall to 80%; share: 90% may fall by a tenth of itself, to 81%"
+    )
+    interpretation: Texts
+    source: LegalSource
+
+
+class AgeRule(Strict):
+    adult_age: int = Field(gt=0)
+    source: LegalSource
+
+
+class PassportRule(Strict):
+    """The passport must stay valid this many days beyond the end of the stay asked for."""
+
+    beyond_days: int = Field(ge=0)
+    source: LegalSource
+
+
+class Authorisation(Strict):
+    """Labour authorisation for foreign nationals: the categories, the documents, the agencies
+    that decide and the rules they decide on."""
+
+    authority: Texts
+    categories: list[PermitCategory] = Field(min_length=1)
+    documents: list[PermitDocument] = []
+    steps: list[DecisionStep] = Field(min_length=1)
+    age: AgeRule
+    passport: PassportRule
+    national_share: list[NationalShare] = []
+    waiver: WaiverRule | None = None
+    waivers: list[ShareWaiver] = []
+    notes: Texts | None = None
+
+    @model_validator(mode="after")
+    def _references(self) -> Authorisation:
+        documents = {d.code for d in self.documents}
+        for category in self.categories:
+            missing = set(category.documents) - documents
+            if missing:
+                raise ValueError(
+                    f"category {category.code} needs undeclared documents: {sorted(missing)}"
+                )
+        steps = [s.code for s in self.steps]
+        if len(set(steps)) != len(steps):
+            raise ValueError("step codes must be unique")
+        for step in self.steps:
+            unknown = set(step.after) - set(steps[: steps.index(step.code)])
+            if unknown:
+                raise ValueError(f"step {step.code} waits for steps not before it: {unknown}")
+            if "national_share" in step.rules and not self.national_share:
+                raise ValueError(f"step {step.code} decides national_share, which has no rule")
+        if len({c.code for c in self.categories}) != len(self.categories):
+            raise ValueError("category codes must be unique")
+        for waiver in self.waivers:
+            self._waiver_within_rule(waiver)
+        return self
+
+    def _waiver_within_rule(self, waiver: ShareWaiver) -> None:
+        rule = self.waiver
+        base = in_force_on(self.national_share, waiver.valid_from)
+        if rule is None or base is None:
+            raise ValueError(f"waiver {waiver.resolution}: the pack has no waiver rule for it")
+        if waiver.valid_to.year - waiver.valid_from.year > rule.max_years or (
+            waiver.valid_to.year - waiver.valid_from.year == rule.max_years
+            and (waiver.valid_to.month, waiver.valid_to.day)
+            >= (waiver.valid_from.month, waiver.valid_from.day)
+        ):
+            raise ValueError(f"waiver {waiver.resolution} is longer than {rule.max_years} years")
+        for granted, required in (
+            (waiver.min_workers_pct, base.min_workers_pct),
+            (waiver.min_payroll_pct, base.min_payroll_pct),
+        ):
+            if rule.reduction_in == "points":
+                floor = required - rule.max_reduction
+            else:
+                floor = required * (1 - rule.max_reduction / 100)
+            if granted < floor:
+                raise ValueError(
+                    f"waiver {waiver.resolution} lowers {required}% below the {floor}% allowed"
+                )
+
+    def category(self, code: str) -> PermitCategory | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def document(self, code: str) -> PermitDocument | None:
+        return next((d for d in self.documents if d.code == code), None)
+
+    def share_on(self, filed: date, decided: date) -> NationalShare | None:
+        """The national-share rule an application filed on `filed` and decided on `decided` is
+        held to: the version in force when it was filed, unless the version in force when it is
+        decided says it applies to decisions."""
+        now = in_force_on(self.national_share, decided)
+        if now is not None and now.applies_to == "decided":
+            return now
+        return in_force_on(self.national_share, filed)
+
+    def waiver_for(self, tax_id: str, on: date) -> ShareWaiver | None:
+        return next(
+            (
+                w
+                for w in self.waivers
+                if tax_id and w.tax_id == tax_id and w.valid_from <= on <= w.valid_to
+            ),
+            None,
+        )
+
+
 class PolicyPack(Strict):
     code: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]+){0,2}$")
     kind: Literal["country", "programme"]
@@ -222,6 +416,8 @@ class PolicyPack(Strict):
     nationalities: NationalityRule | None = None
     # Country packs of the authorities that approve job orders.
     recruitment: Recruitment | None = None
+    # Country packs of the authorities that issue work permits to foreign nationals.
+    authorisation: Authorisation | None = None
     notes: Texts | None = None
 
     @model_validator(mode="after")

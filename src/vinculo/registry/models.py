@@ -57,6 +57,9 @@ class RegistrationChannel(models.TextChoices):
     DESK = "desk", _("At an office")
     FAIR = "fair", _("At a job fair")
     IMPORT = "import", _("Bulk import")
+    # Registered by the employer applying for their work permit: the permits service has checked
+    # the applicant before it registers the foreign national.
+    PERMIT = "permit", _("With a work-permit application")
 
 
 class Worker(TimeStamped):

@@ -322,7 +322,7 @@ def worker_register(
     or nothing. Self-registration passes the worker's own account as `user`; an official at a desk
     or a fair registers within a jurisdiction of theirs. `unlike` holds the registration numbers
     of probable matches the official confirmed to be other people: the audit keeps them."""
-    if channel != RegistrationChannel.SELF and not user_can_in(
+    if channel not in (RegistrationChannel.SELF, RegistrationChannel.PERMIT) and not user_can_in(
         actor, Perm.REGISTER_WORKERS, jurisdiction.pk
     ):
         raise NotAllowed(_("You may not register workers here."), code="not_allowed")

@@ -37,6 +37,8 @@ PAGES = [
     Page(Perm.MANAGE_PLACEMENTS, "placements:list", _("Placements")),
     Page(Perm.CLEAR_SUBSTITUTION_FLAGS, "placements:flags", _("Substitution flags")),
     Page(Perm.KEEP_EXCHANGE_RATES, "placements:rates", _("Exchange rates")),
+    Page(Perm.APPLY_FOR_PERMITS, "permits:home", _("Work permits")),
+    Page(Perm.DECIDE_PERMITS, "permits:home", _("Work permits")),
     Page(Perm.IMPORT_REGISTRY, "imports:import_list", _("Imports")),
     Page(Perm.VIEW_ORGANISATIONS, "registry_orgs:employer_list", _("Employers")),
     Page(Perm.VERIFY_EMPLOYERS, "registry_orgs:employer_list", _("Employers")),

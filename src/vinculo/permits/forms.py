@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.permits.services import ApplicationInput, PersonInput
+from vinculo.policy.schema import Authorisation
+from vinculo.registry.forms import DateInput, country_choices
+from vinculo.registry.models import Sex
+
+
+def _pick(texts: Any) -> str:
+    return getattr(texts, (get_language() or "es")[:2], texts.es)
+
+
+class ApplicationForm(forms.Form):
+    """The foreign national, the job and, where the law counts them, the employer's staff."""
+
+    given_names = forms.CharField(label=_("Given names"), max_length=150)
+    first_surname = forms.CharField(label=_("First surname"), max_length=100)
+    second_surname = forms.CharField(label=_("Second surname"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    nationality = forms.ChoiceField(label=_("Nationality"))
+    passport_number = forms.CharField(label=_("Passport number"), max_length=30)
+    passport_expires_on = forms.DateField(label=_("Passport valid until"), widget=DateInput())
+    phone = forms.CharField(
+        label=_("Phone of the foreign national"),
+        max_length=20,
+        required=False,
+        help_text=_("With the country code, e.g. +505 8888 1234."),
+    )
+    category = forms.ChoiceField(label=_("Category"))
+    months = forms.TypedChoiceField(label=_("Stay asked for, in months"), coerce=int)
+    occupation = forms.RegexField(
+        label=_("Occupation (ISCO-08 code)"),
+        regex=r"^\d{4}$",
+        help_text=_("Four digits, e.g. 2141 for industrial engineers."),
+        error_messages={"invalid": _("Write the four digits of the ISCO-08 unit group.")},
+    )
+    start_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    salary = forms.DecimalField(
+        label=_("Monthly salary"), max_digits=12, decimal_places=2, min_value=Decimal(1)
+    )
+    weekly_hours = forms.DecimalField(
+        label=_("Hours a week"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal(1),
+        max_value=Decimal(84),
+    )
+    national_workers = forms.IntegerField(
+        label=_("National workers today"), min_value=0, required=False
+    )
+    foreign_workers = forms.IntegerField(
+        label=_("Foreign workers today"), min_value=0, required=False
+    )
+    national_payroll = forms.DecimalField(
+        label=_("Monthly payroll of national workers"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+    )
+    foreign_payroll = forms.DecimalField(
+        label=_("Monthly payroll of foreign workers"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+    )
+
+    PERSON = (
+        "given_names",
+        "first_surname",
+        "second_surname",
+        "sex",
+        "birth_date",
+        "nationality",
+        "passport_number",
+        "passport_expires_on",
+        "phone",
+    )
+    JOB = ("category", "months", "occupation", "start_on", "salary", "weekly_hours")
+    WORKFORCE = ("national_workers", "foreign_workers", "national_payroll", "foreign_payroll")
+
+    def __init__(self, *args: Any, auth: Authorisation, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.fields["nationality"].choices = country_choices()
+        self.fields["category"].choices = [(c.code, _pick(c.name)) for c in auth.categories]
+        months = sorted({m for c in auth.categories for m in c.months})
+        self.fields["months"].choices = [(m, str(m)) for m in months]
+        self.fields["salary"].help_text = _("In %(currency)s, before deductions.") % {
+            "currency": currency
+        }
+        self.counts_workforce = bool(auth.national_share)
+        if not self.counts_workforce:
+            for name in self.WORKFORCE:
+                del self.fields[name]
+
+    def person(self) -> PersonInput:
+        data = self.cleaned_data
+        return PersonInput(**{name: data[name] for name in self.PERSON})
+
+    def terms(self) -> ApplicationInput:
+        data = self.cleaned_data
+        return ApplicationInput(
+            currency=self.currency,
+            **{name: data[name] for name in self.JOB},
+            **{name: data.get(name) for name in self.WORKFORCE},
+        )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A photo (JPEG, PNG or WebP) or a PDF, up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,.pdf"}),
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = choices
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approve", _("Approve")),
+            ("refuse", _("Refuse, with the reasons")),
+            ("request_info", _("Ask the applicant for information")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reasons, or what is needed"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The applicant reads this, in the words you write."),
+    )
+    expected = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PermitMoveForm(forms.Form):
+    to = forms.ChoiceField(label=_("Change"))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, moves: dict, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(to, move.label) for to, move in moves.items()]
+
+
+class PermitCheckForm(forms.Form):
+    number = forms.CharField(
+        label=_("Permit number"),
+        max_length=30,
+        help_text=_("As printed on the permit, e.g. CR-PT-2026-000012."),
+    )

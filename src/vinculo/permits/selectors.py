@@ -1,0 +1,296 @@
+"""Reads of work-permit applications and permits, scoped to who may see them.
+
+An official sees the cases filed with their jurisdiction and the cases in which their agency
+decides a step (a Costa Rican case is shared by the MTSS and the DGME); drafts stay with their
+applicant. An applicant (employer or agency staff, or the foreign national) sees the cases of their
+own organisation or their own. Anything else is a 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from vinculo.core.access import get_or_404, scope_for, user_can, user_can_in
+from vinculo.core.models import Actor
+from vinculo.core.permissions import ROLE_PERMISSIONS, Perm
+from vinculo.permits.domain import (
+    ApplicationState,
+    ClockFigures,
+    Facts,
+    StepState,
+    Workforce,
+    clock_figures,
+    processing_days,
+)
+from vinculo.permits.models import Application, ApplicationDocument, Permit, Step
+from vinculo.policy.loader import pack_get
+from vinculo.policy.schema import Authorisation, PolicyPack
+from vinculo.registry.models import DocumentKind
+
+APPLICANT = "applicant"
+
+
+def _own_organisations(actor: Actor) -> set[int]:
+    return {
+        m.organisation_id
+        for m in getattr(actor, "active_memberships", [])
+        if m.organisation_id and Perm.APPLY_FOR_PERMITS in ROLE_PERMISSIONS[m.role]
+    }
+
+
+def _applicant_q(actor: Actor) -> Q | None:
+    if not user_can(actor, Perm.APPLY_FOR_PERMITS):
+        return None
+    organisations = _own_organisations(actor)
+    return Q(employer_id__in=organisations) | Q(agency_id__in=organisations) | Q(worker__user=actor)
+
+
+def _official_q(actor: Actor) -> Q | None:
+    scope = scope_for(actor, Perm.DECIDE_PERMITS)
+    if scope.empty:
+        return None
+    if scope.all:
+        return ~Q(state=ApplicationState.DRAFT)
+    ids = scope.jurisdiction_ids
+    return ~Q(state=ApplicationState.DRAFT) & (
+        Q(jurisdiction_id__in=ids) | Q(steps__jurisdiction_id__in=ids)
+    )
+
+
+def application_list(*, actor: Actor) -> QuerySet[Application]:
+    parts = [q for q in (_applicant_q(actor), _official_q(actor)) if q is not None]
+    if not parts:
+        return Application.objects.none()
+    where = parts[0]
+    for part in parts[1:]:
+        where |= part
+    ids = Application.objects.filter(where).values("pk")
+    return (
+        Application.objects.filter(pk__in=ids)
+        .select_related("worker", "employer", "jurisdiction", "agency")
+        .prefetch_related(Prefetch("steps", queryset=Step.objects.select_related("jurisdiction")))
+        .order_by("-created_at")
+    )
+
+
+def application_get(*, actor: Actor, application_id: Any) -> Application:
+    return get_or_404(application_list(actor=actor), pk=application_id)
+
+
+def application_sides(actor: Actor, application: Application) -> frozenset[str]:
+    """The applicant's side: staff of the employer or of the agency that filed it, or the
+    foreign national themself."""
+    if not user_can(actor, Perm.APPLY_FOR_PERMITS):
+        return frozenset()
+    mine = _own_organisations(actor)
+    own = (
+        application.employer_id in mine
+        or (application.agency_id is not None and application.agency_id in mine)
+        or (application.worker.user_id is not None and application.worker.user_id == actor.pk)
+    )
+    return frozenset({APPLICANT}) if own else frozenset()
+
+
+def step_may_decide(actor: Actor, step: Step) -> bool:
+    """An official decides only their own agency's step: the permission is checked in the step's
+    jurisdiction, never in the case's."""
+    return step.state == StepState.OPEN and user_can_in(
+        actor, Perm.DECIDE_PERMITS, step.jurisdiction_id
+    )
+
+
+def application_pack(application: Application) -> tuple[PolicyPack, Authorisation]:
+    pack = pack_get(application.pack)
+    assert pack.authorisation is not None  # an application is only opened on such a pack
+    return pack, pack.authorisation
+
+
+def passport_expiry(application: Application) -> date | None:
+    dates = [
+        d.expires_on
+        for d in application.worker.documents.all()
+        if d.kind == DocumentKind.PASSPORT and d.expires_on
+    ]
+    return max(dates) if dates else None
+
+
+def application_workforce(application: Application) -> Workforce | None:
+    values = (
+        application.national_workers,
+        application.foreign_workers,
+        application.national_payroll,
+        application.foreign_payroll,
+    )
+    if any(v is None for v in values):
+        return None
+    return Workforce(*values)
+
+
+def application_facts(application: Application, *, decided_on: date | None = None) -> Facts:
+    filed = (application.submitted_at or timezone.now()).date()
+    return Facts(
+        filed_on=filed,
+        decided_on=decided_on or timezone.localdate(),
+        category=application.category,
+        months=application.months,
+        start_on=application.start_on,
+        birth_date=application.worker.birth_date,
+        passport_expires_on=passport_expiry(application),
+        salary=application.salary,
+        currency=application.currency,
+        sector=application.employer.sector,
+        employer=application.employer.name,
+        employer_tax_id=application.employer.tax_id,
+        employer_verified=application.employer.verification_state == "verified",
+        employer_open_violations=application.employer.fee_violations_open,
+        workforce=application_workforce(application),
+    )
+
+
+def documents_missing(application: Application) -> list[str]:
+    _pack, auth = application_pack(application)
+    category = auth.category(application.category)
+    have = {d.kind for d in application.documents.all()}
+    return [code for code in (category.documents if category else []) if code not in have]
+
+
+def application_document_get(*, actor: Actor, document_id: Any) -> ApplicationDocument:
+    visible = application_list(actor=actor).values("pk")
+    return get_or_404(
+        ApplicationDocument.objects.filter(application__in=visible).select_related("application"),
+        pk=document_id,
+    )
+
+
+def _pauses(application: Application) -> list[tuple[date, date | None]]:
+    return [
+        (r.asked_at.date(), r.answered_at.date() if r.answered_at else None)
+        for r in application.requests.all()
+    ]
+
+
+def application_days(application: Application, today: date | None = None) -> int | None:
+    """Processing days so far (or to the decision), pauses taken out."""
+    if application.submitted_at is None:
+        return None
+    end = (
+        application.decided_at.date() if application.decided_at else (today or timezone.localdate())
+    )
+    return processing_days(application.submitted_at.date(), end, _pauses(application))
+
+
+def application_target(application: Application) -> int | None:
+    _pack, auth = application_pack(application)
+    category = auth.category(application.category)
+    return category.target_days if category else None
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    step: Step
+    application: Application
+    days: int
+    target: int | None
+
+    @property
+    def left(self) -> int | None:
+        return None if self.target is None else self.target - self.days
+
+    @property
+    def late(self) -> int:
+        return -self.left if self.left is not None and self.left < 0 else 0
+
+    @property
+    def overdue(self) -> bool:
+        return self.left is not None and self.left < 0
+
+
+def queue(*, actor: Actor) -> list[QueueRow]:
+    """The steps the actor's agency has to decide, the most urgent (least time left) first."""
+    scope = scope_for(actor, Perm.DECIDE_PERMITS)
+    if scope.empty:
+        return []
+    steps = scope.apply(
+        Step.objects.filter(state__in=[StepState.OPEN, StepState.INFO_REQUESTED])
+    ).select_related("application__worker", "application__employer", "jurisdiction")
+    today = timezone.localdate()
+    rows = []
+    for step in steps.prefetch_related("application__requests"):
+        application = step.application
+        rows.append(
+            QueueRow(
+                step,
+                application,
+                application_days(application, today) or 0,
+                application_target(application),
+            )
+        )
+    return sorted(rows, key=lambda r: (r.left if r.left is not None else 10**6, r.application.pk))
+
+
+@dataclass(frozen=True)
+class CategoryClock:
+    pack: str
+    category: str
+    name: dict[str, str]
+    figures: ClockFigures
+
+
+def clock_by_category(*, actor: Actor) -> list[CategoryClock]:
+    """Per category: how many cases were decided, and the median and 90th percentile of their
+    processing days (pauses taken out), beside the pack's target."""
+    decided = (
+        application_list(actor=actor)
+        .filter(state__in=[ApplicationState.APPROVED, ApplicationState.REFUSED])
+        .prefetch_related("requests")
+    )
+    days: dict[tuple[str, str], list[int]] = {}
+    for application in decided:
+        value = application_days(application)
+        if value is not None:
+            days.setdefault((application.pack, application.category), []).append(value)
+    out = []
+    for (pack_code, code), values in sorted(days.items()):
+        auth = pack_get(pack_code).authorisation
+        category = auth.category(code) if auth else None
+        out.append(
+            CategoryClock(
+                pack_code,
+                code,
+                category.name.model_dump() if category else {"es": code, "en": code},
+                clock_figures(values, category.target_days if category else None),
+            )
+        )
+    return out
+
+
+def permit_list(*, actor: Actor) -> QuerySet[Permit]:
+    applications = application_list(actor=actor).values("pk")
+    return (
+        Permit.objects.filter(application__in=applications)
+        .select_related("holder", "employer", "application")
+        .order_by("-valid_from", "-pk")
+    )
+
+
+def permit_get(*, actor: Actor, permit_id: Any) -> Permit:
+    return get_or_404(permit_list(actor=actor), pk=permit_id)
+
+
+def permit_public(*, token: str = "", number: str = "") -> Permit | None:
+    """A permit by its QR token or its printed number, for the public check."""
+    queryset = Permit.objects.select_related("holder", "employer")
+    if token:
+        return queryset.filter(token=token).first()
+    if number:
+        return queryset.filter(number__iexact=number.strip()).first()
+    return None
+
+
+def permit_may_decide(actor: Actor, permit: Permit) -> bool:
+    return user_can_in(actor, Perm.DECIDE_PERMITS, permit.jurisdiction_id)

@@ -1,0 +1,648 @@
+"""Writes of labour authorisation: drafts kept on the server, documents, the submission of a
+complete application, each agency's decision on its own step (with the pack's rules traced and
+stored), the permit an approved case issues, and its revocation or suspension.
+
+Every write checks who acts in the jurisdiction of what it acts on, locks the rows it changes,
+and writes its audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.core.access import user_can_in
+from vinculo.core.audit import AuditVerb
+from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.core.lifecycle import Lifecycle, transition
+from vinculo.core.models import Actor, Jurisdiction, Organisation
+from vinculo.core.notify import notify
+from vinculo.core.permissions import Perm
+from vinculo.core.services import audit_record
+from vinculo.core.uploads import evidence_store
+from vinculo.permits import selectors
+from vinculo.permits.domain import (
+    PERMIT_MOVES,
+    ApplicationState,
+    StepState,
+    rules_evaluate,
+    stay_end,
+    trace_of,
+    trace_passed,
+)
+from vinculo.permits.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    InfoRequest,
+    Permit,
+    PermitEvent,
+    PermitSerial,
+    Step,
+)
+from vinculo.policy.loader import LoadedPack, packs_all
+from vinculo.registry.models import DocumentKind, IdentityDocument, RegistrationChannel, Worker
+from vinculo.registry.services import DocumentInput, WorkerInput, worker_register
+
+NO_AUTHORISATION = _("Work permits are not issued through Vínculo in this country.")
+NOT_APPLICANT = _("You may apply only for your own organisation, or for yourself.")
+CATEGORY_UNKNOWN = _("Choose one of the categories of this country.")
+CATEGORY_NOT_FOR_YOU = _("In this category the employer applies, not the foreign national.")
+MONTHS_NOT_ALLOWED = _("Choose one of the stays this category allows.")
+NOT_A_DRAFT = _("This application is no longer a draft: it cannot be changed now.")
+INCOMPLETE = _("The application is not complete yet.")
+DOCUMENT_UNKNOWN = _("This category does not ask for that document.")
+WORKFORCE_NEEDED = _(
+    "Give the employer's workers and monthly payroll by nationality: the law counts them."
+)
+STEP_NOT_OPEN = _("This step is not waiting for a decision.")
+APPROVE_AGAINST_RULES = _(
+    "The application fails a rule of the pack; it cannot be approved. Refuse it with the reasons, "
+    "or ask the applicant for what is missing."
+)
+QUESTION_NEEDED = _("Say what the applicant has to send or explain.")
+ANSWER_NEEDED = _("Write your answer.")
+NO_REQUEST = _("No request is waiting for an answer.")
+WORKER_NOT_FOREIGN = _("A work permit is for a foreign national; this person is a national.")
+BLANK = _("This field is required.")
+
+DECIDED_SUBJECT = _("Your work-permit application %(reference)s: %(outcome)s")
+DECIDED_BODY = _(
+    "%(agency)s has decided your application %(reference)s for %(worker)s: %(outcome)s. "
+    "%(reasons)s Read the decision and its reasons in Vínculo."
+)
+INFO_SUBJECT = _("Your work-permit application %(reference)s: information requested")
+INFO_BODY = _("%(agency)s asks for: %(question)s The clock stops until you answer in Vínculo.")
+ISSUED_SUBJECT = _("Work permit %(number)s issued")
+ISSUED_BODY = _(
+    "Work permit %(number)s for %(worker)s with %(employer)s is valid from %(start)s to %(end)s. "
+    "Its live status can be checked at any time by its QR code."
+)
+
+
+def authorisation_pack_for(country: str) -> LoadedPack | None:
+    """The country pack that holds the country's labour-authorisation rules."""
+    return next(
+        (
+            loaded
+            for loaded in packs_all().values()
+            if loaded.pack.kind == "country"
+            and loaded.pack.country == country.upper()
+            and loaded.pack.authorisation is not None
+        ),
+        None,
+    )
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """The foreign national as the applicant names them; found by their passport or registered."""
+
+    given_names: str
+    first_surname: str
+    sex: str
+    birth_date: date
+    nationality: str
+    passport_number: str
+    passport_expires_on: date
+    second_surname: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class ApplicationInput:
+    category: str
+    occupation: str
+    start_on: date
+    months: int
+    salary: Decimal
+    currency: str
+    weekly_hours: Decimal
+    establishment_id: int | None = None
+    national_workers: int | None = None
+    foreign_workers: int | None = None
+    national_payroll: Decimal | None = None
+    foreign_payroll: Decimal | None = None
+
+
+def _applicant_may(actor: Actor, employer: Organisation, worker: Worker | None) -> None:
+    mine = selectors._own_organisations(actor)
+    if employer.pk in mine:
+        return
+    if worker is not None and worker.user_id is not None and worker.user_id == actor.pk:
+        return
+    raise NotAllowed(NOT_APPLICANT, code="not_applicant")
+
+
+def _person(actor: Actor, person: PersonInput, jurisdiction: Jurisdiction) -> Worker:
+    """The foreign national's registry record: the one that holds this passport, or a new one
+    registered with the application (the registry's own checks and linkage apply)."""
+    if person.nationality.upper() == jurisdiction.country:
+        raise ValidationFailed(WORKER_NOT_FOREIGN, code="not_foreign", field="nationality")
+    number_hash = IdentityDocument.hash_for(
+        kind=DocumentKind.PASSPORT,
+        issuing_country=person.nationality,
+        number=person.passport_number.strip().upper().replace(" ", ""),
+    )
+    known = IdentityDocument.objects.filter(number_hash=number_hash).select_related("worker")
+    document = known.first()
+    if document is not None:
+        return document.worker
+    data = WorkerInput(
+        given_names=person.given_names,
+        first_surname=person.first_surname,
+        second_surname=person.second_surname,
+        sex=person.sex,
+        birth_date=person.birth_date,
+        nationality=person.nationality,
+        phone=person.phone,
+        residence_country=jurisdiction.country,
+        document=DocumentInput(
+            kind=DocumentKind.PASSPORT,
+            issuing_country=person.nationality,
+            number=person.passport_number,
+            expires_on=person.passport_expires_on,
+        ),
+    )
+    return worker_register(
+        data=data, jurisdiction=jurisdiction, channel=RegistrationChannel.PERMIT, actor=actor
+    )
+
+
+def _check_terms(auth: Any, data: ApplicationInput, *, by_worker: bool) -> None:
+    category = auth.category(data.category)
+    if category is None:
+        raise ValidationFailed(CATEGORY_UNKNOWN, code="category_unknown", field="category")
+    if by_worker and "foreign_national" not in category.applicants:
+        raise ValidationFailed(CATEGORY_NOT_FOR_YOU, code="category_applicant", field="category")
+    if data.months not in category.months:
+        raise ValidationFailed(MONTHS_NOT_ALLOWED, code="months_not_allowed", field="months")
+
+
+def _write_terms(application: Application, data: ApplicationInput) -> None:
+    for item in fields(ApplicationInput):
+        setattr(application, item.name, getattr(data, item.name))
+    application.currency = data.currency.upper()
+
+
+@transaction.atomic
+def application_create(
+    *, actor: Actor, employer: Organisation, person: PersonInput, data: ApplicationInput
+) -> Application:
+    """A draft application, kept on the server: the employer's staff apply for the foreign
+    national they would hire, who is found by passport or registered here."""
+    loaded = authorisation_pack_for(employer.jurisdiction.country)
+    if loaded is None:
+        raise ValidationFailed(NO_AUTHORISATION, code="no_authorisation")
+    _applicant_may(actor, employer, None)
+    auth = loaded.pack.authorisation
+    _check_terms(auth, data, by_worker=False)
+    worker = _person(actor, person, employer.jurisdiction)
+    application = Application(
+        jurisdiction=employer.jurisdiction,
+        pack=loaded.pack.code,
+        worker=worker,
+        employer=employer,
+        filed_by=actor,
+    )
+    _write_terms(application, data)
+    application.save()
+    ApplicationEvent.objects.create(
+        application=application, from_state="", to_state=application.state, actor=actor
+    )
+    audit_record(
+        verb=AuditVerb.PERMIT_DRAFTED,
+        actor=actor,
+        obj=application,
+        jurisdiction=application.jurisdiction_id,
+        after={"category": data.category, "worker": worker.registration_number},
+    )
+    return application
+
+
+def _locked_for_applicant(actor: Actor, application_id: Any) -> Application:
+    visible = selectors.application_get(actor=actor, application_id=application_id)
+    if selectors.APPLICANT not in selectors.application_sides(actor, visible):
+        raise NotAllowed(NOT_APPLICANT, code="not_applicant")
+    return Application.objects.select_for_update().get(pk=visible.pk)
+
+
+@transaction.atomic
+def application_update(*, actor: Actor, application_id: Any, data: ApplicationInput) -> Application:
+    application = _locked_for_applicant(actor, application_id)
+    if application.state != ApplicationState.DRAFT:
+        raise Conflict(NOT_A_DRAFT, code="not_a_draft")
+    _pack, auth = selectors.application_pack(application)
+    _check_terms(auth, data, by_worker=False)
+    _write_terms(application, data)
+    application.save()
+    audit_record(
+        verb=AuditVerb.PERMIT_DRAFT_SAVED,
+        actor=actor,
+        obj=application,
+        jurisdiction=application.jurisdiction_id,
+    )
+    return application
+
+
+@transaction.atomic
+def document_add(
+    *, actor: Actor, application_id: Any, kind: str, upload: UploadedFile
+) -> ApplicationDocument:
+    """A document the category asks for: sniffed, size-capped, stored outside the web root under
+    a random name (core.uploads). Added while a draft, or to answer a request."""
+    application = _locked_for_applicant(actor, application_id)
+    if application.state not in (ApplicationState.DRAFT, ApplicationState.INFO_REQUESTED):
+        raise Conflict(NOT_A_DRAFT, code="not_a_draft")
+    _pack, auth = selectors.application_pack(application)
+    category = auth.category(application.category)
+    if category is None or kind not in category.documents:
+        raise ValidationFailed(DOCUMENT_UNKNOWN, code="document_unknown", field="kind")
+    try:
+        stored = evidence_store(upload)
+    except ValidationFailed as error:
+        raise ValidationFailed(error.message, code=error.code, field="file") from None
+    document = ApplicationDocument.objects.create(
+        application=application, kind=kind, file=stored, uploaded_by=actor
+    )
+    audit_record(
+        verb=AuditVerb.PERMIT_DOCUMENT_ADDED,
+        actor=actor,
+        obj=application,
+        jurisdiction=application.jurisdiction_id,
+        after={"document": kind},
+    )
+    return document
+
+
+def document_opened(*, actor: Actor, document: ApplicationDocument) -> None:
+    """Opening a document of a case is audited (the caller has checked who may see it)."""
+    audit_record(
+        verb=AuditVerb.PERMIT_DOCUMENT_OPENED,
+        actor=actor,
+        obj=document.application,
+        jurisdiction=document.application.jurisdiction_id,
+        after={"document": document.kind},
+    )
+
+
+def _missing(application: Application) -> list[tuple[str, str, Any]]:
+    _pack, auth = selectors.application_pack(application)
+    errors: list[tuple[str, str, Any]] = []
+    for code in selectors.documents_missing(application):
+        document = auth.document(code)
+        name = document.name.model_dump() if document else {"es": code, "en": code}
+        errors.append(
+            (
+                f"document_{code}",
+                "document_missing",
+                _("Missing document: %(name)s") % {"name": _pick(name)},
+            )
+        )
+    needs_share = any("national_share" in step.rules for step in auth.steps)
+    if needs_share and selectors.application_workforce(application) is None:
+        errors.append(("national_workers", "workforce_missing", WORKFORCE_NEEDED))
+    return errors
+
+
+def _pick(texts: dict[str, str]) -> str:
+    return texts.get((get_language() or "es")[:2], texts["es"])
+
+
+def _steps_open(application: Application, auth: Any) -> None:
+    jurisdictions = {
+        j.code: j
+        for j in Jurisdiction.objects.filter(code__in=[s.jurisdiction for s in auth.steps])
+    }
+    for position, rule in enumerate(auth.steps):
+        Step.objects.create(
+            application=application,
+            code=rule.code,
+            position=position,
+            jurisdiction=jurisdictions.get(rule.jurisdiction, application.jurisdiction),
+            after=rule.after,
+            rules=rule.rules,
+            state=StepState.WAITING if rule.after else StepState.OPEN,
+        )
+
+
+def _steps_trace(application: Application) -> None:
+    """Run each step's rules now, so the applicant and the agencies see at once how the case
+    stands; each decision traces them again on its own day."""
+    pack, _auth = selectors.application_pack(application)
+    facts = selectors.application_facts(application)
+    for step in application.steps.all():
+        if step.state in (StepState.APPROVED, StepState.REFUSED):
+            continue
+        step.trace = trace_of(rules_evaluate(pack, facts, step.rules))
+        step.save(update_fields=["trace"])
+
+
+def _event(application: Application, frm: str, actor: Actor, reason: str = "") -> None:
+    ApplicationEvent.objects.create(
+        application=application,
+        from_state=frm,
+        to_state=application.state,
+        actor=actor,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def application_submit(*, actor: Actor, application_id: Any) -> Application:
+    """A complete application starts its clock and opens its first steps. An incomplete one is
+    refused naming everything still missing."""
+    application = _locked_for_applicant(actor, application_id)
+    if application.state != ApplicationState.DRAFT:
+        raise Conflict(NOT_A_DRAFT, code="not_a_draft")
+    errors = _missing(application)
+    if errors:
+        raise ValidationFailed(INCOMPLETE, code="incomplete", errors=errors)
+    loaded = packs_all()[application.pack]
+    _pack, auth = selectors.application_pack(application)
+    application.state = ApplicationState.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.pack_version = f"{loaded.pack.version} · {loaded.checksum[:12]}"
+    application.save()
+    _steps_open(application, auth)
+    _steps_trace(application)
+    _event(application, ApplicationState.DRAFT, actor)
+    audit_record(
+        verb=AuditVerb.PERMIT_SUBMITTED,
+        actor=actor,
+        obj=application,
+        jurisdiction=application.jurisdiction_id,
+        after={"state": application.state, "pack": application.pack_version},
+    )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, actor: Actor, application_id: Any, reason: str = "") -> Application:
+    application = _locked_for_applicant(actor, application_id)
+    if application.state not in (
+        ApplicationState.DRAFT,
+        ApplicationState.SUBMITTED,
+        ApplicationState.INFO_REQUESTED,
+    ):
+        raise Conflict(NOT_A_DRAFT, code="already_decided")
+    before = application.state
+    application.state = ApplicationState.WITHDRAWN
+    application.save(update_fields=["state", "updated_at"])
+    application.steps.exclude(state__in=[StepState.APPROVED, StepState.REFUSED]).update(
+        state=StepState.CLOSED
+    )
+    _event(application, before, actor, reason)
+    audit_record(
+        verb=AuditVerb.PERMIT_WITHDRAWN,
+        actor=actor,
+        obj=application,
+        jurisdiction=application.jurisdiction_id,
+        reason=reason,
+    )
+    return application
+
+
+def _tell_applicant(application: Application, *, subject: Any, body: Any, values: dict) -> None:
+    """The notice goes to whoever filed the application, in their language."""
+    filer = application.filed_by
+    language = getattr(filer, "preferred_language", "") or "es"
+    notify(
+        user=filer,
+        email=filer.email,
+        language=language,
+        kind="permit.decision",
+        subject=subject,
+        body=body,
+        values=values,
+    )
+
+
+OUTCOMES = ("approve", "refuse", "request_info")
+
+
+@transaction.atomic
+def step_decide(
+    *, actor: Actor, step_id: Any, outcome: str, reason: str = "", expected: str = ""
+) -> Step:
+    """An agency decides its own step: approve (only when every rule of the step passes), refuse
+    with reasons, or ask the applicant for information (the clock pauses). The rules are traced
+    again on the day of the decision and stored with it, against the pack in force."""
+    visible = selectors.application_list(actor=actor).values("pk")
+    found = Step.objects.filter(application__in=visible, pk=step_id).first()
+    if found is None:
+        raise Http404
+    application = Application.objects.select_for_update().get(pk=found.application_id)
+    step = Step.objects.select_related("jurisdiction").get(pk=found.pk)
+    if not user_can_in(actor, Perm.DECIDE_PERMITS, step.jurisdiction_id):
+        raise NotAllowed(
+            _("Only %(agency)s decides this step.") % {"agency": step.jurisdiction.name},
+            code="not_your_step",
+        )
+    if step.state != StepState.OPEN or (expected and expected != step.state):
+        raise Conflict(STEP_NOT_OPEN, code="step_not_open", details={"state": step.state})
+    if outcome not in OUTCOMES:
+        raise ValidationFailed(_("Choose a decision."), code="outcome", field="outcome")
+    reason = (reason or "").strip()
+    pack, _auth = selectors.application_pack(application)
+    today = timezone.localdate()
+    step.trace = trace_of(
+        rules_evaluate(pack, selectors.application_facts(application, decided_on=today), step.rules)
+    )
+    now = timezone.now()
+    before = application.state
+    agency = step.jurisdiction.name
+    if outcome == "approve":
+        if not trace_passed(step.trace):
+            raise ValidationFailed(APPROVE_AGAINST_RULES, code="rules_failed", field="outcome")
+        step.state = StepState.APPROVED
+        verb = AuditVerb.PERMIT_STEP_APPROVED
+    elif outcome == "refuse":
+        if not reason:
+            raise ValidationFailed(
+                _("Give the reasons for the refusal."), code="reason_required", field="reason"
+            )
+        step.state = StepState.REFUSED
+        verb = AuditVerb.PERMIT_STEP_REFUSED
+    else:
+        if not reason:
+            raise ValidationFailed(QUESTION_NEEDED, code="question_required", field="reason")
+        step.state = StepState.INFO_REQUESTED
+        verb = AuditVerb.PERMIT_INFO_REQUESTED
+        InfoRequest.objects.create(
+            application=application, step=step, question=reason, asked_by=actor, asked_at=now
+        )
+    step.reason = reason
+    step.decided_by = actor
+    step.decided_at = now
+    step.save()
+    if step.state == StepState.INFO_REQUESTED:
+        application.state = ApplicationState.INFO_REQUESTED
+        _tell_applicant(
+            application,
+            subject=INFO_SUBJECT,
+            body=INFO_BODY,
+            values={"reference": application.reference, "agency": agency, "question": reason},
+        )
+    elif step.state == StepState.REFUSED:
+        application.steps.filter(state__in=[StepState.WAITING, StepState.OPEN]).update(
+            state=StepState.CLOSED
+        )
+        application.state = ApplicationState.REFUSED
+        application.decided_at = now
+    else:
+        _steps_following(application)
+        if not application.steps.exclude(state=StepState.APPROVED).exists():
+            application.state = ApplicationState.APPROVED
+            application.decided_at = now
+    application.save()
+    if application.state != before:
+        _event(application, before, actor, reason)
+    audit_record(
+        verb=verb,
+        actor=actor,
+        obj=application,
+        jurisdiction=step.jurisdiction_id,
+        before={"state": before},
+        after={
+            "step": step.code,
+            "state": application.state,
+            "rules": {entry["code"]: entry["passed"] for entry in step.trace},
+        },
+        reason=reason,
+    )
+    if application.state in (ApplicationState.APPROVED, ApplicationState.REFUSED):
+        outcome_label = application.get_state_display()
+        _tell_applicant(
+            application,
+            subject=DECIDED_SUBJECT,
+            body=DECIDED_BODY,
+            values={
+                "reference": application.reference,
+                "outcome": outcome_label,
+                "agency": agency,
+                "worker": application.worker.full_name,
+                "reasons": reason,
+            },
+        )
+    if application.state == ApplicationState.APPROVED:
+        permit_issue(application=application, actor=actor)
+    return step
+
+
+def _steps_following(application: Application) -> None:
+    approved = set(
+        application.steps.filter(state=StepState.APPROVED).values_list("code", flat=True)
+    )
+    for waiting in application.steps.filter(state=StepState.WAITING):
+        if set(waiting.after) <= approved:
+            waiting.state = StepState.OPEN
+            waiting.save(update_fields=["state"])
+
+
+@transaction.atomic
+def info_answer(*, actor: Actor, application_id: Any, answer: str) -> Application:
+    """The applicant answers a request (with any documents added): the steps that asked open
+    again and the clock runs again."""
+    application = _locked_for_applicant(actor, application_id)
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationFailed(ANSWER_NEEDED, code="answer_required", field="answer")
+    pending = list(application.requests.filter(answered_at=None))
+    if application.state != ApplicationState.INFO_REQUESTED or not pending:
+        raise Conflict(NO_REQUEST, code="no_request")
+    now = timezone.now()
+    for request in pending:
+        request.answer = answer
+        request.answered_by = actor
+        request.answered_at = now
+        request.save()
+        Step.objects.filter(pk=request.step_id, state=StepState.INFO_REQUESTED).update(
+            state=StepState.OPEN
+        )
+    application.state = ApplicationState.SUBMITTED
+    application.save()
+    _steps_trace(application)
+    _event(application, ApplicationState.INFO_REQUESTED, actor, answer)
+    audit_record(
+        verb=AuditVerb.PERMIT_INFO_ANSWERED,
+        actor=actor,
+        obj=application,
+        jurisdiction=application.jurisdiction_id,
+    )
+    return application
+
+
+def permit_issue(*, application: Application, actor: Actor) -> Permit:
+    """The permit of an approved case: its number from the database sequence, an unguessable
+    token for its QR code, valid for the stay approved."""
+    _pack, auth = selectors.application_pack(application)
+    category = auth.category(application.category)
+    serial = PermitSerial.objects.create().pk
+    permit = Permit.objects.create(
+        application=application,
+        number=f"{application.jurisdiction.country}-PT-{application.start_on.year}-{serial:06d}",
+        jurisdiction=application.jurisdiction,
+        holder=application.worker,
+        employer=application.employer,
+        category=application.category,
+        pack=application.pack,
+        condition=category.condition if category else "restricted",
+        valid_from=application.start_on,
+        valid_to=stay_end(application.start_on, application.months),
+    )
+    PermitEvent.objects.create(permit=permit, from_state="", to_state=permit.state, actor=actor)
+    audit_record(
+        verb=AuditVerb.PERMIT_ISSUED,
+        actor=actor,
+        obj=permit,
+        jurisdiction=permit.jurisdiction_id,
+        after={"number": permit.number, "valid_to": permit.valid_to.isoformat()},
+    )
+    _tell_applicant(
+        application,
+        subject=ISSUED_SUBJECT,
+        body=ISSUED_BODY,
+        values={
+            "number": permit.number,
+            "worker": application.worker.full_name,
+            "employer": application.employer.name,
+            "start": permit.valid_from.isoformat(),
+            "end": permit.valid_to.isoformat(),
+        },
+    )
+    return permit
+
+
+PERMIT = Lifecycle(Permit, PERMIT_MOVES, "permit", events=PermitEvent, subject="permit")
+
+
+def permit_move(
+    *, actor: Actor, permit_id: Any, to: str, reason: str = "", expected: str | None = None
+) -> Permit:
+    """Suspend, reinstate or revoke a permit, with the reason, in the permit's jurisdiction; the
+    public check reads the new state at once."""
+    permit = selectors.permit_get(actor=actor, permit_id=permit_id)
+    return transition(
+        PERMIT,
+        pk=permit.pk,
+        to=to,
+        actor=actor,
+        reason=reason,
+        expected=expected,
+        changes=lambda record, _move, why, _now: _reason_kept(record, why),
+    )
+
+
+def _reason_kept(permit: Permit, reason: str) -> list[str]:
+    permit.state_reason = reason
+    return ["state_reason"]
