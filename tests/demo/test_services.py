@@ -6,6 +6,7 @@ import pytest
 
 from vinculo.core.models import Jurisdiction, Organisation, User
 from vinculo.demo import catalogue
+from vinculo.demo.permits import PEOPLE
 from vinculo.demo.services import demo_load
 from vinculo.linkage.services import linkage_run_request
 from vinculo.reference.services import reference_load
@@ -21,7 +22,8 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers(
 ):
     reference_load()
     summary = demo_load(size="small")
-    assert summary.workers == Worker.objects.count() == catalogue.SIZES["small"]
+    # The generated registry, and the foreign nationals of the work-permit applications.
+    assert summary.workers == Worker.objects.count() == catalogue.SIZES["small"] + len(PEOPLE)
     assert IdentityDocument.objects.count() > summary.workers
     roles = {role for _, role, *_ in catalogue.USERS}
     assert {m.role for u in User.objects.all() for m in u.memberships.all()} == roles

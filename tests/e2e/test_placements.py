@@ -56,6 +56,8 @@ class Person:
     """One person on their phone: signs in, opens pages, checks each fits and is in their
     language, and leaves a screenshot of it."""
 
+    shots = SHOTS
+
     def __init__(self, browser, base: str, username: str | None, language: str) -> None:
         self.base, self.language = base, language
         self.context = _context(browser, language)
@@ -75,8 +77,8 @@ class Person:
     def look(self, shot: str) -> str:
         page = self.page
         page.wait_for_load_state("networkidle")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
+        self.shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(self.shots / f"{shot}.png"), full_page=True)
         assert page.get_attribute("html", "lang") == self.language, shot
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], shot
         return page.inner_text("main")

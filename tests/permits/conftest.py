@@ -59,7 +59,9 @@ def permits(db) -> Permits:
 
     def staff(name: str, organisation: Organisation) -> User:
         user = UserFactory(username=name, email=f"{name}@example.org")
-        MembershipFactory(user=user, role="employer_staff", organisation=organisation, jurisdiction=None)
+        MembershipFactory(
+            user=user, role="employer_staff", organisation=organisation, jurisdiction=None
+        )
         return user
 
     def official(name: str, jurisdiction) -> User:

@@ -209,7 +209,9 @@ def test_a_request_for_information_pauses_the_clock(permits):
 
 def test_the_queue_puts_the_least_time_left_first(permits):
     older = submitted(permits.cr_staff, permits.cr_employer, cr_terms())
-    newer = submitted(permits.cr_staff, permits.cr_employer, cr_terms(), who=person(passport_number="C7654321"))
+    newer = submitted(
+        permits.cr_staff, permits.cr_employer, cr_terms(), who=person(passport_number="C7654321")
+    )
     Application.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=40))
     rows = selectors.queue(actor=permits.mtss)
     assert [r.application.pk for r in rows] == [older.pk, newer.pk]
@@ -230,7 +232,8 @@ def test_processing_days_by_category_take_the_pauses_out(permits):
             actor=permits.hn_official, step_id=application.steps.get().pk, outcome="approve"
         )
         Application.objects.filter(pk=application.pk).update(
-            submitted_at=application.decided_at - timedelta(days=days) if application.decided_at
+            submitted_at=application.decided_at - timedelta(days=days)
+            if application.decided_at
             else timezone.now() - timedelta(days=days)
         )
     clocks = selectors.clock_by_category(actor=permits.hn_official)
@@ -248,7 +251,9 @@ def test_a_revoked_permit_reads_revoked_at_once_and_only_its_authority_may(permi
     )
     permit = Application.objects.get(pk=application.pk).permit
     with pytest.raises(Http404):
-        services.permit_move(actor=permits.gt_official, permit_id=permit.pk, to="revoked", reason="x")
+        services.permit_move(
+            actor=permits.gt_official, permit_id=permit.pk, to="revoked", reason="x"
+        )
     with pytest.raises(NotAllowed):
         services.permit_move(actor=permits.hn_staff, permit_id=permit.pk, to="revoked", reason="x")
     with pytest.raises(ValidationFailed):

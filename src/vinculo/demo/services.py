@@ -27,6 +27,7 @@ from vinculo.core.permissions import Role
 from vinculo.core.services import audit_record
 from vinculo.demo import catalogue, synthetic
 from vinculo.demo.generator import DemoDocument, DemoPerson, PeopleGenerator
+from vinculo.demo.permits import permits_load
 from vinculo.demo.season import season_load
 from vinculo.jobs import services as jobs
 from vinculo.jobs.models import JobOrder
@@ -363,13 +364,14 @@ def demo_load(
     _job_orders(users, organisations)
     index_build()
     season_load(users, organisations)
+    permits_load(users, organisations)
     audit_record(
         verb=AuditVerb.DEMO_LOADED,
         actor_label="system",
         after={"size": size, "seed": seed, "workers": count},
     )
     return DemoSummary(
-        workers=count,
+        workers=Worker.objects.count(),
         organisations=len(organisations),
         users=[(u, str(Role(r).label)) for u, r, *_ in catalogue.USERS],
     )
