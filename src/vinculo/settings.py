@@ -279,6 +279,10 @@ SPECTACULAR_SETTINGS = {
         "PlacementStateEnum": "vinculo.placements.domain.STATES",
         "AttendanceKindEnum": "vinculo.placements.models.AttendanceKind",
         "WageBasisEnum": "vinculo.jobs.models.WageBasis",
+        "PermitApplicationStateEnum": "vinculo.permits.domain.ApplicationState",
+        "PermitStepStateEnum": "vinculo.permits.domain.StepState",
+        "PermitStateEnum": "vinculo.permits.domain.PermitState",
+        "PermitMoveEnum": "vinculo.permits.domain.PERMIT_TARGETS",
     },
 }
 

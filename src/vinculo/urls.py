@@ -14,6 +14,7 @@ from vinculo.imports.api_urls import urlpatterns as imports_api_urls
 from vinculo.jobs.api_urls import urlpatterns as jobs_api_urls
 from vinculo.linkage.api_urls import urlpatterns as linkage_api_urls
 from vinculo.matching.api_urls import urlpatterns as matching_api_urls
+from vinculo.permits.api_urls import urlpatterns as permits_api_urls
 from vinculo.placements.api_urls import urlpatterns as placements_api_urls
 from vinculo.policy.apis import PolicyPackDetailApi, PolicyPackListApi
 from vinculo.reference.apis import (
@@ -43,6 +44,7 @@ api_v1 = [
     *jobs_api_urls,
     *matching_api_urls,
     *placements_api_urls,
+    *permits_api_urls,
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
 ]
 

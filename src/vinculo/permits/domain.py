@@ -78,6 +78,9 @@ PERMIT_MOVES = {
     ),
 }
 
+# Where a move can take a permit (expiry is read from its dates, never set).
+PERMIT_TARGETS = [(state.value, state.label) for state in PermitState if state != "expired"]
+
 
 def add_months(start: date, months: int) -> date:
     month = start.month - 1 + months
