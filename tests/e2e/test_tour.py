@@ -8,7 +8,9 @@ describe. Each step leaves a screenshot in test-results/tour/ to look at.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -113,6 +115,10 @@ def test_the_public_pages(visit):
     assert "CA-SAWP" in text or "Canadá" in text
     _, text = visit("/verify/agencies/HN-STSS-AG-2024-0017/", "public-agency-fees")
     assert "costos pagados por trabajadores que el empleador debía asumir" in text
+    # The demo's fourth Honduran permit, revoked, started 60 days before the demo was loaded.
+    year = (date.today() - timedelta(days=60)).year
+    _, text = visit(f"/permits/check/?number=HN-PT-{year}-000004", "public-permit-revoked")
+    assert "Revocado" in text
     _, text = visit("/placements/contracts/verify/?code=CT-0000-0000", "public-contract-fake")
     assert "No es un contrato real" in text
 
@@ -156,6 +162,16 @@ def test_the_honduran_official(visit):
     assert "Honduras → Canadá" in text and page.locator("canvas[data-chart]").count() == 1
     _, text = visit("/placements/rates/", "official-exchange-rates")
     assert "Demo: illustrative rate" in text
+    # Work permits: the case waiting for her (below 85 % of the payroll), the one refused on
+    # art. 11, and processing days by category with a chart.
+    page, text = visit("/permits/", "official-permits")
+    assert "1 paso por decidir" in text and "Francisco López Téllez" in text
+    assert page.locator("canvas[data-chart]").count() == 1 and "Percentil 90" in text
+    _, text = visit(_link(page, "Francisco López Téllez"), "official-permit-case")
+    assert "art. 11" in text and "No cumple la regla" in text and "Registrar la decisión" in text
+    page, _ = visit("/permits/", "official-permits-again")
+    _, text = visit(_link(page, "Rodrigo Pérez Alfaro"), "official-permit-refused")
+    assert "Rechazada" in text and "88,9 %" in text
 
 
 def test_the_costa_rican_official_sees_nothing_of_honduras(visit):
@@ -165,6 +181,27 @@ def test_the_costa_rican_official_sees_nothing_of_honduras(visit):
     visit.page.context.clear_cookies()
     visit.sign_in("oficial.cr")
     visit(profile, "official-cr-404", expect=404)
+
+
+def test_costa_rica_shares_permit_cases_between_two_agencies(visit):
+    visit.sign_in("migracion.cr")
+    page, text = visit("/permits/", "dgme-permits")
+    # The case the labour ministry approved waits for the migration directorate.
+    assert "1 paso por decidir" in text and "Yolanda Martínez Ruiz" in text
+    _, text = visit(_link(page, "Yolanda Martínez Ruiz"), "dgme-case")
+    assert "Constancia actualizada adjunta" in text
+    assert "Registrar la decisión" in text
+    visit.page.context.clear_cookies()
+    visit.sign_in("empleador.cr")
+    page, text = visit("/permits/", "cr-employer-permits")
+    assert "Vigente" in text and "Piñas del Caribe Norte S.A." in text
+    permit = _link(page, r"CR-PT-\d{4}-\d{6} · José Ramón Obando Castillo")
+    _, text = visit(permit, "cr-employer-sitlam-permit")
+    assert "Trabajador agrícola de temporada (SITLAM)" in text
+    check = visit.page.locator("a.wrap").get_attribute("href")
+    visit.page.context.clear_cookies()
+    _, text = visit(urlparse(check).path, "public-permit-check")
+    assert "Vigente" in text and "J. R. O. C." in text and "Obando" not in text
 
 
 def test_the_caseworker(visit):

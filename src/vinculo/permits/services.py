@@ -73,7 +73,6 @@ QUESTION_NEEDED = _("Say what the applicant has to send or explain.")
 ANSWER_NEEDED = _("Write your answer.")
 NO_REQUEST = _("No request is waiting for an answer.")
 WORKER_NOT_FOREIGN = _("A work permit is for a foreign national; this person is a national.")
-BLANK = _("This field is required.")
 
 DECIDED_SUBJECT = _("Your work-permit application %(reference)s: %(outcome)s")
 DECIDED_BODY = _(
