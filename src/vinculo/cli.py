@@ -4,6 +4,7 @@ vinculo up [--host H] [--port P]     migrate, load reference data and the demo, 
 vinculo demo --size small|medium|large [--reset] [--seed N]
 vinculo check                        system checks, policy packs, database, task queue
 vinculo worker                       the background task worker for the configured backend
+vinculo tick                         enqueue today's daily tasks not yet run (for cron)
 vinculo manage ARGS...               any Django management command
 vinculo bench JOB [--size S|M|L]     a benchmark (from a source checkout: benchmarks/)
 vinculo dedup FILE.csv [--link OTHER.csv] --id-column COL --field ROLE=COLUMN ... --out DIR
@@ -17,6 +18,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 
@@ -139,6 +141,26 @@ def http_server(application: object, *, host: str, port: int, threads: int) -> o
     )
 
 
+TICK_SECONDS = 600
+
+
+def _ticking(stop: threading.Event) -> None:
+    """`up`'s clock: enqueue the daily tasks at start and every ten minutes (each runs once a
+    day, whoever ticks)."""
+    from django.db import close_old_connections
+
+    from vinculo.core.schedule import daily_tick
+
+    while not stop.is_set():
+        try:
+            daily_tick()
+        except Exception as error:
+            _say(f"! daily tasks not enqueued: {error}")
+        finally:
+            close_old_connections()
+        stop.wait(TICK_SECONDS)
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     os.environ.setdefault("VINCULO_STATIC_STORAGE", "vinculo.web.storage.CompressedStaticStorage")
     _django()
@@ -156,6 +178,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     worker = None
+    ticks_stop = threading.Event()
     try:
         server = http_server(application, host=args.host, port=args.port, threads=args.threads)
         if settings.TASKS_MODE != "immediate":
@@ -163,6 +186,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             # Its own session: a Ctrl-C in the terminal reaches `up` alone, which then stops the
             # worker once, gracefully, letting a running task finish its step.
             worker = subprocess.Popen(worker_command(), start_new_session=True)  # noqa: S603
+        threading.Thread(target=_ticking, args=(ticks_stop,), daemon=True).start()
         _print_welcome(args.host, args.port)
         server.run()
     except KeyboardInterrupt:
@@ -170,6 +194,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        ticks_stop.set()
         if worker is not None and worker.poll() is None:
             worker.send_signal(signal.SIGTERM)
             try:
@@ -299,6 +324,15 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return subprocess.call(worker_command())  # noqa: S603
 
 
+def cmd_tick(args: argparse.Namespace) -> int:
+    _django()
+    from vinculo.core.schedule import daily_tick
+
+    enqueued = daily_tick()
+    _say(f"✓ enqueued {len(enqueued)} daily tasks: {', '.join(enqueued) or 'none due'}")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinculo.settings")
     from django.core.management import execute_from_command_line
@@ -416,6 +450,9 @@ def parser() -> argparse.ArgumentParser:
 
     worker = commands.add_parser("worker", help="run the background task worker")
     worker.set_defaults(run=cmd_worker)
+
+    tick = commands.add_parser("tick", help="enqueue today's daily tasks not yet run (cron)")
+    tick.set_defaults(run=cmd_tick)
 
     bench = commands.add_parser("bench", help="run a benchmark (source checkout only)")
     bench.add_argument("job", help="search, import, linkage, matching, web")

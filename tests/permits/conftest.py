@@ -92,6 +92,7 @@ def person(**changes) -> services.PersonInput:
         "nationality": "NI",
         "passport_number": "C01234567",
         "passport_expires_on": date(2031, 1, 1),
+        "phone": "+505 8888 1234",
     }
     values.update(changes)
     return services.PersonInput(**values)

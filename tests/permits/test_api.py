@@ -91,3 +91,58 @@ def test_the_applicant_reads_the_trace_but_cannot_decide(permits, api):
         f"/api/v1/permit-steps/{detail['steps'][0]['id']}/decision/", {"outcome": "approve"}
     )
     assert response.status_code == 403
+
+
+def test_an_employer_files_over_the_api_and_every_missing_part_is_named(permits, api):
+    from tests.permits.conftest import pdf
+
+    api.force_authenticate(permits.hn_staff)
+    body = {
+        "employer": permits.hn_employer.pk,
+        "person": {
+            "given_names": "Carlos Andrés",
+            "first_surname": "Rivas",
+            "sex": "M",
+            "birth_date": "1990-03-04",
+            "nationality": "NI",
+            "passport_number": "C01234567",
+            "passport_expires_on": "2031-01-01",
+        },
+        "category": "permiso_trabajo",
+        "occupation": "2141",
+        "start_on": "2027-02-01",
+        "months": 12,
+        "salary": "40000.00",
+        "weekly_hours": "44.0",
+    }
+    response = api.post("/api/v1/permit-applications/", body, format="json")
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert created["state"] == "draft" and created["currency"] == "HNL"
+    assert created["documents_missing"] == ["passport", "contract", "ihss_roster"]
+    path = f"/api/v1/permit-applications/{created['id']}"
+    response = api.post(f"{path}/submission/")
+    assert response.status_code == 400
+    named = {error["field"] for error in response.json()["errors"]}
+    assert named == {
+        "document_passport",
+        "document_contract",
+        "document_ihss_roster",
+        "national_workers",
+    }
+    response = api.post(
+        f"{path}/documents/", {"kind": "passport", "file": pdf()}, format="multipart"
+    )
+    assert response.status_code == 201 and response.json()["kind"] == "passport"
+    response = api.post(f"{path}/documents/", {"kind": "visa", "file": pdf()}, format="multipart")
+    assert response.status_code == 400 and response.json()["code"] == "document_unknown"
+    # Another company's staff cannot file for this employer, nor see the draft.
+    api.force_authenticate(permits.other_staff)
+    body["employer"] = permits.hn_employer.pk
+    response = api.post("/api/v1/permit-applications/", body, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "not_applicant"
+    assert api.get(f"{path}/").status_code == 404
+    response = api.post(
+        f"{path}/documents/", {"kind": "contract", "file": pdf()}, format="multipart"
+    )
+    assert response.status_code == 404

@@ -340,3 +340,17 @@ class Notification(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.kind} ({self.state})"
+
+
+class DailyRun(models.Model):
+    """A daily task enqueued on a day (vinculo.core.schedule): at most once a day each."""
+
+    name = models.CharField(max_length=120)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="daily_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"

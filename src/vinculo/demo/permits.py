@@ -146,12 +146,19 @@ def permits_load(users: dict[str, User], organisations: dict[str, Organisation])
     )
     _aged(refused, 9)
     # Approved: 190 nationals of 200 with the hire.
-    for key, days, months in (("ingeniero", 12, 12), ("tecnica", 6, 6)):
+    # (the technician's permit ends in about 50 days: the daily task reminds her employer)
+    for key, days, started in (("ingeniero", 12, 20), ("tecnica", 6, 130)):
         approved = _file(
             hn_staff,
             textiles,
             key,
-            _hn_terms(today - timedelta(days=20), "45000", (190, 9), ("3600000", "180000"), months),
+            _hn_terms(
+                today - timedelta(days=started),
+                "45000",
+                (190, 9),
+                ("3600000", "180000"),
+                12 if key == "ingeniero" else 6,
+            ),
         )
         _decide(hn_official, approved, "labour", "approve")
         _aged(approved, days)

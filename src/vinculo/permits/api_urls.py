@@ -16,6 +16,21 @@ urlpatterns = [
         name="permit-application",
     ),
     path(
+        "permit-applications/<id:application_id>/documents/",
+        apis.PermitDocumentApi.as_view(),
+        name="permit-application-documents",
+    ),
+    path(
+        "permit-applications/<id:application_id>/submission/",
+        apis.PermitSubmissionApi.as_view(),
+        name="permit-application-submission",
+    ),
+    path(
+        "permit-applications/<id:application_id>/answer/",
+        apis.PermitAnswerApi.as_view(),
+        name="permit-application-answer",
+    ),
+    path(
         "permit-steps/<id:step_id>/decision/",
         apis.PermitStepDecisionApi.as_view(),
         name="permit-step-decision",

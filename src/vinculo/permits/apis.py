@@ -11,13 +11,14 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vinculo.core.access import user_can
-from vinculo.core.apis import ERRORS, PROBLEM, PublicVerificationThrottle
+from vinculo.core.apis import ERRORS, MAX_INT, PROBLEM, IdField, PublicVerificationThrottle
 from vinculo.core.errors import NotAllowed
 from vinculo.core.pagination import Pagination
 from vinculo.core.permissions import Perm
@@ -30,6 +31,7 @@ from vinculo.permits.domain import (
     initials,
     permit_status,
 )
+from vinculo.registry.models import Sex
 
 
 def _allowed(request: Request) -> None:
@@ -90,6 +92,47 @@ class PermitApplicationDetailSerializer(PermitApplicationSerializer):
     documents_missing = serializers.ListField(child=serializers.CharField())
 
 
+class PersonIn(serializers.Serializer):
+    given_names = serializers.CharField(max_length=150)
+    first_surname = serializers.CharField(max_length=100)
+    second_surname = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    birth_date = serializers.DateField()
+    nationality = serializers.RegexField(r"^[A-Za-z]{2}$", help_text="ISO 3166-1 alpha-2")
+    passport_number = serializers.CharField(max_length=30)
+    passport_expires_on = serializers.DateField()
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
+
+class ApplicationIn(serializers.Serializer):
+    employer = IdField(help_text="Your organisation, the employer that would hire")
+    person = PersonIn(help_text="Found by passport if registered; registered otherwise")
+    category = serializers.CharField(max_length=40, help_text="A category of the country's pack")
+    occupation = serializers.RegexField(r"^\d{4}$", help_text="ISCO-08 unit group")
+    start_on = serializers.DateField()
+    months = serializers.IntegerField(min_value=1, max_value=120)
+    salary = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=1, help_text="A month, in the pack's currency"
+    )
+    weekly_hours = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=1, max_value=84
+    )
+    national_workers = serializers.IntegerField(
+        min_value=0, max_value=MAX_INT, required=False, allow_null=True, default=None
+    )
+    foreign_workers = serializers.IntegerField(
+        min_value=0, max_value=MAX_INT, required=False, allow_null=True, default=None
+    )
+    national_payroll = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+    foreign_payroll = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+
+
 class PermitApplicationListApi(APIView):
     pagination_class = Pagination
 
@@ -112,6 +155,30 @@ class PermitApplicationListApi(APIView):
         page = paginator.paginate_queryset(applications, request, view=self)
         return paginator.get_paginated_response(PermitApplicationSerializer(page, many=True).data)
 
+    @extend_schema(
+        request=ApplicationIn,
+        responses={201: PermitApplicationDetailSerializer, **ERRORS},
+        summary="Start a work-permit application (a draft kept on the server)",
+        description="Add the documents the category asks for, then submit it. A draft is seen "
+        "only by its applicant.",
+    )
+    def post(self, request: Request) -> Response:
+        _allowed(request)
+        data = ApplicationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        employer = services.own_employer(actor=request.user, employer_id=values.pop("employer"))
+        person = services.PersonInput(**values.pop("person"))
+        loaded = services.authorisation_pack_for(employer.jurisdiction.country)
+        currency = loaded.pack.currency if loaded else ""
+        application = services.application_create(
+            actor=request.user,
+            employer=employer,
+            person=person,
+            data=services.ApplicationInput(currency=currency, **values),
+        )
+        return Response(_detail(application), status=201)
+
 
 def _detail(application: Any) -> dict[str, Any]:
     application.processing_days = selectors.application_days(application)
@@ -128,6 +195,70 @@ class PermitApplicationDetailApi(APIView):
     def get(self, request: Request, application_id: int) -> Response:
         _allowed(request)
         application = selectors.application_get(actor=request.user, application_id=application_id)
+        return Response(_detail(application))
+
+
+class PermitDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class PermitDocumentApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    class Input(serializers.Serializer):
+        kind = serializers.CharField(max_length=40, help_text="A document its category asks for")
+        file = serializers.FileField(help_text="Photo (JPEG, PNG, WebP) or PDF, up to 5 MB")
+
+    @extend_schema(
+        request={"multipart/form-data": Input},
+        responses={201: PermitDocumentSerializer, **ERRORS},
+        summary="Add a document to a draft application (or to answer a request)",
+    )
+    def post(self, request: Request, application_id: int) -> Response:
+        _allowed(request)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.document_add(
+            actor=request.user,
+            application_id=application_id,
+            kind=data.validated_data["kind"],
+            upload=data.validated_data["file"],
+        )
+        return Response(PermitDocumentSerializer(document).data, status=201)
+
+
+class PermitSubmissionApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: PermitApplicationDetailSerializer, **ERRORS},
+        summary="Submit a complete application: its clock starts and its steps open",
+        description="An incomplete one is a 400 `incomplete` naming every missing document "
+        "(`document_<code>`) and figure in `errors`.",
+    )
+    def post(self, request: Request, application_id: int) -> Response:
+        _allowed(request)
+        application = services.application_submit(actor=request.user, application_id=application_id)
+        return Response(_detail(application))
+
+
+class PermitAnswerApi(APIView):
+    class Input(serializers.Serializer):
+        answer = serializers.CharField(max_length=4000)
+
+    @extend_schema(
+        request=Input,
+        responses={200: PermitApplicationDetailSerializer, **ERRORS},
+        summary="Answer an agency's request for information: the clock runs again",
+    )
+    def post(self, request: Request, application_id: int) -> Response:
+        _allowed(request)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.info_answer(
+            actor=request.user, application_id=application_id, **data.validated_data
+        )
         return Response(_detail(application))
 
 

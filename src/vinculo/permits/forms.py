@@ -172,3 +172,22 @@ class PermitCheckForm(forms.Form):
         max_length=30,
         help_text=_("As printed on the permit, e.g. CR-PT-2026-000012."),
     )
+
+
+class RenewForm(forms.Form):
+    start_on = forms.DateField(
+        label=_("The new stay starts on"),
+        widget=DateInput(),
+        help_text=_("The same employer, category and terms; the documents still valid go along."),
+    )
+
+
+class EmployerChangeForm(forms.Form):
+    employer = forms.ModelChoiceField(label=_("New employer"), queryset=None)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, employers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = employers

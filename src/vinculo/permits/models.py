@@ -97,6 +97,15 @@ class Application(TimeStamped):
     submitted_at = models.DateTimeField(_("complete on"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
     pack_version = models.CharField(_("pack version"), max_length=80, blank=True)
+    # A renewal (or a re-entry after expiry) of an earlier permit, on the fast path.
+    renewal_of = models.ForeignKey(
+        "Permit",
+        verbose_name=_("renews"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -154,6 +163,8 @@ class Step(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The day the daily task told the agency's officials the step was overdue.
+    escalated_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["application", "position"]

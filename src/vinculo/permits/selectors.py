@@ -35,7 +35,7 @@ from vinculo.registry.models import DocumentKind
 APPLICANT = "applicant"
 
 
-def _own_organisations(actor: Actor) -> set[int]:
+def own_organisations(actor: Actor) -> set[int]:
     return {
         m.organisation_id
         for m in getattr(actor, "active_memberships", [])
@@ -46,7 +46,7 @@ def _own_organisations(actor: Actor) -> set[int]:
 def _applicant_q(actor: Actor) -> Q | None:
     if not user_can(actor, Perm.APPLY_FOR_PERMITS):
         return None
-    organisations = _own_organisations(actor)
+    organisations = own_organisations(actor)
     return Q(employer_id__in=organisations) | Q(agency_id__in=organisations) | Q(worker__user=actor)
 
 
@@ -87,7 +87,7 @@ def application_sides(actor: Actor, application: Application) -> frozenset[str]:
     foreign national themself."""
     if not user_can(actor, Perm.APPLY_FOR_PERMITS):
         return frozenset()
-    mine = _own_organisations(actor)
+    mine = own_organisations(actor)
     own = (
         application.employer_id in mine
         or (application.agency_id is not None and application.agency_id in mine)

@@ -9,7 +9,7 @@ and writes its audit event in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,8 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.core.access import user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
-from vinculo.core.lifecycle import Lifecycle, transition
-from vinculo.core.models import Actor, Jurisdiction, Organisation
+from vinculo.core.lifecycle import (
+    MOVE_NOT_PERMITTED,
+    REASON_REQUIRED,
+    Lifecycle,
+    transition,
+)
+from vinculo.core.models import Actor, Jurisdiction, Organisation, User
 from vinculo.core.notify import notify
 from vinculo.core.permissions import Perm
 from vinculo.core.services import audit_record
@@ -33,6 +38,7 @@ from vinculo.permits import selectors
 from vinculo.permits.domain import (
     PERMIT_MOVES,
     ApplicationState,
+    PermitState,
     StepState,
     rules_evaluate,
     stay_end,
@@ -133,8 +139,20 @@ class ApplicationInput:
     foreign_payroll: Decimal | None = None
 
 
+def own_employer(*, actor: Actor, employer_id: int) -> Organisation:
+    """An employer the actor applies for: one of their own organisations."""
+    organisation = (
+        Organisation.objects.filter(pk=employer_id, pk__in=selectors.own_organisations(actor))
+        .select_related("jurisdiction")
+        .first()
+    )
+    if organisation is None:
+        raise ValidationFailed(NOT_APPLICANT, code="not_applicant", field="employer")
+    return organisation
+
+
 def _applicant_may(actor: Actor, employer: Organisation, worker: Worker | None) -> None:
-    mine = selectors._own_organisations(actor)
+    mine = selectors.own_organisations(actor)
     if employer.pk in mine:
         return
     if worker is not None and worker.user_id is not None and worker.user_id == actor.pk:
@@ -622,6 +640,144 @@ def permit_issue(*, application: Application, actor: Actor) -> Permit:
     return permit
 
 
+NOT_RENEWABLE = _("A revoked or suspended permit is not renewed.")
+CATEGORY_NOT_RENEWABLE = _("Permits of this category are not renewable: apply anew.")
+RENEWAL_OPEN = _("A renewal of this permit is already under way.")
+
+
+@transaction.atomic
+def application_renew(*, actor: Actor, permit_id: Any, start_on: date | None = None) -> Application:
+    """Renew a valid permit, or come back on an expired one (re-entry), on the fast path: the same
+    employer, category and terms; the documents carried over, except the passport when it would
+    expire during the new stay (the registry's date says so). Complete, it is submitted at once;
+    otherwise it waits as a draft for what changed."""
+    permit = selectors.permit_get(actor=actor, permit_id=permit_id)
+    previous = Application.objects.select_for_update().get(pk=permit.application_id)
+    if selectors.APPLICANT not in selectors.application_sides(actor, previous):
+        raise NotAllowed(NOT_APPLICANT, code="not_applicant")
+    if permit.state != PermitState.VALID:
+        raise Conflict(NOT_RENEWABLE, code="not_renewable")
+    loaded = authorisation_pack_for(previous.jurisdiction.country)
+    category = loaded.pack.authorisation.category(previous.category) if loaded else None
+    if category is None or not category.renewable:
+        raise ValidationFailed(CATEGORY_NOT_RENEWABLE, code="category_not_renewable")
+    if permit.renewals.filter(
+        state__in=[
+            ApplicationState.DRAFT,
+            ApplicationState.SUBMITTED,
+            ApplicationState.INFO_REQUESTED,
+        ]
+    ).exists():
+        raise Conflict(RENEWAL_OPEN, code="renewal_open")
+    today = timezone.localdate()
+    start = start_on or max(permit.valid_to + timedelta(days=1), today)
+    application = Application.objects.create(
+        jurisdiction=previous.jurisdiction,
+        pack=loaded.pack.code,
+        category=previous.category,
+        worker=previous.worker,
+        employer=previous.employer,
+        establishment=previous.establishment,
+        filed_by=actor,
+        occupation=previous.occupation,
+        start_on=start,
+        months=previous.months,
+        salary=previous.salary,
+        currency=previous.currency,
+        weekly_hours=previous.weekly_hours,
+        national_workers=previous.national_workers,
+        foreign_workers=previous.foreign_workers,
+        national_payroll=previous.national_payroll,
+        foreign_payroll=previous.foreign_payroll,
+        renewal_of=permit,
+    )
+    expires = selectors.passport_expiry(application)
+    passport_valid = expires is not None and expires > stay_end(start, application.months)
+    carried = [
+        ApplicationDocument(
+            application=application, kind=d.kind, file=d.file, uploaded_by=d.uploaded_by
+        )
+        for d in previous.documents.all()
+        if d.kind != "passport" or passport_valid
+    ]
+    ApplicationDocument.objects.bulk_create(carried)
+    _event(application, "", actor, str(_("Renewal of %(number)s") % {"number": permit.number}))
+    audit_record(
+        verb=AuditVerb.PERMIT_RENEWAL,
+        actor=actor,
+        obj=application,
+        jurisdiction=application.jurisdiction_id,
+        after={"renews": permit.number, "documents_carried": sorted(d.kind for d in carried)},
+    )
+    if not _missing(application):
+        return application_submit(actor=actor, application_id=application.pk)
+    return application
+
+
+EMPLOYER_CHANGE_REFUSED = _(
+    "%(category)s is restricted to its employer: the holder may not change employer on this "
+    "permit (%(source)s). Apply for a new permit with the new employer."
+)
+EMPLOYER_NOT_HERE = _("Choose a verified employer of this permit's jurisdiction.")
+
+
+@transaction.atomic
+def permit_change_employer(
+    *, actor: Actor, permit_id: Any, employer_id: Any, reason: str
+) -> Permit:
+    """A holder moves to another employer where the permit allows it (a free condition, or a
+    scheme such as SITLAM whose category allows changes); refused with the reason elsewhere."""
+    visible = selectors.permit_get(actor=actor, permit_id=permit_id)
+    if not user_can_in(actor, Perm.DECIDE_PERMITS, visible.jurisdiction_id):
+        raise NotAllowed(MOVE_NOT_PERMITTED, code="not_allowed")
+    permit = Permit.objects.select_for_update().select_related("employer").get(pk=visible.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(REASON_REQUIRED, code="reason_required", field="reason")
+    if permit.state != PermitState.VALID:
+        raise Conflict(NOT_RENEWABLE, code="permit_not_valid")
+    _pack, auth = selectors.application_pack(visible.application)
+    category = auth.category(permit.category)
+    if permit.condition != "free" and not (category and category.change_employer):
+        raise ValidationFailed(
+            EMPLOYER_CHANGE_REFUSED
+            % {
+                "category": _pick(category.name.model_dump()) if category else permit.category,
+                "source": category.source.cite() if category else permit.pack,
+            },
+            code="employer_change_not_allowed",
+            field="employer",
+        )
+    employer = Organisation.objects.filter(
+        pk=employer_id,
+        jurisdiction_id=permit.jurisdiction_id,
+        kind="employer",
+        verification_state="verified",
+    ).first()
+    if employer is None or employer.pk == permit.employer_id:
+        raise ValidationFailed(EMPLOYER_NOT_HERE, code="employer_unknown", field="employer")
+    before = permit.employer.name
+    permit.employer = employer
+    permit.save(update_fields=["employer", "updated_at"])
+    PermitEvent.objects.create(
+        permit=permit,
+        from_state=permit.state,
+        to_state=permit.state,
+        actor=actor,
+        reason=f"{before} → {employer.name}: {reason}",
+    )
+    audit_record(
+        verb=AuditVerb.PERMIT_EMPLOYER_CHANGED,
+        actor=actor,
+        obj=permit,
+        jurisdiction=permit.jurisdiction_id,
+        before={"employer": before},
+        after={"employer": employer.name},
+        reason=reason,
+    )
+    return permit
+
+
 PERMIT = Lifecycle(Permit, PERMIT_MOVES, "permit", events=PermitEvent, subject="permit")
 
 
@@ -645,3 +801,115 @@ def permit_move(
 def _reason_kept(permit: Permit, reason: str) -> list[str]:
     permit.state_reason = reason
     return ["state_reason"]
+
+
+# --- the daily task: reminders and escalation ---------------------------------------------------
+
+REMIND_AT_DAYS = (60, 14)
+EXPIRY_SUBJECT = _("Work permit %(number)s expires on %(end)s")
+EXPIRY_BODY = _(
+    "Work permit %(number)s of %(worker)s with %(employer)s expires on %(end)s, in %(days)s days. "
+    "Apply for its renewal in Vínculo before then."
+)
+OVERDUE_SUBJECT = _("Overdue: work-permit application %(reference)s")
+OVERDUE_BODY = _(
+    "The step %(step)s of application %(reference)s has waited %(days)s days, beyond the "
+    "target of %(target)s. Decide it, or ask the applicant for what is missing."
+)
+
+
+def _employer_staff(employer: Organisation) -> list[Any]:
+    return [
+        m.user
+        for m in employer.memberships.filter(role="employer_staff", user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    ]
+
+
+def permits_remind(today: date | None = None) -> int:
+    """Tell the employer's staff and the holder that a valid permit expires soon: 60 days before
+    and again 14 days before. Each permit's last reminder day is kept, so a reminder is sent once
+    whatever the number of ticks."""
+    today = today or timezone.localdate()
+    first = today + timedelta(days=REMIND_AT_DAYS[0])
+    due = Permit.objects.filter(
+        state=PermitState.VALID, valid_to__gte=today, valid_to__lte=first
+    ).select_related("holder__user", "employer", "application")
+    sent = 0
+    for permit in due:
+        days = (permit.valid_to - today).days
+        window = next(d for d in sorted(REMIND_AT_DAYS) if days <= d)
+        if permit.reminded_on is not None and (permit.valid_to - permit.reminded_on).days <= window:
+            continue
+        values = {
+            "number": permit.number,
+            "worker": permit.holder.full_name,
+            "employer": permit.employer.name,
+            "end": permit.valid_to.isoformat(),
+            "days": days,
+        }
+        with transaction.atomic():
+            for user in _employer_staff(permit.employer):
+                notify(
+                    user=user,
+                    email=user.email,
+                    language=user.preferred_language or "es",
+                    kind="permit.expiry",
+                    subject=EXPIRY_SUBJECT,
+                    body=EXPIRY_BODY,
+                    values=values,
+                )
+            holder = permit.holder
+            notify(
+                user=holder.user,
+                phone=holder.phone,
+                email=holder.user.email if holder.user else "",
+                language=(holder.user.preferred_language if holder.user else "") or "es",
+                kind="permit.expiry",
+                subject=EXPIRY_SUBJECT,
+                body=EXPIRY_BODY,
+                values=values,
+            )
+            Permit.objects.filter(pk=permit.pk).update(reminded_on=today)
+        sent += 1
+    return sent
+
+
+def steps_escalate(today: date | None = None) -> int:
+    """Tell the officials of an agency, once, that a step of theirs is past its target time."""
+    today = today or timezone.localdate()
+    open_steps = Step.objects.filter(state=StepState.OPEN, escalated_on=None).select_related(
+        "application", "jurisdiction"
+    )
+    escalated = 0
+    for step in open_steps.prefetch_related("application__requests"):
+        application = step.application
+        target = selectors.application_target(application)
+        days = selectors.application_days(application, today)
+        if target is None or days is None or days <= target:
+            continue
+        officials = User.objects.filter(
+            is_active=True,
+            memberships__jurisdiction=step.jurisdiction,
+            memberships__role="official",
+        ).distinct()
+        with transaction.atomic():
+            for official in officials:
+                notify(
+                    user=official,
+                    email=official.email,
+                    language=official.preferred_language or "es",
+                    kind="permit.overdue",
+                    subject=OVERDUE_SUBJECT,
+                    body=OVERDUE_BODY,
+                    values={
+                        "reference": application.reference,
+                        "step": step.code,
+                        "days": days,
+                        "target": target,
+                    },
+                )
+            Step.objects.filter(pk=step.pk).update(escalated_on=today)
+        escalated += 1
+    return escalated

@@ -4,6 +4,7 @@ queue and processing times; the permit with its PDF; and the public check its QR
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -33,8 +34,10 @@ from vinculo.permits.forms import (
     ApplicationForm,
     DecisionForm,
     DocumentForm,
+    EmployerChangeForm,
     PermitCheckForm,
     PermitMoveForm,
+    RenewForm,
 )
 from vinculo.permits.models import Application, Permit
 from vinculo.web.ratelimit import public_page_rate, too_many_requests
@@ -357,7 +360,7 @@ def permit_view(request: HttpRequest, permit_id: int) -> HttpResponse:
     )
     form = PermitMoveForm(request.POST or None, moves=moves) if moves else None
     status = 200
-    if request.method == "POST" and form is not None:
+    if request.method == "POST" and form is not None and "to" in request.POST:
         if form.is_valid():
             try:
                 services.permit_move(
@@ -373,12 +376,35 @@ def permit_view(request: HttpRequest, permit_id: int) -> HttpResponse:
                 messages.success(request, _("Permit changed: the public check shows it now."))
                 return redirect("permits:permit", permit.pk)
         status = 400
+    return _permit_page(request, permit, form=form, status=status)
+
+
+def _permit_page(
+    request: HttpRequest,
+    permit: Permit,
+    *,
+    form: PermitMoveForm | None = None,
+    renew_form: RenewForm | None = None,
+    employer_form: EmployerChangeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     today = timezone.localdate()
+    applicant = selectors.APPLICANT in selectors.application_sides(request.user, permit.application)
+    deciding = selectors.permit_may_decide(request.user, permit)
+    if renew_form is None and applicant and permit.state == "valid":
+        renew_form = RenewForm(
+            initial={"start_on": max(permit.valid_to + timedelta(days=1), today)}
+        )
+    if employer_form is None and deciding and permit.state == "valid":
+        employer_form = EmployerChangeForm(employers=_employers_of(permit))
     return render(
         request,
         "permits/permit.html",
         {
             "permit": permit,
+            "renew_form": renew_form,
+            "employer_form": employer_form,
+            "renewals": permit.renewals.all(),
             "status": permit_status(permit.state, permit.valid_to, today),
             "rows": [(_(label), value) for label, value in _permit_rows(permit)],
             "form": form,
@@ -387,6 +413,56 @@ def permit_view(request: HttpRequest, permit_id: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _employers_of(permit: Permit) -> Any:
+    return Organisation.objects.filter(
+        jurisdiction_id=permit.jurisdiction_id, kind="employer", verification_state="verified"
+    ).exclude(pk=permit.employer_id)
+
+
+@login_required
+@post_only("permits:permit", "permit_id")
+def permit_renew_view(request: HttpRequest, permit_id: int) -> HttpResponse:
+    _allowed(request)
+    permit = selectors.permit_get(actor=request.user, permit_id=permit_id)
+    form = RenewForm(request.POST)
+    if form.is_valid():
+        try:
+            application = services.application_renew(
+                actor=request.user, permit_id=permit.pk, start_on=form.cleaned_data["start_on"]
+            )
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            if application.state == ApplicationState.SUBMITTED:
+                messages.success(request, _("Renewal submitted on the fast path."))
+            else:
+                messages.success(request, _("Renewal started: add what changed, then submit."))
+            return redirect("permits:detail", application.pk)
+    return _permit_page(request, permit, renew_form=form, status=400)
+
+
+@login_required
+@post_only("permits:permit", "permit_id")
+def permit_employer_view(request: HttpRequest, permit_id: int) -> HttpResponse:
+    _allowed(request)
+    permit = selectors.permit_get(actor=request.user, permit_id=permit_id)
+    form = EmployerChangeForm(request.POST, employers=_employers_of(permit))
+    if form.is_valid():
+        try:
+            services.permit_change_employer(
+                actor=request.user,
+                permit_id=permit.pk,
+                employer_id=form.cleaned_data["employer"].pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Employer changed: the public check shows it now."))
+            return redirect("permits:permit", permit.pk)
+    return _permit_page(request, permit, employer_form=form, status=400)
 
 
 @login_required
