@@ -4,6 +4,7 @@ index and its delta, the reasons of each score, the equity re-ranking and the el
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -272,6 +273,24 @@ def rank_order(order: JobOrder, *, k: int = 50, equity: bool = False) -> Ranking
     With `equity`, a wider top is re-ranked to spread selection across municipalities."""
     index = ix.index_current()
     return rank_needs(needs_for(order), index, _delta(index), k=k, equity=equity)
+
+
+def rank_nationals(
+    *, jurisdiction_id: int, unit: str, start: date, end: date, country: str, k: int = 100
+) -> Ranking:
+    """A labour-market test: the nationals of `country` registered with the jurisdiction who meet
+    every condition of a job of this occupation and period in their own country, best first (at
+    most k)."""
+    needs = d.OrderNeeds(
+        jurisdiction=jurisdiction_id,
+        unit=int(unit),
+        start=d.day(start, 0),
+        end=d.day(end, 0),
+        worksite_country=d.country_code(country),
+        nationalities=frozenset({d.country_code(country)}),
+    )
+    index = ix.index_current()
+    return rank_needs(needs, index, _delta(index), k=k)
 
 
 def rank_orders(orders: list[JobOrder], *, k: int = 50) -> list[Ranking]:

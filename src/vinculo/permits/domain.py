@@ -27,6 +27,7 @@ from vinculo.policy.domain import RuleResult, both_languages, check_minimum_wage
 from vinculo.policy.schema import (
     AgeRule,
     Authorisation,
+    LabourMarketRule,
     NationalShare,
     PassportRule,
     PermitCategory,
@@ -326,6 +327,64 @@ def check_national_share(
 
 
 @dataclass(frozen=True)
+class LabourMarket:
+    """What the matcher found among the jurisdiction's own job seekers (at most `cap` looked at),
+    and how many of them had been offered a job of this occupation by the employer."""
+
+    available: int
+    offered: int
+    cap: int
+
+
+def check_labour_market(
+    rule: LabourMarketRule, *, found: LabourMarket | None, unit: str
+) -> RuleResult:
+    if found is None:
+        return RuleResult(
+            "labour_market",
+            True,
+            "not_required",
+            both_languages(gettext_noop("This category does not need a labour-market test.")),
+            {},
+            rule.source.cite(),
+        )
+    evidence = {
+        "occupation": unit,
+        "available": found.available,
+        "offered": found.offered,
+        "cap": found.cap,
+    }
+    shown = found.available if found.available < found.cap else f"{found.cap}+"
+    if found.available == 0:
+        reason, passed = "no_nationals_available", True
+        text = gettext_noop(
+            "The matcher found no suitable nationals available for occupation %(unit)s in this "
+            "period."
+        )
+    elif found.offered:
+        reason, passed = "nationals_offered", True
+        text = gettext_noop(
+            "The matcher found %(available)s suitable nationals for occupation %(unit)s; "
+            "%(offered)s of them had been offered the job by this employer."
+        )
+    else:
+        reason, passed = "nationals_not_offered", False
+        text = gettext_noop(
+            "The matcher found %(available)s suitable nationals for occupation %(unit)s, and "
+            "none had been offered the job by this employer."
+        )
+    explanation = both_languages(text, available=shown, offered=found.offered, unit=unit)
+    return RuleResult(
+        "labour_market",
+        passed,
+        reason,
+        {lang: f"{explanation[lang]} {getattr(rule.explain, lang)}" for lang in ("es", "en")},
+        evidence,
+        rule.source.cite(),
+    )
+
+
+@dataclass(frozen=True)
 class Facts:
     """What an application says, read from the registry and the application itself."""
 
@@ -344,6 +403,8 @@ class Facts:
     employer_verified: bool
     employer_open_violations: int
     workforce: Workforce | None
+    occupation: str = ""
+    labour_market: LabourMarket | None = None
 
 
 def rules_evaluate(pack: PolicyPack, facts: Facts, rules: Iterable[str]) -> list[RuleResult]:
@@ -386,6 +447,12 @@ def rules_evaluate(pack: PolicyPack, facts: Facts, rules: Iterable[str]) -> list
                     name=facts.employer,
                     verified=facts.employer_verified,
                     open_violations=facts.employer_open_violations,
+                )
+            )
+        elif rule == "labour_market" and auth.labour_market is not None:
+            results.append(
+                check_labour_market(
+                    auth.labour_market, found=facts.labour_market, unit=facts.occupation
                 )
             )
         elif rule == "national_share":

@@ -18,14 +18,18 @@ from django.utils import timezone
 from vinculo.core.access import get_or_404, scope_for, user_can, user_can_in
 from vinculo.core.models import Actor
 from vinculo.core.permissions import ROLE_PERMISSIONS, Perm
+from vinculo.matching.models import Candidacy, CandidacyStatus
+from vinculo.matching.ranking import rank_nationals
 from vinculo.permits.domain import (
     ApplicationState,
     ClockFigures,
     Facts,
+    LabourMarket,
     StepState,
     Workforce,
     clock_figures,
     processing_days,
+    stay_end,
 )
 from vinculo.permits.models import Application, ApplicationDocument, Permit, Step
 from vinculo.policy.loader import pack_get
@@ -131,9 +135,46 @@ def application_workforce(application: Application) -> Workforce | None:
     return Workforce(*values)
 
 
+LABOUR_MARKET_CAP = 100
+
+
+def labour_market(application: Application) -> LabourMarket | None:
+    """The labour-market test where the category asks for it: the matcher's suitable nationals
+    for the occupation and the stay, and how many had been offered a job of this occupation on
+    one of the employer's job orders (shortlisted, or selected or not)."""
+    _pack, auth = application_pack(application)
+    category = auth.category(application.category)
+    if category is None or not category.labour_market_test:
+        return None
+    country = application.jurisdiction.country
+    ranking = rank_nationals(
+        jurisdiction_id=application.jurisdiction_id,
+        unit=application.occupation,
+        start=application.start_on,
+        end=stay_end(application.start_on, application.months),
+        country=country,
+        k=LABOUR_MARKET_CAP,
+    )
+    found = [m.worker_id for m in ranking.matches]
+    offered = (
+        Candidacy.objects.filter(
+            worker_id__in=found,
+            order__employer_id=application.employer_id,
+            order__isco_unit=application.occupation,
+        )
+        .exclude(status__in=[CandidacyStatus.APPLIED, CandidacyStatus.WITHDRAWN])
+        .values("worker_id")
+        .distinct()
+        .count()
+    )
+    return LabourMarket(len(found), offered, LABOUR_MARKET_CAP)
+
+
 def application_facts(application: Application, *, decided_on: date | None = None) -> Facts:
     filed = (application.submitted_at or timezone.now()).date()
     return Facts(
+        occupation=application.occupation,
+        labour_market=labour_market(application),
         filed_on=filed,
         decided_on=decided_on or timezone.localdate(),
         category=application.category,

@@ -40,6 +40,7 @@ from vinculo.permits.forms import (
     RenewForm,
 )
 from vinculo.permits.models import Application, Permit
+from vinculo.reference.countries import country_name
 from vinculo.web.ratelimit import public_page_rate, too_many_requests
 
 
@@ -326,7 +327,7 @@ def _permit_rows(permit: Permit) -> list[tuple[str, str]]:
     category = auth.category(permit.category)
     return [
         (gettext_noop("Holder"), permit.holder.full_name),
-        (gettext_noop("Nationality"), permit.holder.nationality),
+        (gettext_noop("Nationality"), country_name(permit.holder.nationality)),
         (gettext_noop("Employer"), permit.employer.name),
         (
             gettext_noop("Category"),
@@ -395,8 +396,8 @@ def _permit_page(
         renew_form = RenewForm(
             initial={"start_on": max(permit.valid_to + timedelta(days=1), today)}
         )
-    if employer_form is None and deciding and permit.state == "valid":
-        employer_form = EmployerChangeForm(employers=_employers_of(permit))
+    if employer_form is None and deciding and _may_change_employer(permit):
+        employer_form = EmployerChangeForm(employers=_employers_of(permit), prefix="change")
     return render(
         request,
         "permits/permit.html",
@@ -412,6 +413,14 @@ def _permit_page(
             "verify_url": _verify_url(request, permit),
         },
         status=status,
+    )
+
+
+def _may_change_employer(permit: Permit) -> bool:
+    """A free permit, or one of a scheme whose holders may move between its employers."""
+    category = selectors.application_pack(permit.application)[1].category(permit.category)
+    return permit.state == "valid" and (
+        permit.condition == "free" or bool(category and category.change_employer)
     )
 
 
@@ -448,7 +457,7 @@ def permit_renew_view(request: HttpRequest, permit_id: int) -> HttpResponse:
 def permit_employer_view(request: HttpRequest, permit_id: int) -> HttpResponse:
     _allowed(request)
     permit = selectors.permit_get(actor=request.user, permit_id=permit_id)
-    form = EmployerChangeForm(request.POST, employers=_employers_of(permit))
+    form = EmployerChangeForm(request.POST, employers=_employers_of(permit), prefix="change")
     if form.is_valid():
         try:
             services.permit_change_employer(

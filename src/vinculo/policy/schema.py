@@ -236,6 +236,9 @@ class PermitCategory(Strict):
         False, description="The holder may change employer within the scheme (e.g. SITLAM)"
     )
     applicants: list[Literal["employer", "foreign_national"]] = ["employer"]
+    labour_market_test: bool = Field(
+        False, description="Nationals are sought first (the pack's labour_market rule)"
+    )
     documents: list[Slug] = []
     target_days: int = Field(gt=0, description="The target time to decide, in calendar days")
     source: LegalSource
@@ -250,7 +253,15 @@ class DecisionStep(Strict):
     jurisdiction: NonEmpty = Field(description="The code of the deciding authority's jurisdiction")
     after: list[Slug] = []
     rules: list[
-        Literal["category", "adult", "passport", "minimum_wage", "employer", "national_share"]
+        Literal[
+            "category",
+            "adult",
+            "passport",
+            "minimum_wage",
+            "employer",
+            "national_share",
+            "labour_market",
+        ]
     ]
     source: LegalSource
 
@@ -309,6 +320,15 @@ class PassportRule(Strict):
     source: LegalSource
 
 
+class LabourMarketRule(Strict):
+    """A labour-market test: the matcher looks for suitable nationals among the jurisdiction's
+    job seekers for the occupation, place and period. It fails when some were available and
+    none had been offered the job."""
+
+    explain: Texts
+    source: LegalSource
+
+
 class Authorisation(Strict):
     """Labour authorisation for foreign nationals: the categories, the documents, the agencies
     that decide and the rules they decide on."""
@@ -322,6 +342,7 @@ class Authorisation(Strict):
     national_share: list[NationalShare] = []
     waiver: WaiverRule | None = None
     waivers: list[ShareWaiver] = []
+    labour_market: LabourMarketRule | None = None
     notes: Texts | None = None
 
     @model_validator(mode="after")
@@ -342,6 +363,8 @@ class Authorisation(Strict):
                 raise ValueError(f"step {step.code} waits for steps not before it: {unknown}")
             if "national_share" in step.rules and not self.national_share:
                 raise ValueError(f"step {step.code} decides national_share, which has no rule")
+            if "labour_market" in step.rules and self.labour_market is None:
+                raise ValueError(f"step {step.code} decides labour_market, which has no rule")
         if len({c.code for c in self.categories}) != len(self.categories):
             raise ValueError("category codes must be unique")
         for waiver in self.waivers:
