@@ -102,3 +102,25 @@ def test_a_sitlam_worker_may_change_employer_within_the_scheme(permits):
     permit.refresh_from_db()
     assert permit.employer == farm
     assert "Cosecha terminada." in permit.events.first().reason
+
+
+def test_the_employer_logs_entries_and_exits_within_the_permits_validity(permits):
+    from vinculo.permits.models import PermitAttendance
+
+    permit = _approved(permits)
+    Permit.objects.filter(pk=permit.pk).update(valid_from=timezone.localdate() - timedelta(days=30))
+    permit.refresh_from_db()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    services.attendance_log(actor=permits.hn_staff, permit_id=permit.pk, kind="entry", on=yesterday)
+    with pytest.raises(ValidationFailed):
+        services.attendance_log(
+            actor=permits.hn_staff,
+            permit_id=permit.pk,
+            kind="exit",
+            on=timezone.localdate() + timedelta(days=1),
+        )
+    with pytest.raises(NotAllowed):
+        services.attendance_log(
+            actor=permits.hn_official, permit_id=permit.pk, kind="exit", on=yesterday
+        )
+    assert list(PermitAttendance.objects.values_list("kind", flat=True)) == ["entry"]

@@ -283,3 +283,40 @@ def test_drafts_stay_with_their_applicant(permits):
     )
     with pytest.raises(Http404):
         selectors.application_get(actor=permits.hn_official, application_id=draft.pk)
+
+
+def test_an_agency_files_for_an_employer_its_licence_covers(permits):
+    from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+    from vinculo.registry.models import AgencyLicence
+
+    hn = permits.hn_employer.jurisdiction
+    agency = OrganisationFactory(kind="recruitment_agency", jurisdiction=hn, name="Agencia S.A.")
+    staff = UserFactory(username="agencia")
+    MembershipFactory(user=staff, role="agency_staff", organisation=agency, jurisdiction=None)
+    licence = AgencyLicence.objects.create(
+        agency=agency,
+        jurisdiction=hn,
+        number="HN-AG-1",
+        state="valid",
+        destination_countries=["HN"],
+        sectors=["agriculture"],
+    )
+    # The licence does not cover the maquila sector: refused.
+    assert permits.hn_employer not in selectors.employers_for(staff)
+    with pytest.raises(NotAllowed):
+        services.application_create(
+            actor=staff, employer=permits.hn_employer, person=person(), data=hn_terms()
+        )
+    licence.sectors = ["agriculture", "maquila"]
+    licence.save()
+    assert permits.hn_employer in selectors.employers_for(staff)
+    application = services.application_create(
+        actor=staff, employer=permits.hn_employer, person=person(), data=hn_terms()
+    )
+    assert application.agency == agency
+    assert selectors.application_get(actor=staff, application_id=application.pk)
+    # Its employer sees it too; a suspended licence stops the agency filing again.
+    assert selectors.application_get(actor=permits.hn_staff, application_id=application.pk)
+    licence.state = "suspended"
+    licence.save()
+    assert selectors.employers_for(staff) == []

@@ -92,3 +92,51 @@ def test_the_change_of_employer_is_offered_only_where_the_permit_allows_it(permi
     login(client, permits.cr_staff)
     page = client.get(f"/permits/issued/{restricted.pk}/").content.decode()
     assert "id_start_on" in page and "change-employer" not in page
+
+
+def test_a_border_kiosk_registers_and_submits_a_seasonal_worker(permits, client):
+    import io
+
+    from PIL import Image
+
+    login(client, permits.dgme)
+    page = client.get("/permits/kiosk/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Paso Canoas" in page and "Piñas del Caribe S.A." in page
+    photo = io.BytesIO()
+    Image.new("RGB", (80, 50), "white").save(photo, format="JPEG")
+    photo.seek(0)
+    photo.name = "pasaporte.jpg"
+    response = client.post(
+        "/permits/kiosk/",
+        {
+            "border_post": "Paso Canoas",
+            "employer": permits.cr_employer.pk,
+            "category": "sitlam",
+            "months": 6,
+            "start_on": "2027-01-11",
+            "occupation": "9211",
+            "salary": "420000",
+            "weekly_hours": "48",
+            "given_names": "José",
+            "first_surname": "Obando",
+            "sex": "M",
+            "birth_date": "1990-02-02",
+            "nationality": "NI",
+            "passport_number": "C09998887",
+            "passport_expires_on": "2032-01-01",
+            "passport": photo,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    application = Application.objects.get(worker__first_surname="Obando")
+    assert application.state == "submitted" and application.border_post == "Paso Canoas"
+    assert application.employer == permits.cr_employer and application.filed_by == permits.dgme
+    assert list(application.documents.values_list("kind", flat=True)) == ["passport"]
+    # The employer follows it; an official of another country has no kiosk here.
+    from vinculo.permits import selectors
+
+    assert selectors.application_get(actor=permits.cr_staff, application_id=application.pk)
+    login(client, permits.hn_official)
+    assert client.get("/permits/kiosk/").status_code == 404
+    login(client, permits.cr_staff)
+    assert client.get("/permits/kiosk/").status_code == 404

@@ -81,6 +81,7 @@ class AuditVerb(models.TextChoices):
     PERMIT_REINSTATED = "permit.reinstated", _("Reinstated a suspended work permit")
     PERMIT_REVOKED = "permit.revoked", _("Revoked a work permit")
     PERMIT_RENEWAL = "permit.renewal", _("Applied to renew a work permit on the fast path")
+    PERMIT_ATTENDANCE = "permit.attendance", _("Logged a permit holder's entry or exit")
     PERMIT_EMPLOYER_CHANGED = "permit.employer_changed", _("Changed the employer of a work permit")
     MATCHING_STARTED = "matching.started", _("Started a batch matching")
     MATCHING_FINISHED = "matching.finished", _("Finished a batch matching")

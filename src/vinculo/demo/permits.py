@@ -5,7 +5,8 @@ Honduras (STSS decides alone): one application refused on art. 11 of the Labour 
 for `oficial.hn` that would take the employer below 90 % nationals (the tour refuses it), and
 permits valid, expired and revoked. Costa Rica (MTSS, then DGME): one case waiting for the
 migration directorate (`migracion.cr`), one complete case waiting for the labour ministry
-(`oficial.cr`), and seasonal farm workers (SITLAM) with valid permits. Dates are relative to the
+(`oficial.cr`), and seasonal farm workers (SITLAM) registered at border kiosks, with valid
+permits. Dates are relative to the
 day the demo is loaded, and each decided case took a different number of days, so the officials'
 processing times have figures to show.
 """
@@ -212,12 +213,29 @@ def permits_load(users: dict[str, User], organisations: dict[str, Organisation])
     InfoRequest.objects.filter(application=at_dgme).update(
         asked_at=timezone.now() - timedelta(days=9), answered_at=timezone.now() - timedelta(days=5)
     )
-    # Seasonal farm workers of the SITLAM scheme, decided by both agencies.
-    for key, days in (("sitlam1", 18), ("sitlam2", 14), ("sitlam3", 25)):
-        seasonal = _file(cr_staff, pinas, key, _cr_terms(today - timedelta(days=10), "sitlam", 6))
+    # Seasonal farm workers of the SITLAM scheme, registered by the migration directorate at the
+    # border posts' kiosks, then decided by both agencies.
+    for key, days, post in (
+        ("sitlam1", 18, "Paso Canoas"),
+        ("sitlam2", 14, "Paso Canoas"),
+        ("sitlam3", 25, "Sixaola"),
+    ):
+        seasonal = services.kiosk_register(
+            actor=dgme,
+            employer_id=pinas.pk,
+            border_post=post,
+            person=_person(key, today.replace(year=today.year + 6)),
+            data=_cr_terms(today - timedelta(days=10), "sitlam", 6),
+            passport=SimpleUploadedFile("pasaporte.pdf", DOCUMENT, "application/pdf"),
+        )
         _decide(mtss, seasonal, "labour", "approve")
         _decide(dgme, seasonal, "migration", "approve")
         _aged(seasonal, days)
+        # The grower logged each one's arrival at the farm.
+        permit = Application.objects.get(pk=seasonal.pk).permit
+        services.attendance_log(
+            actor=cr_staff, permit_id=permit.pk, kind="entry", on=permit.valid_from
+        )
     # Complete and waiting for the MTSS: the tour approves it, then the DGME does.
     complete = _file(
         cr_staff,

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.permits.models import PermitAttendance
 from vinculo.permits.services import ApplicationInput, PersonInput
 from vinculo.policy.schema import Authorisation
 from vinculo.registry.forms import DateInput, country_choices
@@ -191,3 +192,30 @@ class EmployerChangeForm(forms.Form):
     def __init__(self, *args: Any, employers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = employers
+
+
+class KioskForm(ApplicationForm):
+    """A border post's kiosk: the seasonal worker, their employer and the passport photographed,
+    in one screen an official fills with the worker in front of them."""
+
+    border_post = forms.ChoiceField(label=_("Border post"))
+    employer = forms.ModelChoiceField(label=_("Employer"), queryset=None)
+    passport = forms.FileField(
+        label=_("Photo of the passport's data page"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf", "capture": "environment"}),
+    )
+
+    def __init__(self, *args: Any, employers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        auth = kwargs["auth"]
+        kiosk = [c for c in auth.categories if c.border_posts]
+        self.fields["category"].choices = [(c.code, _pick(c.name)) for c in kiosk]
+        self.fields["months"].choices = sorted({(m, str(m)) for c in kiosk for m in c.months})
+        posts = sorted({p for c in kiosk for p in c.border_posts})
+        self.fields["border_post"].choices = [(p, p) for p in posts]
+        self.fields["employer"].queryset = employers
+
+
+class AttendanceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Movement"), choices=PermitAttendance.Kind.choices)
+    on = forms.DateField(label=_("Day"), widget=DateInput())

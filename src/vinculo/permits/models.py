@@ -97,6 +97,8 @@ class Application(TimeStamped):
     submitted_at = models.DateTimeField(_("complete on"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
     pack_version = models.CharField(_("pack version"), max_length=80, blank=True)
+    # Registered by an official on a border post's kiosk (SITLAM), on the employer's behalf.
+    border_post = models.CharField(_("border post"), max_length=80, blank=True)
     # A renewal (or a re-entry after expiry) of an earlier permit, on the fast path.
     renewal_of = models.ForeignKey(
         "Permit",
@@ -242,3 +244,24 @@ class PermitEvent(StateEvent):
     class Meta(StateEvent.Meta):
         verbose_name = _("permit change")
         verbose_name_plural = _("permit changes")
+
+
+class PermitAttendance(models.Model):
+    """The employer's log of a holder's entry to and exit from the worksite (SITLAM's seasonal
+    workers come and go across the border during the season)."""
+
+    class Kind(models.TextChoices):
+        ENTRY = "entry", _("Entry to the worksite")
+        EXIT = "exit", _("Exit from the worksite")
+
+    permit = models.ForeignKey(Permit, on_delete=models.CASCADE, related_name="attendance")
+    kind = models.CharField(_("movement"), max_length=5, choices=Kind.choices)
+    on = models.DateField(_("on"))
+    logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-on", "-logged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.permit_id} {self.kind} {self.on}"

@@ -16,7 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from vinculo.core.access import get_or_404, scope_for, user_can, user_can_in
-from vinculo.core.models import Actor
+from vinculo.core.models import Actor, Organisation, OrganisationKind, VerificationState
 from vinculo.core.permissions import ROLE_PERMISSIONS, Perm
 from vinculo.matching.models import Candidacy, CandidacyStatus
 from vinculo.matching.ranking import rank_nationals
@@ -32,9 +32,10 @@ from vinculo.permits.domain import (
     stay_end,
 )
 from vinculo.permits.models import Application, ApplicationDocument, Permit, Step
-from vinculo.policy.loader import pack_get
+from vinculo.policy.loader import LoadedPack, pack_get, packs_all
 from vinculo.policy.schema import Authorisation, PolicyPack
-from vinculo.registry.models import DocumentKind
+from vinculo.registry.models import AgencyLicence, DocumentKind, LicenceState
+from vinculo.registry.organisations.domain import licence_public_status
 
 APPLICANT = "applicant"
 
@@ -45,6 +46,82 @@ def own_organisations(actor: Actor) -> set[int]:
         for m in getattr(actor, "active_memberships", [])
         if m.organisation_id and Perm.APPLY_FOR_PERMITS in ROLE_PERMISSIONS[m.role]
     }
+
+
+def agency_covers(agency: Organisation, employer: Organisation, today: date) -> bool:
+    """An agency files for an employer when a licence of the employer's authority, in force,
+    covers the employer's country and sector."""
+    for licence in agency.licences.filter(
+        state=LicenceState.VALID, jurisdiction_id=employer.jurisdiction_id
+    ):
+        in_force = (
+            licence_public_status(
+                state=licence.state,
+                valid_from=licence.valid_from,
+                valid_to=licence.valid_to,
+                today=today,
+            )
+            == "licensed"
+        )
+        countries = licence.destination_countries or [employer.country]
+        sectors = licence.sectors or [employer.sector]
+        if in_force and employer.country in countries and employer.sector in sectors:
+            return True
+    return False
+
+
+def employers_for(actor: Actor) -> list[Organisation]:
+    """The employers the actor may apply for: their own, and those their agency's licences
+    cover, in countries that issue permits through Vínculo."""
+    own = Organisation.objects.filter(pk__in=own_organisations(actor)).select_related(
+        "jurisdiction"
+    )
+    employers = [o for o in own if o.kind in (OrganisationKind.EMPLOYER,)]
+    agencies = [o for o in own if o.kind == OrganisationKind.RECRUITMENT_AGENCY]
+    if agencies:
+        today = timezone.localdate()
+        jurisdictions = AgencyLicence.objects.filter(
+            agency__in=agencies, state=LicenceState.VALID
+        ).values("jurisdiction_id")
+        for employer in Organisation.objects.filter(
+            kind=OrganisationKind.EMPLOYER,
+            verification_state=VerificationState.VERIFIED,
+            jurisdiction_id__in=jurisdictions,
+        ).select_related("jurisdiction"):
+            if any(agency_covers(a, employer, today) for a in agencies):
+                employers.append(employer)
+    return [e for e in employers if pack_for_country(e.jurisdiction.country) is not None]
+
+
+def agency_for(actor: Actor, employer: Organisation) -> Organisation | None:
+    """The actor's agency that files for this employer (None when the actor is its staff)."""
+    if employer.pk in own_organisations(actor):
+        return None
+    today = timezone.localdate()
+    return next(
+        (
+            o
+            for o in Organisation.objects.filter(
+                pk__in=own_organisations(actor), kind=OrganisationKind.RECRUITMENT_AGENCY
+            )
+            if agency_covers(o, employer, today)
+        ),
+        None,
+    )
+
+
+def pack_for_country(country: str) -> LoadedPack | None:
+    """The country pack that holds the country's labour-authorisation rules."""
+    return next(
+        (
+            loaded
+            for loaded in packs_all().values()
+            if loaded.pack.kind == "country"
+            and loaded.pack.country == country.upper()
+            and loaded.pack.authorisation is not None
+        ),
+        None,
+    )
 
 
 def _applicant_q(actor: Actor) -> Q | None:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import user_can_in
+from vinculo.core.access import scope_for, user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.lifecycle import (
@@ -51,6 +51,7 @@ from vinculo.permits.models import (
     ApplicationEvent,
     InfoRequest,
     Permit,
+    PermitAttendance,
     PermitEvent,
     PermitSerial,
     Step,
@@ -95,17 +96,7 @@ ISSUED_BODY = _(
 
 
 def authorisation_pack_for(country: str) -> LoadedPack | None:
-    """The country pack that holds the country's labour-authorisation rules."""
-    return next(
-        (
-            loaded
-            for loaded in packs_all().values()
-            if loaded.pack.kind == "country"
-            and loaded.pack.country == country.upper()
-            and loaded.pack.authorisation is not None
-        ),
-        None,
-    )
+    return selectors.pack_for_country(country)
 
 
 @dataclass(frozen=True)
@@ -140,24 +131,21 @@ class ApplicationInput:
 
 
 def own_employer(*, actor: Actor, employer_id: int) -> Organisation:
-    """An employer the actor applies for: one of their own organisations."""
-    organisation = (
-        Organisation.objects.filter(pk=employer_id, pk__in=selectors.own_organisations(actor))
-        .select_related("jurisdiction")
-        .first()
-    )
+    """An employer the actor applies for: their own, or one their agency's licence covers."""
+    organisation = next((e for e in selectors.employers_for(actor) if e.pk == employer_id), None)
     if organisation is None:
         raise ValidationFailed(NOT_APPLICANT, code="not_applicant", field="employer")
     return organisation
 
 
-def _applicant_may(actor: Actor, employer: Organisation, worker: Worker | None) -> None:
-    mine = selectors.own_organisations(actor)
-    if employer.pk in mine:
-        return
-    if worker is not None and worker.user_id is not None and worker.user_id == actor.pk:
-        return
-    raise NotAllowed(NOT_APPLICANT, code="not_applicant")
+def _applicant_may(actor: Actor, employer: Organisation) -> Organisation | None:
+    """The agency filing for the employer, or None when its own staff file; refused otherwise."""
+    if employer.pk in selectors.own_organisations(actor):
+        return None
+    agency = selectors.agency_for(actor, employer)
+    if agency is None:
+        raise NotAllowed(NOT_APPLICANT, code="not_applicant")
+    return agency
 
 
 def _person(actor: Actor, person: PersonInput, jurisdiction: Jurisdiction) -> Worker:
@@ -220,16 +208,30 @@ def application_create(
     loaded = authorisation_pack_for(employer.jurisdiction.country)
     if loaded is None:
         raise ValidationFailed(NO_AUTHORISATION, code="no_authorisation")
-    _applicant_may(actor, employer, None)
-    auth = loaded.pack.authorisation
-    _check_terms(auth, data, by_worker=False)
+    agency = _applicant_may(actor, employer)
+    _check_terms(loaded.pack.authorisation, data, by_worker=False)
+    return _opened(actor, employer, person, data, loaded=loaded, agency=agency)
+
+
+def _opened(
+    actor: Actor,
+    employer: Organisation,
+    person: PersonInput,
+    data: ApplicationInput,
+    *,
+    loaded: LoadedPack,
+    agency: Organisation | None = None,
+    border_post: str = "",
+) -> Application:
     worker = _person(actor, person, employer.jurisdiction)
     application = Application(
         jurisdiction=employer.jurisdiction,
         pack=loaded.pack.code,
         worker=worker,
         employer=employer,
+        agency=agency,
         filed_by=actor,
+        border_post=border_post,
     )
     _write_terms(application, data)
     application.save()
@@ -244,6 +246,63 @@ def application_create(
         after={"category": data.category, "worker": worker.registration_number},
     )
     return application
+
+
+KIOSK_NOT_OFFICIAL = _("Only an official of this country registers workers on its kiosks.")
+BORDER_POST_UNKNOWN = _("Choose one of the border posts of this category.")
+KIOSK_EMPLOYER = _("Choose a verified employer of this country.")
+
+
+def kiosk_employers(country: str) -> Any:
+    return Organisation.objects.filter(
+        country=country.upper(), kind="employer", verification_state="verified"
+    ).select_related("jurisdiction")
+
+
+@transaction.atomic
+def kiosk_register(
+    *,
+    actor: Actor,
+    employer_id: Any,
+    border_post: str,
+    person: PersonInput,
+    data: ApplicationInput,
+    passport: UploadedFile,
+) -> Application:
+    """A seasonal worker registered by an official on a border post's kiosk (SITLAM), on the
+    employer's behalf: the person found or registered, the passport photographed, and the
+    application submitted complete, in one go. The agencies then decide it as any other."""
+    country = kiosk_country(actor)
+    employer = kiosk_employers(country).filter(pk=employer_id).first()
+    if employer is None:
+        raise ValidationFailed(KIOSK_EMPLOYER, code="employer_unknown", field="employer")
+    loaded = authorisation_pack_for(country)
+    category = loaded.pack.authorisation.category(data.category) if loaded else None
+    if category is None or border_post not in category.border_posts:
+        raise ValidationFailed(BORDER_POST_UNKNOWN, code="border_post_unknown", field="border_post")
+    _check_terms(loaded.pack.authorisation, data, by_worker=False)
+    application = _opened(actor, employer, person, data, loaded=loaded, border_post=border_post)
+    try:
+        stored = evidence_store(passport)
+    except ValidationFailed as error:
+        raise ValidationFailed(error.message, code=error.code, field="passport") from None
+    ApplicationDocument.objects.create(
+        application=application, kind="passport", file=stored, uploaded_by=actor
+    )
+    return _submitted(application, actor)
+
+
+def kiosk_country(actor: Actor) -> str:
+    """The country whose kiosks the official serves (their first deciding jurisdiction's)."""
+    scope = scope_for(actor, Perm.DECIDE_PERMITS)
+    jurisdiction = (
+        Jurisdiction.objects.filter(pk__in=scope.jurisdiction_ids).order_by("pk").first()
+        if not scope.all and not scope.empty
+        else None
+    )
+    if jurisdiction is None:
+        raise NotAllowed(KIOSK_NOT_OFFICIAL, code="not_allowed")
+    return jurisdiction.country
 
 
 def _locked_for_applicant(actor: Actor, application_id: Any) -> Application:
@@ -378,7 +437,10 @@ def _event(application: Application, frm: str, actor: Actor, reason: str = "") -
 def application_submit(*, actor: Actor, application_id: Any) -> Application:
     """A complete application starts its clock and opens its first steps. An incomplete one is
     refused naming everything still missing."""
-    application = _locked_for_applicant(actor, application_id)
+    return _submitted(_locked_for_applicant(actor, application_id), actor)
+
+
+def _submitted(application: Application, actor: Actor) -> Application:
     if application.state != ApplicationState.DRAFT:
         raise Conflict(NOT_A_DRAFT, code="not_a_draft")
     errors = _missing(application)
@@ -776,6 +838,32 @@ def permit_change_employer(
         reason=reason,
     )
     return permit
+
+
+ATTENDANCE_NOT_YOURS = _("Only the holder's employer logs their entries and exits.")
+ATTENDANCE_OUTSIDE = _("The day is outside the permit's validity.")
+
+
+@transaction.atomic
+def attendance_log(*, actor: Actor, permit_id: Any, kind: str, on: date) -> PermitAttendance:
+    """The employer logs the holder's entry to or exit from the worksite, within the permit's
+    validity and never in the future."""
+    permit = selectors.permit_get(actor=actor, permit_id=permit_id)
+    if permit.employer_id not in selectors.own_organisations(actor):
+        raise NotAllowed(ATTENDANCE_NOT_YOURS, code="not_employer")
+    if kind not in PermitAttendance.Kind.values:
+        raise ValidationFailed(ATTENDANCE_OUTSIDE, code="kind_unknown", field="kind")
+    if not (permit.valid_from <= on <= min(permit.valid_to, timezone.localdate())):
+        raise ValidationFailed(ATTENDANCE_OUTSIDE, code="outside_validity", field="on")
+    record = PermitAttendance.objects.create(permit=permit, kind=kind, on=on, logged_by=actor)
+    audit_record(
+        verb=AuditVerb.PERMIT_ATTENDANCE,
+        actor=actor,
+        obj=permit,
+        jurisdiction=permit.jurisdiction_id,
+        after={"kind": kind, "on": on.isoformat()},
+    )
+    return record
 
 
 PERMIT = Lifecycle(Permit, PERMIT_MOVES, "permit", events=PermitEvent, subject="permit")

@@ -24,7 +24,6 @@ from vinculo.core.forms import add_errors
 from vinculo.core.lifecycle import moves_available
 from vinculo.core.models import Organisation
 from vinculo.core.permissions import Perm
-from vinculo.core.selectors import organisation_own_list
 from vinculo.core.uploads import evidence_response
 from vinculo.permits import selectors, services
 from vinculo.permits.documents import permit_pdf
@@ -32,9 +31,11 @@ from vinculo.permits.domain import PERMIT_MOVES, ApplicationState, initials, per
 from vinculo.permits.forms import (
     AnswerForm,
     ApplicationForm,
+    AttendanceForm,
     DecisionForm,
     DocumentForm,
     EmployerChangeForm,
+    KioskForm,
     PermitCheckForm,
     PermitMoveForm,
     RenewForm,
@@ -78,11 +79,21 @@ def permit_home_view(request: HttpRequest) -> HttpResponse:
         "permits/home.html",
         {
             "deciding": deciding,
+            "kiosk": deciding and _kiosk_pack(request) is not None,
             "applying": user_can(request.user, Perm.APPLY_FOR_PERMITS),
             "queue": selectors.queue(actor=request.user) if deciding else [],
             "clocks": clocks,
             "chart": chart,
-            "applications": selectors.application_list(actor=request.user)[:50],
+            "applications": [
+                (
+                    a,
+                    selectors.application_days(a),
+                    selectors.documents_missing(a) if a.state == ApplicationState.DRAFT else [],
+                )
+                for a in selectors.application_list(actor=request.user).prefetch_related(
+                    "requests", "documents"
+                )[:50]
+            ],
             "permits": selectors.permit_list(actor=request.user)[:50],
             "employers": _employers(request),
             "today": timezone.localdate(),
@@ -90,13 +101,19 @@ def permit_home_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _kiosk_pack(request: HttpRequest) -> Any:
+    """The pack of the country whose border kiosks the official serves, if it has any."""
+    try:
+        loaded = services.authorisation_pack_for(services.kiosk_country(request.user))
+    except DomainError:
+        return None
+    if loaded is None or not any(c.border_posts for c in loaded.pack.authorisation.categories):
+        return None
+    return loaded.pack
+
+
 def _employers(request: HttpRequest) -> list[Organisation]:
-    return [
-        o
-        for o in organisation_own_list(actor=request.user)
-        if services.authorisation_pack_for(o.jurisdiction.country) is not None
-        and o.kind in ("employer", "employer_association")
-    ]
+    return selectors.employers_for(request.user)
 
 
 @login_required
@@ -135,6 +152,59 @@ def application_new_view(request: HttpRequest) -> HttpResponse:
             "pack": pack,
             "categories": pack.authorisation.categories,
         },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def kiosk_view(request: HttpRequest) -> HttpResponse:
+    """A border post's kiosk (SITLAM): an official registers a seasonal worker for an employer,
+    photographs the passport and submits the application in one go, then takes the next."""
+    pack = _kiosk_pack(request) if user_can(request.user, Perm.DECIDE_PERMITS) else None
+    if pack is None:
+        raise Http404
+    employers = services.kiosk_employers(pack.country)
+    post = request.POST.get("border_post") or request.GET.get("post", "")
+    form = KioskForm(
+        request.POST or None,
+        request.FILES or None,
+        auth=pack.authorisation,
+        currency=pack.currency,
+        employers=employers,
+        initial={
+            "border_post": post,
+            "start_on": timezone.localdate(),
+            "occupation": "9211",
+            "weekly_hours": 48,
+        },
+    )
+    registered = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            registered = services.kiosk_register(
+                actor=request.user,
+                employer_id=form.cleaned_data["employer"].pk,
+                border_post=form.cleaned_data["border_post"],
+                person=form.person(),
+                data=form.terms(),
+                passport=form.cleaned_data["passport"],
+            )
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s registered: application %(reference)s submitted.")
+                % {"name": registered.worker.full_name, "reference": registered.reference},
+            )
+            return redirect(reverse("permits:kiosk") + f"?post={registered.border_post}")
+    today = Application.objects.filter(
+        border_post__gt="", created_at__date=timezone.localdate(), filed_by=request.user
+    ).select_related("worker", "employer")
+    return render(
+        request,
+        "permits/kiosk.html",
+        {"form": form, "registered_today": today},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -387,6 +457,7 @@ def _permit_page(
     form: PermitMoveForm | None = None,
     renew_form: RenewForm | None = None,
     employer_form: EmployerChangeForm | None = None,
+    attendance_form: AttendanceForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
@@ -396,6 +467,9 @@ def _permit_page(
         renew_form = RenewForm(
             initial={"start_on": max(permit.valid_to + timedelta(days=1), today)}
         )
+    hosting = permit.employer_id in selectors.own_organisations(request.user)
+    if attendance_form is None and hosting and permit.state == "valid":
+        attendance_form = AttendanceForm(initial={"on": min(today, permit.valid_to)})
     if employer_form is None and deciding and _may_change_employer(permit):
         employer_form = EmployerChangeForm(employers=_employers_of(permit), prefix="change")
     return render(
@@ -406,6 +480,8 @@ def _permit_page(
             "renew_form": renew_form,
             "employer_form": employer_form,
             "renewals": permit.renewals.all(),
+            "attendance_form": attendance_form,
+            "attendance": permit.attendance.select_related("logged_by")[:60],
             "status": permit_status(permit.state, permit.valid_to, today),
             "rows": [(_(label), value) for label, value in _permit_rows(permit)],
             "form": form,
@@ -472,6 +548,23 @@ def permit_employer_view(request: HttpRequest, permit_id: int) -> HttpResponse:
             messages.success(request, _("Employer changed: the public check shows it now."))
             return redirect("permits:permit", permit.pk)
     return _permit_page(request, permit, employer_form=form, status=400)
+
+
+@login_required
+@post_only("permits:permit", "permit_id")
+def attendance_view(request: HttpRequest, permit_id: int) -> HttpResponse:
+    _allowed(request)
+    permit = selectors.permit_get(actor=request.user, permit_id=permit_id)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.attendance_log(actor=request.user, permit_id=permit.pk, **form.cleaned_data)
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Logged."))
+            return redirect(reverse("permits:permit", args=[permit.pk]) + "#attendance")
+    return _permit_page(request, permit, attendance_form=form, status=400)
 
 
 @login_required

@@ -239,6 +239,9 @@ class PermitCategory(Strict):
     labour_market_test: bool = Field(
         False, description="Nationals are sought first (the pack's labour_market rule)"
     )
+    border_posts: list[NonEmpty] = Field(
+        [], description="Where officials register workers of this category on a kiosk (SITLAM)"
+    )
     documents: list[Slug] = []
     target_days: int = Field(gt=0, description="The target time to decide, in calendar days")
     source: LegalSource
