@@ -114,10 +114,14 @@ class ApplicationIn(serializers.Serializer):
     start_on = serializers.DateField()
     months = serializers.IntegerField(min_value=1, max_value=120)
     salary = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=1, help_text="A month, in the pack's currency"
+        max_digits=12,
+        decimal_places=2,
+        help_text="A month, in the pack's currency; more than 0 (else `salary_not_positive`)",
     )
     weekly_hours = serializers.DecimalField(
-        max_digits=4, decimal_places=1, min_value=1, max_value=84
+        max_digits=4,
+        decimal_places=1,
+        help_text="More than 0 and at most 84 (else `hours_out_of_range`)",
     )
     national_workers = serializers.IntegerField(
         min_value=0, max_value=MAX_INT, required=False, allow_null=True, default=None
@@ -211,6 +215,12 @@ class PermitDocumentApi(APIView):
         kind = serializers.CharField(max_length=40, help_text="A document its category asks for")
         file = serializers.FileField(help_text="Photo (JPEG, PNG, WebP) or PDF, up to 5 MB")
 
+    class ReadSerializer(Input):
+        """What the view reads: a missing or empty file is the service's to answer, with its own
+        code (`file_missing`, `evidence_kind`), as the page shows it."""
+
+        file = serializers.FileField(required=False, allow_empty_file=True)
+
     @extend_schema(
         request={"multipart/form-data": Input},
         responses={201: PermitDocumentSerializer, **ERRORS},
@@ -218,13 +228,13 @@ class PermitDocumentApi(APIView):
     )
     def post(self, request: Request, application_id: int) -> Response:
         _allowed(request)
-        data = self.Input(data=request.data)
+        data = self.ReadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         document = services.document_add(
             actor=request.user,
             application_id=application_id,
             kind=data.validated_data["kind"],
-            upload=data.validated_data["file"],
+            upload=data.validated_data.get("file"),
         )
         return Response(PermitDocumentSerializer(document).data, status=201)
 

@@ -183,7 +183,16 @@ def _person(actor: Actor, person: PersonInput, jurisdiction: Jurisdiction) -> Wo
     )
 
 
+FILE_MISSING = _("Choose the file to send.")
+SALARY_NOT_POSITIVE = _("Write the monthly salary.")
+HOURS_OUT_OF_RANGE = _("Write the hours a week: more than 0 and at most 84.")
+
+
 def _check_terms(auth: Any, data: ApplicationInput, *, by_worker: bool) -> None:
+    if data.salary <= 0:
+        raise ValidationFailed(SALARY_NOT_POSITIVE, code="salary_not_positive", field="salary")
+    if not 0 < data.weekly_hours <= 84:
+        raise ValidationFailed(HOURS_OUT_OF_RANGE, code="hours_out_of_range", field="weekly_hours")
     category = auth.category(data.category)
     if category is None:
         raise ValidationFailed(CATEGORY_UNKNOWN, code="category_unknown", field="category")
@@ -332,7 +341,7 @@ def application_update(*, actor: Actor, application_id: Any, data: ApplicationIn
 
 @transaction.atomic
 def document_add(
-    *, actor: Actor, application_id: Any, kind: str, upload: UploadedFile
+    *, actor: Actor, application_id: Any, kind: str, upload: UploadedFile | None
 ) -> ApplicationDocument:
     """A document the category asks for: sniffed, size-capped, stored outside the web root under
     a random name (core.uploads). Added while a draft, or to answer a request."""
@@ -343,6 +352,8 @@ def document_add(
     category = auth.category(application.category)
     if category is None or kind not in category.documents:
         raise ValidationFailed(DOCUMENT_UNKNOWN, code="document_unknown", field="kind")
+    if upload is None:
+        raise ValidationFailed(FILE_MISSING, code="file_missing", field="file")
     try:
         stored = evidence_store(upload)
     except ValidationFailed as error:
