@@ -4,18 +4,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.core.i18n import pick
 from vinculo.permits.models import PermitAttendance
 from vinculo.permits.services import ApplicationInput, PersonInput
 from vinculo.policy.schema import Authorisation
 from vinculo.registry.forms import DateInput, country_choices
 from vinculo.registry.models import Sex
-
-
-def _pick(texts: Any) -> str:
-    return getattr(texts, (get_language() or "es")[:2], texts.es)
 
 
 class ApplicationForm(forms.Form):
@@ -93,7 +89,9 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.currency = currency
         self.fields["nationality"].choices = country_choices()
-        self.fields["category"].choices = [(c.code, _pick(c.name)) for c in auth.categories]
+        self.fields["category"].choices = [
+            (c.code, pick(c.name.model_dump())) for c in auth.categories
+        ]
         months = sorted({m for c in auth.categories for m in c.months})
         self.fields["months"].choices = [(m, str(m)) for m in months]
         self.fields["salary"].help_text = _("In %(currency)s, before deductions.") % {
@@ -209,7 +207,7 @@ class KioskForm(ApplicationForm):
         super().__init__(*args, **kwargs)
         auth = kwargs["auth"]
         kiosk = [c for c in auth.categories if c.border_posts]
-        self.fields["category"].choices = [(c.code, _pick(c.name)) for c in kiosk]
+        self.fields["category"].choices = [(c.code, pick(c.name.model_dump())) for c in kiosk]
         self.fields["months"].choices = sorted({(m, str(m)) for c in kiosk for m in c.months})
         posts = sorted({p for c in kiosk for p in c.border_posts})
         self.fields["border_post"].choices = [(p, p) for p in posts]

@@ -17,12 +17,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.access import scope_for, user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
+from vinculo.core.i18n import pick
 from vinculo.core.lifecycle import (
     MOVE_NOT_PERMITTED,
     REASON_REQUIRED,
@@ -392,17 +392,13 @@ def _missing(application: Application) -> list[tuple[str, str, Any]]:
             (
                 f"document_{code}",
                 "document_missing",
-                _("Missing document: %(name)s") % {"name": _pick(name)},
+                _("Missing document: %(name)s") % {"name": pick(name)},
             )
         )
     needs_share = any("national_share" in step.rules for step in auth.steps)
     if needs_share and selectors.application_workforce(application) is None:
         errors.append(("national_workers", "workforce_missing", WORKFORCE_NEEDED))
     return errors
-
-
-def _pick(texts: dict[str, str]) -> str:
-    return texts.get((get_language() or "es")[:2], texts["es"])
 
 
 def _steps_open(application: Application, auth: Any) -> None:
@@ -815,7 +811,7 @@ def permit_change_employer(
         raise ValidationFailed(
             EMPLOYER_CHANGE_REFUSED
             % {
-                "category": _pick(category.name.model_dump()) if category else permit.category,
+                "category": pick(category.name.model_dump()) if category else permit.category,
                 "source": category.source.cite() if category else permit.pack,
             },
             code="employer_change_not_allowed",

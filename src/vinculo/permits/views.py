@@ -13,14 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_ratelimit.decorators import ratelimit
 
 from vinculo.core.access import user_can
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.forms import add_errors
+from vinculo.core.i18n import current_language, pick
 from vinculo.core.lifecycle import moves_available
 from vinculo.core.models import Organisation
 from vinculo.core.permissions import Perm
@@ -45,10 +46,6 @@ from vinculo.reference.countries import country_name
 from vinculo.web.ratelimit import public_page_rate, too_many_requests
 
 
-def _lang() -> str:
-    return (get_language() or "es")[:2]
-
-
 def _allowed(request: HttpRequest) -> None:
     if not (
         user_can(request.user, Perm.APPLY_FOR_PERMITS)
@@ -65,7 +62,7 @@ def permit_home_view(request: HttpRequest) -> HttpResponse:
     deciding = user_can(request.user, Perm.DECIDE_PERMITS)
     clocks = selectors.clock_by_category(actor=request.user) if deciding else []
     chart = {
-        "labels": [c.name.get(_lang(), c.name["es"]) for c in clocks],
+        "labels": [c.name.get(current_language(), c.name["es"]) for c in clocks],
         "series": [
             {"label": str(_("Median days")), "data": [float(c.figures.median) for c in clocks]},
             {
@@ -209,8 +206,16 @@ def kiosk_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _document_choices(application: Application) -> list[tuple[str, str]]:
+    """The documents the application's category asks for, named in the reader's language."""
+    auth = selectors.application_pack(application)[1]
+    category = auth.category(application.category)
+    names = _names(auth)
+    return [(code, names.get(code, code)) for code in (category.documents if category else [])]
+
+
 def _names(auth: Any) -> dict[str, str]:
-    return {d.code: getattr(d.name, _lang(), d.name.es) for d in auth.documents}
+    return {d.code: pick(d.name.model_dump()) for d in auth.documents}
 
 
 def _detail(
@@ -243,7 +248,6 @@ def _detail(
         ApplicationState.DRAFT,
         ApplicationState.INFO_REQUESTED,
     )
-    choices = [(code, names.get(code, code)) for code in (category.documents if category else [])]
     permit = Permit.objects.filter(application=application).first()
     return render(
         request,
@@ -258,7 +262,8 @@ def _detail(
             "steps": steps,
             "documents": [(d, names.get(d.kind, d.kind)) for d in application.documents.all()],
             "missing": [names.get(c, c) for c in selectors.documents_missing(application)],
-            "document_form": document_form or (DocumentForm(choices=choices) if editable else None),
+            "document_form": document_form
+            or (DocumentForm(choices=_document_choices(application)) if editable else None),
             "answer_form": answer_form
             or (
                 AnswerForm()
@@ -278,7 +283,7 @@ def _detail(
 
 def _failed_text(trace: list[dict]) -> str:
     return " ".join(
-        entry["explanation"].get(_lang(), entry["explanation"]["es"])
+        entry["explanation"].get(current_language(), entry["explanation"]["es"])
         + (f" ({entry['source']})" if entry.get("source") else "")
         for entry in trace
         if not entry["passed"]
@@ -297,11 +302,7 @@ def application_view(request: HttpRequest, application_id: int) -> HttpResponse:
 def document_add_view(request: HttpRequest, application_id: int) -> HttpResponse:
     _allowed(request)
     application = selectors.application_get(actor=request.user, application_id=application_id)
-    _pack, auth = selectors.application_pack(application)
-    category = auth.category(application.category)
-    names = _names(auth)
-    choices = [(c, names.get(c, c)) for c in (category.documents if category else [])]
-    form = DocumentForm(request.POST, request.FILES, choices=choices)
+    form = DocumentForm(request.POST, request.FILES, choices=_document_choices(application))
     if form.is_valid():
         try:
             services.document_add(
@@ -401,7 +402,7 @@ def _permit_rows(permit: Permit) -> list[tuple[str, str]]:
         (gettext_noop("Employer"), permit.employer.name),
         (
             gettext_noop("Category"),
-            getattr(category.name, _lang(), category.name.es) if category else permit.category,
+            pick(category.name.model_dump()) if category else permit.category,
         ),
         (gettext_noop("Condition"), str(CONDITIONS[permit.condition])),
         (gettext_noop("Valid from"), permit.valid_from.isoformat()),
@@ -595,7 +596,7 @@ def _check_page(request: HttpRequest, form: PermitCheckForm, permit: Permit | No
             initials=initials(
                 permit.holder.given_names, permit.holder.first_surname, permit.holder.second_surname
             ),
-            category=getattr(category.name, _lang(), category.name.es) if category else "",
+            category=pick(category.name.model_dump()) if category else "",
             condition=CONDITIONS[permit.condition],
             checked_at=timezone.now(),
         )
