@@ -322,24 +322,6 @@ def _locked_for_applicant(actor: Actor, application_id: Any) -> Application:
 
 
 @transaction.atomic
-def application_update(*, actor: Actor, application_id: Any, data: ApplicationInput) -> Application:
-    application = _locked_for_applicant(actor, application_id)
-    if application.state != ApplicationState.DRAFT:
-        raise Conflict(NOT_A_DRAFT, code="not_a_draft")
-    _pack, auth = selectors.application_pack(application)
-    _check_terms(auth, data, by_worker=False)
-    _write_terms(application, data)
-    application.save()
-    audit_record(
-        verb=AuditVerb.PERMIT_DRAFT_SAVED,
-        actor=actor,
-        obj=application,
-        jurisdiction=application.jurisdiction_id,
-    )
-    return application
-
-
-@transaction.atomic
 def document_add(
     *, actor: Actor, application_id: Any, kind: str, upload: UploadedFile | None
 ) -> ApplicationDocument:
@@ -468,32 +450,6 @@ def _submitted(application: Application, actor: Actor) -> Application:
         obj=application,
         jurisdiction=application.jurisdiction_id,
         after={"state": application.state, "pack": application.pack_version},
-    )
-    return application
-
-
-@transaction.atomic
-def application_withdraw(*, actor: Actor, application_id: Any, reason: str = "") -> Application:
-    application = _locked_for_applicant(actor, application_id)
-    if application.state not in (
-        ApplicationState.DRAFT,
-        ApplicationState.SUBMITTED,
-        ApplicationState.INFO_REQUESTED,
-    ):
-        raise Conflict(NOT_A_DRAFT, code="already_decided")
-    before = application.state
-    application.state = ApplicationState.WITHDRAWN
-    application.save(update_fields=["state", "updated_at"])
-    application.steps.exclude(state__in=[StepState.APPROVED, StepState.REFUSED]).update(
-        state=StepState.CLOSED
-    )
-    _event(application, before, actor, reason)
-    audit_record(
-        verb=AuditVerb.PERMIT_WITHDRAWN,
-        actor=actor,
-        obj=application,
-        jurisdiction=application.jurisdiction_id,
-        reason=reason,
     )
     return application
 
