@@ -412,3 +412,9 @@ def permit_public(*, token: str = "", number: str = "") -> Permit | None:
 
 def permit_may_decide(actor: Actor, permit: Permit) -> bool:
     return user_can_in(actor, Perm.DECIDE_PERMITS, permit.jurisdiction_id)
+
+
+def permit_allows_employer_change(permit: Permit) -> bool:
+    """A free permit, or one of a scheme whose holders may move between its employers (SITLAM)."""
+    category = application_pack(permit.application)[1].category(permit.category)
+    return permit.condition == "free" or bool(category and category.change_employer)

@@ -763,7 +763,7 @@ def permit_change_employer(
         raise Conflict(NOT_RENEWABLE, code="permit_not_valid")
     _pack, auth = selectors.application_pack(visible.application)
     category = auth.category(permit.category)
-    if permit.condition != "free" and not (category and category.change_employer):
+    if not selectors.permit_allows_employer_change(visible):
         raise ValidationFailed(
             EMPLOYER_CHANGE_REFUSED
             % {

@@ -471,7 +471,12 @@ def _permit_page(
     hosting = permit.employer_id in selectors.own_organisations(request.user)
     if attendance_form is None and hosting and permit.state == "valid":
         attendance_form = AttendanceForm(initial={"on": min(today, permit.valid_to)})
-    if employer_form is None and deciding and _may_change_employer(permit):
+    if (
+        employer_form is None
+        and deciding
+        and permit.state == "valid"
+        and selectors.permit_allows_employer_change(permit)
+    ):
         employer_form = EmployerChangeForm(employers=_employers_of(permit), prefix="change")
     return render(
         request,
@@ -490,14 +495,6 @@ def _permit_page(
             "verify_url": _verify_url(request, permit),
         },
         status=status,
-    )
-
-
-def _may_change_employer(permit: Permit) -> bool:
-    """A free permit, or one of a scheme whose holders may move between its employers."""
-    category = selectors.application_pack(permit.application)[1].category(permit.category)
-    return permit.state == "valid" and (
-        permit.condition == "free" or bool(category and category.change_employer)
     )
 
 
