@@ -22,8 +22,12 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers(
 ):
     reference_load()
     summary = demo_load(size="small")
-    # The generated registry, and the foreign nationals of the work-permit applications.
-    assert summary.workers == Worker.objects.count() == catalogue.SIZES["small"] + len(PEOPLE)
+    # The generated registry, the foreign nationals of the work-permit applications, and Karla
+    # (`trabajadora.cr`), who registered herself to apply for her own.
+    assert summary.workers == Worker.objects.count() == catalogue.SIZES["small"] + len(PEOPLE) + 1
+    assert Worker.objects.get(user__username="trabajadora.cr").permit_applications.get().state == (
+        "submitted"
+    )
     assert IdentityDocument.objects.count() > summary.workers
     roles = {role for _, role, *_ in catalogue.USERS}
     assert {m.role for u in User.objects.all() for m in u.memberships.all()} == roles

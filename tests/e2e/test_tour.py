@@ -204,6 +204,23 @@ def test_costa_rica_shares_permit_cases_between_two_agencies(visit):
     assert "Vigente" in text and "J. R. O. C." in text and "Obando" not in text
 
 
+def test_a_foreign_national_applies_for_herself(visit):
+    visit.sign_in("trabajadora.cr")
+    page, text = visit("/permits/", "own-permits")
+    assert "Karla Rugama Sequeira" in text and "En decisión" in text
+    assert "Solicitar mi propio permiso de trabajo" in text
+    _, text = visit(_link(page, "Karla Rugama Sequeira"), "own-case")
+    assert "La persona extranjera, por sí misma" in text and "Retirar la solicitud" in text
+    _, text = visit("/permits/new/mine/", "own-new-application")
+    assert "Residencia temporal con permiso de trabajo" in text
+    assert "Trabajador temporal" not in text  # the employer applies in that category
+    # The grower it names reads it, and does not act on it; the labour ministry decides it.
+    visit.page.context.clear_cookies()
+    visit.sign_in("oficial.cr")
+    page, text = visit("/permits/", "mtss-permits")
+    assert "Karla Rugama Sequeira" in text and "Óscar Danilo Mendoza Rocha" in text
+
+
 def test_the_caseworker(visit):
     visit.sign_in("gestor.hn")
     page, _ = visit("/job-orders/", "caseworker-job-orders")

@@ -67,6 +67,8 @@ class AuditVerb(models.TextChoices):
     PLACEMENT_EVALUATED = "placement.evaluated_by", _("Evaluated a worker's season")
     ATTENDANCE_LOGGED = "placement.attendance", _("Logged a worker's arrival or departure")
     PERMIT_DRAFTED = "permit.drafted", _("Started a work-permit application")
+    PERMIT_DRAFT_CHANGED = "permit.draft_changed", _("Changed the terms of a permit draft")
+    PERMIT_WITHDRAWN = "permit.withdrawn", _("Withdrew a work-permit application")
     PERMIT_DOCUMENT_ADDED = "permit.document_added", _("Added a document to a permit application")
     PERMIT_DOCUMENT_OPENED = "permit.document_opened", _("Opened a permit application's document")
     PERMIT_SUBMITTED = "permit.submitted", _("Submitted a complete work-permit application")

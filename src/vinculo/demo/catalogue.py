@@ -306,6 +306,7 @@ USERS = [
     ("empleador.ca", Role.EMPLOYER_STAFF, "farm-on", None, "Mark", "Van Dyk"),
     ("agencia.hn", Role.AGENCY_STAFF, "agency-ok", None, "Julio", "Banegas Reyes"),
     ("trabajador", Role.WORKER, None, None, "María José", "Hernández López"),
+    ("trabajadora.cr", Role.WORKER, None, None, "Karla", "Rugama Sequeira"),
 ]
 
 SIZES = {"small": 3_000, "medium": 30_000, "large": 300_000}

@@ -5,8 +5,9 @@ Honduras (STSS decides alone): one application refused on art. 11 of the Labour 
 for `oficial.hn` that would take the employer below 90 % nationals (the tour refuses it), and
 permits valid, expired and revoked. Costa Rica (MTSS, then DGME): one case waiting for the
 migration directorate (`migracion.cr`), one complete case waiting for the labour ministry
-(`oficial.cr`), and seasonal farm workers (SITLAM) registered at border kiosks, with valid
-permits. Dates are relative to the
+(`oficial.cr`), a Nicaraguan agronomist's own application for temporary residence with a work
+permit (`trabajadora.cr`, where the category lets the foreign national apply), and seasonal farm
+workers (SITLAM) registered at border kiosks, with valid permits. Dates are relative to the
 day the demo is loaded, and each decided case took a different number of days, so the officials'
 processing times have figures to show.
 """
@@ -22,6 +23,8 @@ from django.utils import timezone
 from vinculo.core.models import Organisation, User
 from vinculo.permits import services
 from vinculo.permits.models import Application, InfoRequest, Step
+from vinculo.registry.models import RegistrationChannel
+from vinculo.registry.services import DocumentInput, WorkerInput, worker_register
 
 # A one-page PDF stands in for each scanned document.
 DOCUMENT = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -66,15 +69,20 @@ def _file(
         person=_person(key, today.replace(year=today.year + 6)),
         data=terms,
     )
+    _documents(staff, application)
+    return services.application_submit(actor=staff, application_id=application.pk)
+
+
+def _documents(actor: User, application: Application) -> None:
+    """Every document the application's category asks for."""
     _pack, auth = services.selectors.application_pack(application)
     for code in auth.category(application.category).documents:
         services.document_add(
-            actor=staff,
+            actor=actor,
             application_id=application.pk,
             kind=code,
             upload=SimpleUploadedFile(f"{code}.pdf", DOCUMENT, "application/pdf"),
         )
-    return services.application_submit(actor=staff, application_id=application.pk)
 
 
 def _aged(application: Application, days: int) -> None:
@@ -236,6 +244,38 @@ def permits_load(users: dict[str, User], organisations: dict[str, Organisation])
         services.attendance_log(
             actor=cr_staff, permit_id=permit.pk, kind="entry", on=permit.valid_from
         )
+    # Her own application (temporary residence lets the foreign national apply): Karla registered
+    # herself with her passport, named the grower who offered her the job, and submitted.
+    karla = worker_register(
+        data=WorkerInput(
+            given_names="Karla",
+            first_surname="Rugama",
+            second_surname="Sequeira",
+            sex="F",
+            birth_date=date(1992, 5, 21),
+            nationality="NI",
+            phone="+505 8712 4490",
+            residence_country="NI",
+            document=DocumentInput(
+                kind="passport",
+                issuing_country="NI",
+                number="C02917734",
+                expires_on=today.replace(year=today.year + 7),
+            ),
+            occupations=[("2132", 6)],
+        ),
+        jurisdiction=pinas.jurisdiction,
+        channel=RegistrationChannel.SELF,
+        actor=users["trabajadora.cr"],
+        user=users["trabajadora.cr"],
+    )
+    own = services.application_self_create(
+        actor=karla.user,
+        employer_id=pinas.pk,
+        data=_cr_terms(today + timedelta(days=30), "residencia_temporal", 24, "2132"),
+    )
+    _documents(karla.user, own)
+    _aged(services.application_submit(actor=karla.user, application_id=own.pk), 4)
     # Complete and waiting for the MTSS: the tour approves it, then the DGME does.
     complete = _file(
         cr_staff,

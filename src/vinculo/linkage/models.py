@@ -77,6 +77,7 @@ class LinkageRun(Run):
 class PairOrigin(models.TextChoices):
     BATCH = "batch", _("Batch check of the registry")
     REGISTRATION = "registration", _("Check at self-registration")
+    PERMIT = "permit", _("Check at a work-permit application")
 
 
 class CandidatePair(models.Model):

@@ -154,8 +154,9 @@ def pairs_propose(
     return new
 
 
-def registration_check(*, worker: Worker) -> int:
-    """The check at self-registration. A worker must never see other people's records, so the
+def registration_check(*, worker: Worker, origin: str = PairOrigin.REGISTRATION) -> int:
+    """The check at a registration by someone who must never see other people's records (the
+    worker themself, or an employer naming the foreign national of a permit application): the
     probable matches go to the review queue of the worker's jurisdiction for an official."""
     numbers = [(d.kind, d.issuing_country, d.number) for d in worker.documents.all()]
     matches = matches_within(
@@ -167,7 +168,7 @@ def registration_check(*, worker: Worker) -> int:
     return pairs_propose(
         jurisdiction_id=worker.jurisdiction_id,
         found=[(worker.pk, m.worker.pk, m.probability) for m in matches],
-        origin=PairOrigin.REGISTRATION,
+        origin=origin,
     )
 
 

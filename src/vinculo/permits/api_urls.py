@@ -26,6 +26,11 @@ urlpatterns = [
         name="permit-application-submission",
     ),
     path(
+        "permit-applications/<id:application_id>/withdrawal/",
+        apis.PermitWithdrawalApi.as_view(),
+        name="permit-application-withdrawal",
+    ),
+    path(
         "permit-applications/<id:application_id>/answer/",
         apis.PermitAnswerApi.as_view(),
         name="permit-application-answer",

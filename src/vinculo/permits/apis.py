@@ -80,7 +80,16 @@ class PermitApplicationSerializer(serializers.Serializer):
     currency = serializers.CharField()
     state = serializers.ChoiceField(choices=ApplicationState.choices)
     submitted_at = serializers.DateTimeField(allow_null=True)
-    decided_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(
+        allow_null=True, help_text="Decided, or withdrawn after submission: the clock stopped"
+    )
+    version = serializers.IntegerField(help_text="Send it back to change the draft's terms")
+    filed_by_worker = serializers.SerializerMethodField(
+        help_text="Filed by the foreign national for themself (the employer then only reads it)"
+    )
+
+    def get_filed_by_worker(self, application: Any) -> bool:
+        return selectors.self_filed(application)
 
 
 class PermitApplicationDetailSerializer(PermitApplicationSerializer):
@@ -106,9 +115,7 @@ class PersonIn(serializers.Serializer):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
-class ApplicationIn(serializers.Serializer):
-    employer = IdField(help_text="Your organisation, the employer that would hire")
-    person = PersonIn(help_text="Found by passport if registered; registered otherwise")
+class TermsIn(serializers.Serializer):
     category = serializers.CharField(max_length=40, help_text="A category of the country's pack")
     occupation = serializers.RegexField(r"^\d{4}$", help_text="ISCO-08 unit group")
     start_on = serializers.DateField()
@@ -135,6 +142,42 @@ class ApplicationIn(serializers.Serializer):
     foreign_payroll = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
     )
+
+
+class PassportIn(serializers.Serializer):
+    number = serializers.CharField(max_length=30)
+    expires_on = serializers.DateField()
+
+
+class ApplicationIn(TermsIn):
+    employer = IdField(
+        help_text="The employer that would hire: your organisation (or one your agency's licence "
+        "covers); for an application of your own, any verified employer of the country"
+    )
+    person = PersonIn(
+        required=False,
+        help_text="The foreign national: found by passport if registered, registered otherwise. "
+        "Leave it out to apply for yourself, on your own registry record, where the category "
+        "lets the foreign national apply (else `category_applicant`)",
+    )
+    passport = PassportIn(
+        required=False,
+        help_text="For an application of your own: your passport, when your record holds none "
+        "yet (else `passport_needed`); it is added to your record",
+    )
+
+
+class TermsChangeIn(TermsIn):
+    version = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_INT,
+        help_text="The draft's version you read: a draft changed since is a 409 `draft_changed`",
+    )
+
+
+def _terms(values: dict[str, Any], country: str) -> services.ApplicationInput:
+    loaded = services.authorisation_pack_for(country)
+    return services.ApplicationInput(currency=loaded.pack.currency if loaded else "", **values)
 
 
 class PermitApplicationListApi(APIView):
@@ -164,23 +207,32 @@ class PermitApplicationListApi(APIView):
         responses={201: PermitApplicationDetailSerializer, **ERRORS},
         summary="Start a work-permit application (a draft kept on the server)",
         description="Add the documents the category asks for, then submit it. A draft is seen "
-        "only by its applicant.",
+        "only by its applicant. An employer's staff (or an agency's) name the foreign national in "
+        "`person`; a foreign national applying for themself leaves `person` out.",
     )
     def post(self, request: Request) -> Response:
         _allowed(request)
         data = ApplicationIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        employer = services.own_employer(actor=request.user, employer_id=values.pop("employer"))
-        person = services.PersonInput(**values.pop("person"))
-        loaded = services.authorisation_pack_for(employer.jurisdiction.country)
-        currency = loaded.pack.currency if loaded else ""
-        application = services.application_create(
-            actor=request.user,
-            employer=employer,
-            person=person,
-            data=services.ApplicationInput(currency=currency, **values),
-        )
+        employer_id, person = values.pop("employer"), values.pop("person", None)
+        passport = values.pop("passport", None)
+        if person is None:
+            employer = selectors.employers_verified().filter(pk=employer_id).first()
+            application = services.application_self_create(
+                actor=request.user,
+                employer_id=employer_id,
+                data=_terms(values, employer.country if employer else ""),
+                passport=services.PassportInput(**passport) if passport else None,
+            )
+        else:
+            employer = services.own_employer(actor=request.user, employer_id=employer_id)
+            application = services.application_create(
+                actor=request.user,
+                employer=employer,
+                person=services.PersonInput(**person),
+                data=_terms(values, employer.jurisdiction.country),
+            )
         return Response(_detail(application), status=201)
 
 
@@ -199,6 +251,50 @@ class PermitApplicationDetailApi(APIView):
     def get(self, request: Request, application_id: int) -> Response:
         _allowed(request)
         application = selectors.application_get(actor=request.user, application_id=application_id)
+        return Response(_detail(application))
+
+    @extend_schema(
+        request=TermsChangeIn,
+        responses={200: PermitApplicationDetailSerializer, **ERRORS},
+        summary="Change a draft's terms: the job, the stay and the declared staff",
+        description="Only the applicant, only while a draft (else 409 `not_a_draft`). Every term "
+        "is sent; the documents stay.",
+    )
+    def put(self, request: Request, application_id: int) -> Response:
+        _allowed(request)
+        data = TermsChangeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = values.pop("version")
+        current = selectors.application_get(actor=request.user, application_id=application_id)
+        application = services.application_update(
+            actor=request.user,
+            application_id=current.pk,
+            data=_terms(values, current.jurisdiction.country),
+            version=version,
+        )
+        return Response(_detail(application))
+
+
+class WithdrawalIn(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class PermitWithdrawalApi(APIView):
+    @extend_schema(
+        request=WithdrawalIn,
+        responses={200: PermitApplicationDetailSerializer, **ERRORS},
+        summary="Withdraw a draft or an application not yet decided",
+        description="The agencies' open steps close and the clock stops. A decided application "
+        "is a 409 `not_withdrawable`.",
+    )
+    def post(self, request: Request, application_id: int) -> Response:
+        _allowed(request)
+        data = WithdrawalIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.application_withdraw(
+            actor=request.user, application_id=application_id, **data.validated_data
+        )
         return Response(_detail(application))
 
 

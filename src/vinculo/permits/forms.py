@@ -8,29 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.i18n import pick
 from vinculo.permits.models import PermitAttendance
-from vinculo.permits.services import ApplicationInput, PersonInput
+from vinculo.permits.services import ApplicationInput, PassportInput, PersonInput
 from vinculo.policy.schema import Authorisation
 from vinculo.registry.forms import DateInput, country_choices
 from vinculo.registry.models import Sex
 
 
-class ApplicationForm(forms.Form):
-    """The foreign national, the job and, where the law counts them, the employer's staff."""
+class TermsForm(forms.Form):
+    """The job and, where the law counts them, the employer's staff: what a draft's editor
+    changes. `version` is the draft's, as the editor read it."""
 
-    given_names = forms.CharField(label=_("Given names"), max_length=150)
-    first_surname = forms.CharField(label=_("First surname"), max_length=100)
-    second_surname = forms.CharField(label=_("Second surname"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput())
-    nationality = forms.ChoiceField(label=_("Nationality"))
-    passport_number = forms.CharField(label=_("Passport number"), max_length=30)
-    passport_expires_on = forms.DateField(label=_("Passport valid until"), widget=DateInput())
-    phone = forms.CharField(
-        label=_("Phone of the foreign national"),
-        max_length=20,
-        required=False,
-        help_text=_("With the country code, e.g. +505 8888 1234."),
-    )
     category = forms.ChoiceField(label=_("Category"))
     months = forms.TypedChoiceField(label=_("Stay asked for, in months"), coerce=int)
     occupation = forms.RegexField(
@@ -70,6 +57,61 @@ class ApplicationForm(forms.Form):
         min_value=Decimal(0),
         required=False,
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    JOB = ("category", "months", "occupation", "start_on", "salary", "weekly_hours")
+    WORKFORCE = ("national_workers", "foreign_workers", "national_payroll", "foreign_payroll")
+
+    def __init__(
+        self,
+        *args: Any,
+        auth: Authorisation,
+        currency: str,
+        by_worker: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        categories = [
+            c for c in auth.categories if not by_worker or "foreign_national" in c.applicants
+        ]
+        self.fields["category"].choices = [(c.code, pick(c.name.model_dump())) for c in categories]
+        months = sorted({m for c in categories for m in c.months})
+        self.fields["months"].choices = [(m, str(m)) for m in months]
+        self.fields["salary"].help_text = _("In %(currency)s, before deductions.") % {
+            "currency": currency
+        }
+        self.counts_workforce = bool(auth.national_share) and not by_worker
+        if not self.counts_workforce:
+            for name in self.WORKFORCE:
+                del self.fields[name]
+
+    def terms(self) -> ApplicationInput:
+        data = self.cleaned_data
+        return ApplicationInput(
+            currency=self.currency,
+            **{name: data[name] for name in self.JOB},
+            **{name: data.get(name) for name in self.WORKFORCE},
+        )
+
+
+class ApplicationForm(TermsForm):
+    """The foreign national, the job and, where the law counts them, the employer's staff."""
+
+    given_names = forms.CharField(label=_("Given names"), max_length=150)
+    first_surname = forms.CharField(label=_("First surname"), max_length=100)
+    second_surname = forms.CharField(label=_("Second surname"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    nationality = forms.ChoiceField(label=_("Nationality"))
+    passport_number = forms.CharField(label=_("Passport number"), max_length=30)
+    passport_expires_on = forms.DateField(label=_("Passport valid until"), widget=DateInput())
+    phone = forms.CharField(
+        label=_("Phone of the foreign national"),
+        max_length=20,
+        required=False,
+        help_text=_("With the country code, e.g. +505 8888 1234."),
+    )
 
     PERSON = (
         "given_names",
@@ -82,37 +124,58 @@ class ApplicationForm(forms.Form):
         "passport_expires_on",
         "phone",
     )
-    JOB = ("category", "months", "occupation", "start_on", "salary", "weekly_hours")
-    WORKFORCE = ("national_workers", "foreign_workers", "national_payroll", "foreign_payroll")
 
-    def __init__(self, *args: Any, auth: Authorisation, currency: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.currency = currency
         self.fields["nationality"].choices = country_choices()
-        self.fields["category"].choices = [
-            (c.code, pick(c.name.model_dump())) for c in auth.categories
-        ]
-        months = sorted({m for c in auth.categories for m in c.months})
-        self.fields["months"].choices = [(m, str(m)) for m in months]
-        self.fields["salary"].help_text = _("In %(currency)s, before deductions.") % {
-            "currency": currency
-        }
-        self.counts_workforce = bool(auth.national_share)
-        if not self.counts_workforce:
-            for name in self.WORKFORCE:
-                del self.fields[name]
 
     def person(self) -> PersonInput:
         data = self.cleaned_data
         return PersonInput(**{name: data[name] for name in self.PERSON})
 
-    def terms(self) -> ApplicationInput:
-        data = self.cleaned_data
-        return ApplicationInput(
-            currency=self.currency,
-            **{name: data[name] for name in self.JOB},
-            **{name: data.get(name) for name in self.WORKFORCE},
+
+class SelfApplicationForm(TermsForm):
+    """A foreign national's own application: the employer who offered the job, the job, and
+    their passport when their record holds none yet."""
+
+    employer = forms.ModelChoiceField(
+        label=_("The employer who offered you the job"),
+        queryset=None,
+        help_text=_("Only employers verified by the labour authority are listed."),
+    )
+    passport_number = forms.CharField(label=_("Passport number"), max_length=30, required=False)
+    passport_expires_on = forms.DateField(
+        label=_("Passport valid until"), widget=DateInput(), required=False
+    )
+
+    def __init__(self, *args: Any, employers: Any, passport_known: bool, **kwargs: Any) -> None:
+        super().__init__(*args, by_worker=True, **kwargs)
+        self.fields["employer"].queryset = employers
+        self.passport_known = passport_known
+        if passport_known:
+            del self.fields["passport_number"]
+            del self.fields["passport_expires_on"]
+        else:
+            self.fields["passport_number"].required = True
+            self.fields["passport_expires_on"].required = True
+
+    def passport(self) -> PassportInput | None:
+        if self.passport_known:
+            return None
+        return PassportInput(
+            number=self.cleaned_data["passport_number"],
+            expires_on=self.cleaned_data["passport_expires_on"],
         )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The agencies read it. A withdrawn application cannot be taken up again."),
+    )
 
 
 class DocumentForm(forms.Form):

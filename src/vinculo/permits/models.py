@@ -97,6 +97,8 @@ class Application(TimeStamped):
     submitted_at = models.DateTimeField(_("complete on"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
     pack_version = models.CharField(_("pack version"), max_length=80, blank=True)
+    # Raised by every change of a draft's terms: an edit made on an older copy is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
     # Registered by an official on a border post's kiosk (SITLAM), on the employer's behalf.
     border_post = models.CharField(_("border post"), max_length=80, blank=True)
     # A renewal (or a re-entry after expiry) of an earlier permit, on the fast path.

@@ -3,7 +3,8 @@
 An official sees the cases filed with their jurisdiction and the cases in which their agency
 decides a step (a Costa Rican case is shared by the MTSS and the DGME); drafts stay with their
 applicant. An applicant (employer or agency staff, or the foreign national) sees the cases of their
-own organisation or their own. Anything else is a 404.
+own organisation or their own; the employer named by a foreign national's own application sees it
+once submitted, and does not act on it. Anything else is a 404.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from vinculo.core.access import get_or_404, scope_for, user_can, user_can_in
 from vinculo.core.models import Actor, Organisation, OrganisationKind, VerificationState
 from vinculo.core.permissions import ROLE_PERMISSIONS, Perm
+from vinculo.linkage.models import CandidatePair, PairStatus
 from vinculo.matching.models import Candidacy, CandidacyStatus
 from vinculo.matching.ranking import rank_nationals
 from vinculo.permits.domain import (
@@ -34,7 +36,7 @@ from vinculo.permits.domain import (
 from vinculo.permits.models import Application, ApplicationDocument, Permit, Step
 from vinculo.policy.loader import LoadedPack, pack_get, packs_all
 from vinculo.policy.schema import Authorisation, PolicyPack
-from vinculo.registry.models import AgencyLicence, DocumentKind, LicenceState
+from vinculo.registry.models import AgencyLicence, DocumentKind, LicenceState, Worker
 from vinculo.registry.organisations.domain import licence_public_status
 
 APPLICANT = "applicant"
@@ -124,11 +126,57 @@ def pack_for_country(country: str) -> LoadedPack | None:
     )
 
 
+def employers_verified(country: str = "") -> QuerySet[Organisation]:
+    """Verified employers (of one country, when given): those a border kiosk or a foreign
+    national's own application may name."""
+    employers = Organisation.objects.filter(
+        kind=OrganisationKind.EMPLOYER, verification_state=VerificationState.VERIFIED
+    )
+    if country:
+        employers = employers.filter(country=country.upper())
+    return employers.select_related("jurisdiction").order_by("name")
+
+
+def own_worker(actor: Actor) -> Worker | None:
+    """The actor's own registry record (not one merged into another), if they have one."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return (
+        Worker.objects.filter(user_id=actor.pk, merged_into__isnull=True)
+        .prefetch_related("documents")
+        .first()
+    )
+
+
+def self_apply_packs(worker: Worker) -> list[LoadedPack]:
+    """The packs of the countries where this foreign national may apply for their own permit:
+    a category open to them, in a country not their own."""
+    return [
+        loaded
+        for loaded in packs_all().values()
+        if loaded.pack.kind == "country"
+        and loaded.pack.authorisation is not None
+        and loaded.pack.country != worker.nationality
+        and any("foreign_national" in c.applicants for c in loaded.pack.authorisation.categories)
+    ]
+
+
+def self_filed(application: Application) -> bool:
+    """Filed by the foreign national themself (the employer it names then only reads it)."""
+    return application.worker.user_id is not None and (
+        application.worker.user_id == application.filed_by_id
+    )
+
+
 def _applicant_q(actor: Actor) -> Q | None:
     if not user_can(actor, Perm.APPLY_FOR_PERMITS):
         return None
     organisations = own_organisations(actor)
-    return Q(employer_id__in=organisations) | Q(agency_id__in=organisations) | Q(worker__user=actor)
+    # A foreign national's own draft is theirs alone until they submit it.
+    their_draft = Q(state=ApplicationState.DRAFT, worker__user_id=F("filed_by_id"))
+    return ((Q(employer_id__in=organisations) | Q(agency_id__in=organisations)) & ~their_draft) | Q(
+        worker__user=actor
+    )
 
 
 def _official_q(actor: Actor) -> Q | None:
@@ -169,12 +217,27 @@ def application_sides(actor: Actor, application: Application) -> frozenset[str]:
     if not user_can(actor, Perm.APPLY_FOR_PERMITS):
         return frozenset()
     mine = own_organisations(actor)
-    own = (
-        application.employer_id in mine
-        or (application.agency_id is not None and application.agency_id in mine)
-        or (application.worker.user_id is not None and application.worker.user_id == actor.pk)
+    theirs = application.worker.user_id is not None and application.worker.user_id == actor.pk
+    own = theirs or (
+        not self_filed(application)
+        and (
+            application.employer_id in mine
+            or (application.agency_id is not None and application.agency_id in mine)
+        )
     )
     return frozenset({APPLICANT}) if own else frozenset()
+
+
+def duplicates_open(application: Application) -> list[CandidatePair]:
+    """Possible duplicates of the foreign national's registry record still under review (the
+    check at registration, or a batch check, proposed them): the deciding officials are told, so
+    that no permit goes to one identity while another is in doubt."""
+    worker = application.worker_id
+    return list(
+        CandidatePair.objects.filter(
+            Q(worker_a_id=worker) | Q(worker_b_id=worker), status=PairStatus.OPEN
+        )
+    )
 
 
 def step_may_decide(actor: Actor, step: Step) -> bool:
@@ -192,9 +255,14 @@ def application_pack(application: Application) -> tuple[PolicyPack, Authorisatio
 
 
 def passport_expiry(application: Application) -> date | None:
+    return worker_passport_expiry(application.worker)
+
+
+def worker_passport_expiry(worker: Worker) -> date | None:
+    """The expiry of the worker's latest passport on record (None: no passport)."""
     dates = [
         d.expires_on
-        for d in application.worker.documents.all()
+        for d in worker.documents.all()
         if d.kind == DocumentKind.PASSPORT and d.expires_on
     ]
     return max(dates) if dates else None

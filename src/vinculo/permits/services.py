@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.core.access import scope_for, user_can_in
+from vinculo.core.access import scope_for, user_can, user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, NotAllowed, ValidationFailed
 from vinculo.core.i18n import pick
@@ -32,7 +32,7 @@ from vinculo.core.lifecycle import (
 from vinculo.core.models import Actor, Jurisdiction, Organisation, User
 from vinculo.core.notify import notify
 from vinculo.core.permissions import Perm
-from vinculo.core.services import audit_record
+from vinculo.core.services import audit_record, audit_value
 from vinculo.core.uploads import evidence_store
 from vinculo.permits import selectors
 from vinculo.permits.domain import (
@@ -58,7 +58,12 @@ from vinculo.permits.models import (
 )
 from vinculo.policy.loader import LoadedPack, packs_all
 from vinculo.registry.models import DocumentKind, IdentityDocument, RegistrationChannel, Worker
-from vinculo.registry.services import DocumentInput, WorkerInput, worker_register
+from vinculo.registry.services import (
+    DocumentInput,
+    WorkerInput,
+    identity_document_add,
+    worker_register,
+)
 
 NO_AUTHORISATION = _("Work permits are not issued through Vínculo in this country.")
 NOT_APPLICANT = _("You may apply only for your own organisation, or for yourself.")
@@ -219,20 +224,83 @@ def application_create(
         raise ValidationFailed(NO_AUTHORISATION, code="no_authorisation")
     agency = _applicant_may(actor, employer)
     _check_terms(loaded.pack.authorisation, data, by_worker=False)
-    return _opened(actor, employer, person, data, loaded=loaded, agency=agency)
+    worker = _person(actor, person, employer.jurisdiction)
+    return _opened(actor, employer, worker, data, loaded=loaded, agency=agency)
+
+
+SELF_NOT_REGISTERED = _(
+    "Register yourself in Vínculo first: an application of your own is made on your record."
+)
+SELF_NATIONAL = _("You are a national of this country: you need no work permit to work here.")
+PASSPORT_NEEDED = _("Write your passport's number and expiry date: the permit is tied to it.")
+
+
+@dataclass(frozen=True)
+class PassportInput:
+    number: str
+    expires_on: date
+
+
+@transaction.atomic
+def application_self_create(
+    *, actor: Actor, employer_id: Any, data: ApplicationInput, passport: PassportInput | None = None
+) -> Application:
+    """A foreign national applies for their own permit, where the category allows it: on their
+    own registry record, for the verified employer who offered them the job. A passport not yet
+    on their record is added to it (checked as at registration)."""
+    worker = selectors.own_worker(actor)
+    if worker is None or not user_can(actor, Perm.APPLY_FOR_PERMITS):
+        raise NotAllowed(SELF_NOT_REGISTERED, code="not_registered")
+    employer = selectors.employers_verified().filter(pk=employer_id).first()
+    loaded = authorisation_pack_for(employer.jurisdiction.country) if employer else None
+    if employer is None or loaded is None:
+        raise ValidationFailed(KIOSK_EMPLOYER, code="employer_unknown", field="employer")
+    if worker.nationality == employer.jurisdiction.country:
+        raise ValidationFailed(SELF_NATIONAL, code="not_foreign", field="employer")
+    _check_terms(loaded.pack.authorisation, data, by_worker=True)
+    if passport is not None:
+        _passport_on_record(actor, worker, passport)
+    elif selectors.worker_passport_expiry(worker) is None:
+        raise ValidationFailed(PASSPORT_NEEDED, code="passport_needed", field="passport_number")
+    return _opened(actor, employer, worker, data, loaded=loaded)
+
+
+def _passport_on_record(actor: Actor, worker: Worker, passport: PassportInput) -> None:
+    document = DocumentInput(
+        kind=DocumentKind.PASSPORT,
+        issuing_country=worker.nationality,
+        number=passport.number,
+        expires_on=passport.expires_on,
+    )
+    number_hash = IdentityDocument.hash_for(
+        kind=document.kind,
+        issuing_country=document.issuing_country,
+        number=passport.number.strip().upper().replace(" ", ""),
+    )
+    if worker.documents.filter(number_hash=number_hash).exists():
+        return
+    try:
+        identity_document_add(worker=worker, document=document, actor=actor)
+    except ValidationFailed as error:
+        field = {"number": "passport_number", "expires_on": "passport_expires_on"}
+        raise ValidationFailed(
+            error.message,
+            code=error.code,
+            field=field.get(error.field or "", error.field),
+            errors=[(field.get(n, n), c, m) for n, c, m in error.errors],
+        ) from None
 
 
 def _opened(
     actor: Actor,
     employer: Organisation,
-    person: PersonInput,
+    worker: Worker,
     data: ApplicationInput,
     *,
     loaded: LoadedPack,
     agency: Organisation | None = None,
     border_post: str = "",
 ) -> Application:
-    worker = _person(actor, person, employer.jurisdiction)
     application = Application(
         jurisdiction=employer.jurisdiction,
         pack=loaded.pack.code,
@@ -262,12 +330,6 @@ BORDER_POST_UNKNOWN = _("Choose one of the border posts of this category.")
 KIOSK_EMPLOYER = _("Choose a verified employer of this country.")
 
 
-def kiosk_employers(country: str) -> Any:
-    return Organisation.objects.filter(
-        country=country.upper(), kind="employer", verification_state="verified"
-    ).select_related("jurisdiction")
-
-
 @transaction.atomic
 def kiosk_register(
     *,
@@ -282,7 +344,7 @@ def kiosk_register(
     employer's behalf: the person found or registered, the passport photographed, and the
     application submitted complete, in one go. The agencies then decide it as any other."""
     country = kiosk_country(actor)
-    employer = kiosk_employers(country).filter(pk=employer_id).first()
+    employer = selectors.employers_verified(country).filter(pk=employer_id).first()
     if employer is None:
         raise ValidationFailed(KIOSK_EMPLOYER, code="employer_unknown", field="employer")
     loaded = authorisation_pack_for(country)
@@ -290,7 +352,8 @@ def kiosk_register(
     if category is None or border_post not in category.border_posts:
         raise ValidationFailed(BORDER_POST_UNKNOWN, code="border_post_unknown", field="border_post")
     _check_terms(loaded.pack.authorisation, data, by_worker=False)
-    application = _opened(actor, employer, person, data, loaded=loaded, border_post=border_post)
+    worker = _person(actor, person, employer.jurisdiction)
+    application = _opened(actor, employer, worker, data, loaded=loaded, border_post=border_post)
     try:
         stored = evidence_store(passport)
     except ValidationFailed as error:
@@ -319,6 +382,76 @@ def _locked_for_applicant(actor: Actor, application_id: Any) -> Application:
     if selectors.APPLICANT not in selectors.application_sides(actor, visible):
         raise NotAllowed(NOT_APPLICANT, code="not_applicant")
     return Application.objects.select_for_update().get(pk=visible.pk)
+
+
+DRAFT_CHANGED = _(
+    "Someone changed this draft after you opened it. Read it again, then make your change."
+)
+NOT_WITHDRAWABLE = _("A decided application cannot be withdrawn.")
+WITHDRAWABLE = (ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.INFO_REQUESTED)
+
+
+@transaction.atomic
+def application_update(
+    *, actor: Actor, application_id: Any, data: ApplicationInput, version: int
+) -> Application:
+    """The applicant changes a draft's terms. `version` is the one the editor read: a draft
+    changed since (by a colleague, in another tab) is refused rather than overwritten."""
+    application = _locked_for_applicant(actor, application_id)
+    if application.state != ApplicationState.DRAFT:
+        raise Conflict(NOT_A_DRAFT, code="not_a_draft")
+    if version != application.version:
+        raise Conflict(
+            DRAFT_CHANGED, code="draft_changed", details={"version": application.version}
+        )
+    _check_terms(
+        selectors.application_pack(application)[1],
+        data,
+        by_worker=selectors.self_filed(application),
+    )
+    names = [f.name for f in fields(ApplicationInput)]
+    before = {n: getattr(application, n) for n in names}
+    _write_terms(application, data)
+    changed = [n for n in names if getattr(application, n) != before[n]]
+    if not changed:
+        return application
+    application.version += 1
+    application.save()
+    audit_record(
+        verb=AuditVerb.PERMIT_DRAFT_CHANGED,
+        actor=actor,
+        obj=application,
+        jurisdiction=application.jurisdiction_id,
+        before={n: audit_value(before[n]) for n in changed},
+        after={n: audit_value(getattr(application, n)) for n in changed},
+    )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, actor: Actor, application_id: Any, reason: str = "") -> Application:
+    """The applicant withdraws a draft or an application not yet decided: the agencies' open
+    steps close, the clock stops, and the case leaves their queues."""
+    application = _locked_for_applicant(actor, application_id)
+    if application.state not in WITHDRAWABLE:
+        raise Conflict(NOT_WITHDRAWABLE, code="not_withdrawable")
+    was = application.state
+    application.state = ApplicationState.WITHDRAWN
+    application.decided_at = timezone.now() if application.submitted_at else None
+    application.save()
+    application.steps.filter(
+        state__in=[StepState.WAITING, StepState.OPEN, StepState.INFO_REQUESTED]
+    ).update(state=StepState.CLOSED)
+    _event(application, was, actor, reason.strip())
+    audit_record(
+        verb=AuditVerb.PERMIT_WITHDRAWN,
+        actor=actor,
+        obj=application,
+        jurisdiction=application.jurisdiction_id,
+        before={"state": was},
+        after={"state": application.state, "reason": reason.strip()},
+    )
+    return application
 
 
 @transaction.atomic
@@ -444,6 +577,8 @@ def _submitted(application: Application, actor: Actor) -> Application:
     _steps_open(application, auth)
     _steps_trace(application)
     _event(application, ApplicationState.DRAFT, actor)
+    if selectors.self_filed(application):
+        _tell_employer_named(application)
     audit_record(
         verb=AuditVerb.PERMIT_SUBMITTED,
         actor=actor,
@@ -455,11 +590,13 @@ def _submitted(application: Application, actor: Actor) -> Application:
 
 
 def _tell_applicant(application: Application, *, subject: Any, body: Any, values: dict) -> None:
-    """The notice goes to whoever filed the application, in their language."""
+    """The notice goes to whoever filed the application, in their language (by SMS too, to a
+    foreign national who filed their own)."""
     filer = application.filed_by
     language = getattr(filer, "preferred_language", "") or "es"
     notify(
         user=filer,
+        phone=application.worker.phone if selectors.self_filed(application) else "",
         email=filer.email,
         language=language,
         kind="permit.decision",
@@ -467,6 +604,33 @@ def _tell_applicant(application: Application, *, subject: Any, body: Any, values
         body=body,
         values=values,
     )
+
+
+NAMED_SUBJECT = _("Work-permit application %(reference)s names %(employer)s")
+NAMED_BODY = _(
+    "%(worker)s has applied for a work permit (%(reference)s) for a job with %(employer)s. Read "
+    "it in Vínculo. If your organisation made no such offer, tell the labour authority."
+)
+
+
+def _tell_employer_named(application: Application) -> None:
+    """A foreign national's own application names an employer: its staff learn of it when it is
+    submitted, and can say so if they offered no such job."""
+    values = {
+        "reference": application.reference,
+        "worker": application.worker.full_name,
+        "employer": application.employer.name,
+    }
+    for user in _employer_staff(application.employer):
+        notify(
+            user=user,
+            email=user.email,
+            language=user.preferred_language or "es",
+            kind="permit.named",
+            subject=NAMED_SUBJECT,
+            body=NAMED_BODY,
+            values=values,
+        )
 
 
 OUTCOMES = ("approve", "refuse", "request_info")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from django_ratelimit.decorators import ratelimit
 
-from vinculo.core.access import user_can
+from vinculo.core.access import user_can, user_can_in
 from vinculo.core.decorators import post_only
 from vinculo.core.errors import DomainError
 from vinculo.core.forms import add_errors
@@ -40,6 +40,9 @@ from vinculo.permits.forms import (
     PermitCheckForm,
     PermitMoveForm,
     RenewForm,
+    SelfApplicationForm,
+    TermsForm,
+    WithdrawForm,
 )
 from vinculo.permits.models import Application, Permit
 from vinculo.reference.countries import country_name
@@ -60,6 +63,7 @@ def permit_home_view(request: HttpRequest) -> HttpResponse:
     applications and permits."""
     _allowed(request)
     deciding = user_can(request.user, Perm.DECIDE_PERMITS)
+    self_packs = _self_packs(request)
     clocks = selectors.clock_by_category(actor=request.user) if deciding else []
     chart = {
         "labels": [c.name.get(current_language(), c.name["es"]) for c in clocks],
@@ -93,6 +97,8 @@ def permit_home_view(request: HttpRequest) -> HttpResponse:
             ],
             "permits": selectors.permit_list(actor=request.user)[:50],
             "employers": _employers(request),
+            "self_packs": self_packs,
+            "self_countries": ", ".join(country_name(p.country) for p in self_packs),
             "today": timezone.localdate(),
         },
     )
@@ -111,6 +117,14 @@ def _kiosk_pack(request: HttpRequest) -> Any:
 
 def _employers(request: HttpRequest) -> list[Organisation]:
     return selectors.employers_for(request.user)
+
+
+def _self_packs(request: HttpRequest) -> list[Any]:
+    """The packs of the countries where the signed-in foreign national may apply themself."""
+    if not user_can(request.user, Perm.APPLY_FOR_PERMITS):
+        return []
+    worker = selectors.own_worker(request.user)
+    return [loaded.pack for loaded in selectors.self_apply_packs(worker)] if worker else []
 
 
 @login_required
@@ -154,13 +168,123 @@ def application_new_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def application_self_view(request: HttpRequest) -> HttpResponse:
+    """A foreign national's own application, where the category allows it: the employer who
+    offered the job, the job, and their passport if their record holds none yet."""
+    worker = selectors.own_worker(request.user)
+    packs = _self_packs(request)
+    if worker is None or not packs:
+        raise Http404
+    chosen = request.GET.get("country") or request.POST.get("country")
+    pack = next((p for p in packs if p.country == chosen), packs[0])
+    form = SelfApplicationForm(
+        request.POST or None,
+        auth=pack.authorisation,
+        currency=pack.currency,
+        employers=selectors.employers_verified(pack.country),
+        passport_known=selectors.worker_passport_expiry(worker) is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_self_create(
+                actor=request.user,
+                employer_id=form.cleaned_data["employer"].pk,
+                data=form.terms(),
+                passport=form.passport(),
+            )
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Draft saved. Add the documents, then submit the application.")
+            )
+            return redirect("permits:detail", application.pk)
+    return render(
+        request,
+        "permits/self.html",
+        {
+            "form": form,
+            "pack": pack,
+            "packs": packs,
+            "worker": worker,
+            "categories": [
+                c for c in pack.authorisation.categories if "foreign_national" in c.applicants
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def application_edit_view(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The applicant changes a draft's terms; a change made meanwhile by someone else is refused
+    rather than overwritten."""
+    _allowed(request)
+    application = selectors.application_get(actor=request.user, application_id=application_id)
+    applicant = selectors.APPLICANT in selectors.application_sides(request.user, application)
+    if not applicant or application.state != ApplicationState.DRAFT:
+        return redirect("permits:detail", application.pk)
+    pack, auth = selectors.application_pack(application)
+    form = TermsForm(
+        request.POST or None,
+        auth=auth,
+        currency=pack.currency,
+        by_worker=selectors.self_filed(application),
+        initial={
+            **{name: getattr(application, name) for name in (*TermsForm.JOB, *TermsForm.WORKFORCE)},
+            "version": application.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(
+                actor=request.user,
+                application_id=application.pk,
+                data=form.terms(),
+                version=form.cleaned_data["version"] or 0,
+            )
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("permits:detail", application.pk)
+    return render(
+        request,
+        "permits/edit.html",
+        {"form": form, "application": application, "pack": pack},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@post_only("permits:detail", "application_id")
+def withdraw_view(request: HttpRequest, application_id: int) -> HttpResponse:
+    _allowed(request)
+    application = selectors.application_get(actor=request.user, application_id=application_id)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_withdraw(
+                actor=request.user,
+                application_id=application.pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Application withdrawn."))
+            return redirect("permits:detail", application.pk)
+    return _detail(request, application, withdraw_form=form, status=400)
+
+
+@login_required
 def kiosk_view(request: HttpRequest) -> HttpResponse:
     """A border post's kiosk (SITLAM): an official registers a seasonal worker for an employer,
     photographs the passport and submits the application in one go, then takes the next."""
     pack = _kiosk_pack(request) if user_can(request.user, Perm.DECIDE_PERMITS) else None
     if pack is None:
         raise Http404
-    employers = services.kiosk_employers(pack.country)
+    employers = selectors.employers_verified(pack.country)
     post = request.POST.get("border_post") or request.GET.get("post", "")
     form = KioskForm(
         request.POST or None,
@@ -225,6 +349,7 @@ def _detail(
     document_form: DocumentForm | None = None,
     decision_forms: dict | None = None,
     answer_form: AnswerForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     pack, auth = selectors.application_pack(application)
@@ -269,6 +394,19 @@ def _detail(
                 AnswerForm()
                 if applicant and application.state == ApplicationState.INFO_REQUESTED
                 else None
+            ),
+            "withdraw_form": withdraw_form
+            or (
+                WithdrawForm() if applicant and application.state in services.WITHDRAWABLE else None
+            ),
+            "self_filed": selectors.self_filed(application),
+            "duplicates": (
+                selectors.duplicates_open(application)
+                if user_can(request.user, Perm.DECIDE_PERMITS)
+                else []
+            ),
+            "reviews_duplicates": user_can_in(
+                request.user, Perm.REVIEW_DUPLICATES, application.worker.jurisdiction_id
             ),
             "requests": application.requests.all(),
             "events": application.events.select_related("actor"),

@@ -372,6 +372,36 @@ def worker_register(
     return worker
 
 
+@transaction.atomic
+def identity_document_add(
+    *, worker: Worker, document: DocumentInput, actor: Actor
+) -> IdentityDocument:
+    """Another identity document on a record: the worker's own (the passport a work permit asks
+    of someone registered with their national identity card), or by an official allowed to edit
+    the record. Checked as at registration; audited; told to matching."""
+    own = worker.user_id is not None and worker.user_id == getattr(actor, "pk", None)
+    if not own and not user_can_in(actor, Perm.EDIT_WORKERS, worker.jurisdiction_id):
+        raise NotAllowed(_("You may not change this record."), code="not_allowed")
+    document = document_input_clean(document)
+    try:
+        with transaction.atomic():  # a savepoint, so a concurrent twin is a clean answer
+            created = _document_create(worker, document)
+    except IntegrityError:
+        raise ValidationFailed(
+            DOCUMENT_ALREADY_REGISTERED, code="document_already_registered", field="number"
+        ) from None
+    audit_record(
+        verb=AuditVerb.WORKER_CHANGED,
+        actor=actor,
+        obj=worker,
+        after={
+            "document_added": {"kind": created.kind, "issuing_country": created.issuing_country}
+        },
+    )
+    workers_changed([worker.pk])
+    return created
+
+
 def _not_the_same_record(worker: Worker, numbers: Iterable[str], actor: Actor) -> None:
     """An official who registers or corrects a worker despite probable matches has said those
     are other people: remember it, so no later check proposes them again."""
