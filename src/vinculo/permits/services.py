@@ -621,16 +621,7 @@ def _tell_employer_named(application: Application) -> None:
         "worker": application.worker.full_name,
         "employer": application.employer.name,
     }
-    for user in _employer_staff(application.employer):
-        notify(
-            user=user,
-            email=user.email,
-            language=user.preferred_language or "es",
-            kind="permit.named",
-            subject=NAMED_SUBJECT,
-            body=NAMED_BODY,
-            values=values,
-        )
+    _tell_staff(application.employer, "permit.named", NAMED_SUBJECT, NAMED_BODY, values)
 
 
 OUTCOMES = ("approve", "refuse", "request_info")
@@ -1033,13 +1024,23 @@ OVERDUE_BODY = _(
 )
 
 
-def _employer_staff(employer: Organisation) -> list[Any]:
-    return [
-        m.user
-        for m in employer.memberships.filter(role="employer_staff", user__is_active=True)
+def _tell_staff(employer: Organisation, kind: str, subject: Any, body: Any, values: dict) -> None:
+    """A notice to each active member of the employer's staff, by e-mail, in their language."""
+    for membership in (
+        employer.memberships.filter(role="employer_staff", user__is_active=True)
         .select_related("user")
         .order_by("user_id")
-    ]
+    ):
+        user = membership.user
+        notify(
+            user=user,
+            email=user.email,
+            language=user.preferred_language or "es",
+            kind=kind,
+            subject=subject,
+            body=body,
+            values=values,
+        )
 
 
 def permits_remind(today: date | None = None) -> int:
@@ -1065,16 +1066,7 @@ def permits_remind(today: date | None = None) -> int:
             "days": days,
         }
         with transaction.atomic():
-            for user in _employer_staff(permit.employer):
-                notify(
-                    user=user,
-                    email=user.email,
-                    language=user.preferred_language or "es",
-                    kind="permit.expiry",
-                    subject=EXPIRY_SUBJECT,
-                    body=EXPIRY_BODY,
-                    values=values,
-                )
+            _tell_staff(permit.employer, "permit.expiry", EXPIRY_SUBJECT, EXPIRY_BODY, values)
             holder = permit.holder
             notify(
                 user=holder.user,

@@ -4,6 +4,7 @@ queue and processing times; the permit with its PDF; and the public check its QR
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -141,18 +142,15 @@ def application_new_view(request: HttpRequest) -> HttpResponse:
     loaded = services.authorisation_pack_for(employer.jurisdiction.country)
     pack = loaded.pack
     form = ApplicationForm(request.POST or None, auth=pack.authorisation, currency=pack.currency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.application_create(
-                actor=request.user, employer=employer, person=form.person(), data=form.terms()
-            )
-        except DomainError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request, _("Draft saved. Add the documents, then submit the application.")
-            )
-            return redirect("permits:detail", application.pk)
+    drafted = _drafted(
+        request,
+        form,
+        lambda: services.application_create(
+            actor=request.user, employer=employer, person=form.person(), data=form.terms()
+        ),
+    )
+    if drafted is not None:
+        return drafted
     return render(
         request,
         "permits/new.html",
@@ -165,6 +163,22 @@ def application_new_view(request: HttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _drafted(
+    request: HttpRequest, form: Any, create: Callable[[], Application]
+) -> HttpResponse | None:
+    """For a valid form sent: `create` the draft and go to its page. None, with the service's
+    errors on the form, when it was refused (or nothing was sent)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        application = create()
+    except DomainError as error:
+        add_errors(form, error)
+        return None
+    messages.success(request, _("Draft saved. Add the documents, then submit the application."))
+    return redirect("permits:detail", application.pk)
 
 
 @login_required
@@ -184,21 +198,18 @@ def application_self_view(request: HttpRequest) -> HttpResponse:
         employers=selectors.employers_verified(pack.country),
         passport_known=selectors.worker_passport_expiry(worker) is not None,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.application_self_create(
-                actor=request.user,
-                employer_id=form.cleaned_data["employer"].pk,
-                data=form.terms(),
-                passport=form.passport(),
-            )
-        except DomainError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request, _("Draft saved. Add the documents, then submit the application.")
-            )
-            return redirect("permits:detail", application.pk)
+    drafted = _drafted(
+        request,
+        form,
+        lambda: services.application_self_create(
+            actor=request.user,
+            employer_id=form.cleaned_data["employer"].pk,
+            data=form.terms(),
+            passport=form.passport(),
+        ),
+    )
+    if drafted is not None:
+        return drafted
     return render(
         request,
         "permits/self.html",
