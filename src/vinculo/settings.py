@@ -296,7 +296,10 @@ EXPORTS_DIR = DATA_DIR / "exports"
 PUBLIC_PAGE_RATE = env.str("VINCULO_PUBLIC_PAGE_RATE", default="")
 # The tasks run once a day (vinculo.core.schedule): `vinculo up` ticks them; elsewhere cron runs
 # `vinculo tick`.
-DAILY_TASKS = ["vinculo.permits.tasks.permits_daily"]
+DAILY_TASKS = [
+    "vinculo.permits.tasks.permits_daily",
+    "vinculo.placements.tasks.placements_daily",
+]
 # Where notices by SMS and e-mail go: a class with send(notification) (vinculo.core.notify).
 NOTIFY_BACKEND = env.str("VINCULO_NOTIFY_BACKEND", default="vinculo.core.notify.ConsoleBackend")
 IMPORTS_DIR = DATA_DIR / "imports"

@@ -3,12 +3,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from vinculo.core.models import Jurisdiction, Organisation, User
 from vinculo.demo import catalogue
 from vinculo.demo.permits import PEOPLE
 from vinculo.demo.services import demo_load
 from vinculo.linkage.services import linkage_run_request
+from vinculo.placements.selectors import deadlines_overdue
 from vinculo.reference.services import reference_load
 from vinculo.registry.identity import Person
 from vinculo.registry.models import AgencyLicence, IdentityDocument, Worker, WorkerLanguage
@@ -28,6 +30,11 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers(
     assert Worker.objects.get(user__username="trabajadora.cr").permit_applications.get().state == (
         "submitted"
     )
+    # Last spring's strawberry picker (GECCO) is not shown home within the pack's month.
+    [late] = deadlines_overdue(
+        actor=User.objects.get(username="gestor.hn"), today=timezone.localdate()
+    )
+    assert (late.deadline.step, late.late.days) == ("returned", 15)
     assert IdentityDocument.objects.count() > summary.workers
     roles = {role for _, role, *_ in catalogue.USERS}
     assert {m.role for u in User.objects.all() for m in u.memberships.all()} == roles
@@ -81,6 +88,7 @@ def test_the_small_demo_has_every_role_and_thousands_of_workers(
         "Recolectoras y recolectores de fresa": "published",
         "Greenhouse tomato harvesters (winter season)": "published",
         "Greenhouse tomato harvesters (last season)": "closed",
+        "Recolectoras y recolectores de fresa (campaña anterior)": "closed",
     }
     draft = JobOrder.objects.get(state="draft")
     assert [f["code"] for f in draft.failed_findings] == ["minimum_wage"]

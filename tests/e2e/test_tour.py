@@ -241,6 +241,9 @@ def test_the_caseworker(visit):
     _, text = visit("/placements/queue/", "caseworker-queue")
     assert "Otra persona retiene su pasaporte o documentos" in text
     assert "Trabajando, pero el empleador no registró la llegada" in text
+    # Last spring's strawberry picker (GECCO) is not shown home within the pack's month.
+    assert "1 paso con el plazo vencido" in text and "15 días de atraso" in text
+    assert "compromiso de retorno" in text and "Real Decreto 1155/2024" in text
     page, text = visit("/placements/?step=evaluated", "caseworker-evaluated")
     _, text = visit(_first_card(page), "caseworker-last-season")
     assert "pedido de nuevo" in text

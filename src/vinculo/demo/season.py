@@ -1,7 +1,8 @@
 """A season in progress, for the tour: placements at every step of the journey on a winter
 greenhouse order, a contract substituted at the airport and caught, a recruitment fee paid to the
-agency, a worrying check-in and an arrival the employer never logged, and a worker evaluated last
-season, asked back and re-hired by name for next season on the fast path.
+agency, a worrying check-in and an arrival the employer never logged, a worker evaluated last
+season, asked back and re-hired by name for next season on the fast path, and last spring's
+strawberry picker in Spain not shown home within the month the programme's pack allows.
 
 Everything goes through the services (so each step has its history, its audit line and its
 notice); only the orders' dates are moved into the past afterwards, as if they had been filed
@@ -17,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from vinculo.core.models import Organisation, User
+from vinculo.demo import catalogue
 from vinculo.jobs import services as jobs
 from vinculo.jobs.models import JobOrder
 from vinculo.matching import selectors as matching_selectors
@@ -100,11 +102,13 @@ def _order(users: dict[str, User], employer: Organisation, title: str, positions
     return order
 
 
-def _select(users: dict[str, User], order: JobOrder, worker_id: int) -> Placement:
+def _select(
+    users: dict[str, User], order: JobOrder, worker_id: int, by: str = "empleador.ca"
+) -> Placement:
     candidacy = matching.candidacy_shortlist(
         actor=users["gestor.hn"], order_id=order.pk, worker_id=worker_id
     )
-    candidacy = matching.candidacy_select(actor=users["empleador.ca"], candidacy_id=candidacy.pk)
+    candidacy = matching.candidacy_select(actor=users[by], candidacy_id=candidacy.pk)
     return Placement.objects.get(candidacy=candidacy)
 
 
@@ -181,6 +185,48 @@ def _last_season(
     placements.rehire_by_name(actor=staff, placement_id=returning.pk, order_id=next_year.pk)
 
 
+def _strawberries_last_spring(
+    users: dict[str, User], organisations: dict[str, Organisation]
+) -> None:
+    """Last spring's strawberry campaign in Spain (GECCO), filed by the agency: a worker whose
+    contract ended 45 days ago and who has not been shown home yet. The programme's pack asks
+    the return within a month, so the caseworker's queue has her 15 days late."""
+    today = timezone.localdate()
+    official = users["oficial.hn"]
+    terms = next(t for *_, t in catalogue.JOB_ORDERS if t.get("programme") == "ES-GECCO")
+    year = today.year + 1  # filed as for next year (the check wants a future start), then moved
+    values = {k: v for k, v in terms.items() if k not in ("start", "end")}
+    values.update(
+        title=f"{terms['title']} (campaña anterior)",
+        positions=10,
+        start_date=date(year, *terms["start"]),
+        end_date=date(year, *terms["end"]),
+        occupation=Occupation.objects.filter(isco_group_id="9211").order_by("label_en").first(),
+    )
+    order = jobs.order_create(
+        actor=users["agencia.hn"],
+        employer_id=organisations["berries-es"].pk,
+        values=values,
+        jurisdiction=None,
+    )
+    jobs.order_move(actor=users["agencia.hn"], order_id=order.pk, to="submitted")
+    for to in ("approved", "published"):
+        jobs.order_move(actor=official, order_id=order.pk, to=to)
+    placed = set(Placement.objects.values_list("worker_id", flat=True))
+    worker_id = next(w for w in _ranked(official, order) if w not in placed)
+    placement = _select(users, order, worker_id, by="agencia.hn")
+    placement = _advance(users["gestor.hn"], placement, Step.CONTRACT_ENDED)
+    _dates(order, today - timedelta(days=170), today - timedelta(days=45))
+    _days_ago(placement, Step.CONTRACT_ENDED, 45)
+    jobs.order_move(actor=official, order_id=order.pk, to="closed", reason="Campaña terminada.")
+
+
+def _days_ago(placement: Placement, step: str, days: int) -> None:
+    PlacementEvent.objects.filter(placement=placement, to_state=step).update(
+        at=timezone.now() - timedelta(days=days)
+    )
+
+
 def season_load(users: dict[str, User], organisations: dict[str, Organisation]) -> None:
     today = timezone.localdate()
     caseworker, official, staff = users["gestor.hn"], users["oficial.hn"], users["empleador.ca"]
@@ -251,6 +297,5 @@ def season_load(users: dict[str, User], organisations: dict[str, Organisation]) 
             )
         if stage == Step.EMPLOYED and not story.get("arrival"):
             # At work for ten days with no arrival in the employer's log: a mismatch to chase.
-            PlacementEvent.objects.filter(placement=placement, to_state=Step.EMPLOYED).update(
-                at=timezone.now() - timedelta(days=10)
-            )
+            _days_ago(placement, Step.EMPLOYED, 10)
+    _strawberries_last_spring(users, organisations)

@@ -7,6 +7,7 @@ from vinculo.placements import apis
 urlpatterns = [
     path("placements/", apis.PlacementListApi.as_view(), name="placements"),
     path("placements/moves/", apis.PlacementBulkMoveApi.as_view(), name="placement-bulk-moves"),
+    path("placements/overdue/", apis.OverdueListApi.as_view(), name="placements-overdue"),
     path("placements/<id:placement_id>/", apis.PlacementDetailApi.as_view(), name="placement"),
     path(
         "placements/<id:placement_id>/moves/",

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -568,6 +569,37 @@ class CorridorListApi(APIView):
     def get(self, request: Request) -> Response:
         rows = selectors.corridor_figures(actor=request.user)
         return Response(CorridorSerializer(rows, many=True).data)
+
+
+class OverdueSerializer(serializers.Serializer):
+    placement = serializers.IntegerField(source="placement.pk")
+    worker = serializers.IntegerField(source="placement.worker_id")
+    state = serializers.CharField(source="placement.state")
+    step = serializers.CharField(source="deadline.step", help_text="The step still to be done")
+    after = serializers.CharField(source="deadline.after", help_text="Counted from this step")
+    days_allowed = serializers.IntegerField(source="deadline.days")
+    due_on = serializers.DateField(source="late.due_on")
+    days_late = serializers.IntegerField(source="late.days")
+    rule = serializers.SerializerMethodField(help_text="The deadline, in Spanish and English")
+    source = serializers.SerializerMethodField(help_text="Its source: instrument, article, date")
+
+    def get_rule(self, row: Any) -> dict[str, str]:
+        return row.deadline.label.model_dump()
+
+    def get_source(self, row: Any) -> str:
+        return row.deadline.source.cite()
+
+
+class OverdueListApi(APIView):
+    @extend_schema(
+        responses={200: OverdueSerializer(many=True)},
+        summary="The placements you follow past a deadline of their programme's pack",
+        description="The most late first, e.g. a return home not made within a month of the "
+        "contract's end where the programme's pack sets that deadline.",
+    )
+    def get(self, request: Request) -> Response:
+        rows = selectors.deadlines_overdue(actor=request.user, today=timezone.localdate())
+        return Response(OverdueSerializer(rows, many=True).data)
 
 
 # --- the contract's public check -----------------------------------------------------------------

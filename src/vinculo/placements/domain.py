@@ -539,10 +539,40 @@ def held_by_flags(steps: Sequence[str], current: str, to: str) -> bool:
     return steps.index(Step.CONTRACT_SIGNED) <= steps.index(current) < steps.index(travel)
 
 
-def journey_for(*, worksite_country: str, home_country: str) -> tuple[str, ...]:
-    """The steps of a placement: one within the worker's own country crosses no border, so it
-    has no visa, departure, arrival or return. (Programmes' packs will name further steps they
-    leave out; until then the border decides.)"""
+def journey_for(
+    *, worksite_country: str, home_country: str, skipped: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """The steps of a placement: those its programme's pack leaves out (`skipped`) are skipped,
+    and one within the worker's own country crosses no border, so it has no visa, departure,
+    arrival or return either."""
+    leave_out = set(skipped)
     if worksite_country and worksite_country == home_country:
-        return journey(CROSS_BORDER)
-    return journey()
+        leave_out |= CROSS_BORDER
+    return journey(leave_out)
+
+
+@dataclass(frozen=True)
+class Late:
+    due_on: date
+    days: int
+
+
+def deadline_late(
+    steps: Sequence[str],
+    current: str,
+    *,
+    step: str,
+    after: str,
+    days: int,
+    done_on: date | None,
+    today: date,
+) -> Late | None:
+    """How late a journey is on a deadline: `step` still to be done `days` after `after` was
+    done (on `done_on`). None when the deadline is not passed, or does not bear on the journey
+    now: a step not on it, `after` not done yet, `step` done, or the journey left by an exit."""
+    if done_on is None or not {step, after, current} <= set(steps):
+        return None
+    if not steps.index(after) <= steps.index(current) < steps.index(step):
+        return None
+    due = done_on + timedelta(days=days)
+    return Late(due, (today - due).days) if today > due else None

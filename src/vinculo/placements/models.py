@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.models import Jurisdiction, StateEvent, TimeStamped
@@ -265,6 +266,27 @@ class FollowUp(TimeStamped):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["created_at"]
+
+
+class DeadlineNotice(models.Model):
+    """A deadline of the programme's pack a placement passed, told to its caseworker once (the
+    daily task reads these so it never tells twice)."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=20)
+    after = models.CharField(max_length=20)
+    due_on = models.DateField()
+    told_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "step", "after"], name="deadline_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id}: {self.step} due {self.due_on}"
 
 
 class EvaluationSide(models.TextChoices):

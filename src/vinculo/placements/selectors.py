@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,6 +24,8 @@ from vinculo.placements.domain import (
     WORKER_SIDE,
     CorridorFigure,
     CostPaid,
+    Exit,
+    Late,
     Money,
     NoRate,
     PlacementIndicator,
@@ -32,6 +34,7 @@ from vinculo.placements.domain import (
     Step,
     attendance_mismatch,
     corridor_figure,
+    deadline_late,
     monthly,
     off_its_journey,
     placement_indicator,
@@ -47,6 +50,8 @@ from vinculo.placements.models import (
     PlacementEvent,
     TermsCheck,
 )
+from vinculo.policy.loader import PolicyPackNotFound, pack_get, packs_all
+from vinculo.policy.schema import PolicyPack, StepDeadline
 
 
 def _sides(actor: Actor, placement: Placement) -> frozenset[str]:
@@ -224,6 +229,73 @@ def checkins_overdue(*, actor: Actor, today: date) -> QuerySet[CheckIn]:
         .select_related("placement__worker", "placement__order__employer")
         .order_by("due_on")
     )
+
+
+def order_pack(order: JobOrder) -> PolicyPack | None:
+    """The pack the order is held to: its programme's, or the worksite country's."""
+    try:
+        return pack_get(order.programme or order.worksite_country)
+    except PolicyPackNotFound:
+        return None
+
+
+def _deadlines(order: JobOrder) -> list[StepDeadline]:
+    pack = order_pack(order)
+    return list(pack.placement.deadlines) if pack and pack.placement else []
+
+
+@dataclass(frozen=True)
+class Overdue:
+    placement: Placement
+    deadline: StepDeadline
+    late: Late
+
+
+def deadlines_overdue(*, actor: Actor, today: date) -> list[Overdue]:
+    """The actor's placements past a deadline of their programme's pack, the latest first."""
+    return overdue_among(placement_list(actor=actor), today)
+
+
+def overdue_among(placements: QuerySet[Placement], today: date) -> list[Overdue]:
+    """Placements of `placements` past a deadline of their pack, the latest first. Only orders
+    held to a pack with deadlines are read, and of them the journeys not ended."""
+    codes = [
+        code
+        for code, loaded in packs_all().items()
+        if loaded.pack.placement and loaded.pack.placement.deadlines
+    ]
+    if not codes:
+        return []
+    held = Q(order__programme__in=codes) | Q(order__programme="", order__worksite_country__in=codes)
+    candidates = [
+        (placement, deadlines)
+        for placement in placements.filter(held)
+        .exclude(state__in=[*Exit.values, Step.EVALUATED])
+        .select_related("order__employer", "worker")
+        if (deadlines := _deadlines(placement.order))
+    ]
+    done: dict[tuple[int, str], date] = {}
+    for placement_id, state, at in PlacementEvent.objects.filter(
+        placement__in=[p.pk for p, _d in candidates],
+        to_state__in={d.after for _p, deadlines in candidates for d in deadlines},
+    ).values_list("placement_id", "to_state", "at"):
+        day = timezone.localtime(at).date()
+        done[(placement_id, state)] = max(day, done.get((placement_id, state), day))
+    rows = []
+    for placement, deadlines in candidates:
+        for deadline in deadlines:
+            late = deadline_late(
+                placement.steps,
+                placement.state,
+                step=deadline.step,
+                after=deadline.after,
+                days=deadline.days,
+                done_on=done.get((placement.pk, deadline.after)),
+                today=today,
+            )
+            if late is not None:
+                rows.append(Overdue(placement, deadline, late))
+    return sorted(rows, key=lambda row: (-row.late.days, row.placement.pk))
 
 
 def exchange_rates() -> QuerySet[ExchangeRate]:

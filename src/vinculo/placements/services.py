@@ -21,12 +21,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.core.access import user_can, user_can_in
 from vinculo.core.audit import AuditVerb
 from vinculo.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from vinculo.core.i18n import pick
 from vinculo.core.lifecycle import begin, transition
 from vinculo.core.models import Actor, Organisation
 from vinculo.core.notify import notify
@@ -56,6 +57,7 @@ from vinculo.placements.models import (
     AttendanceKind,
     CheckIn,
     Contract,
+    DeadlineNotice,
     Evaluation,
     EvaluationSide,
     ExchangeRate,
@@ -69,19 +71,20 @@ from vinculo.placements.models import (
 )
 from vinculo.placements.selectors import (
     PLACEMENT,
+    caseworker_of,
     checkin_get,
     fee_get,
     followup_get,
     hosted_get,
     hosted_placements,
+    order_pack,
+    overdue_among,
     placement_contract,
     placement_for_costs,
     placement_get,
     placement_of_worker,
     terms_check_get,
 )
-from vinculo.policy.loader import PolicyPackNotFound, pack_get
-from vinculo.policy.schema import PolicyPack
 from vinculo.reference.countries import is_currency
 
 ALREADY_PLACED = _(
@@ -150,9 +153,11 @@ def placement_open(*, candidacy: Candidacy, actor: Actor) -> Placement:
     order, worker = candidacy.order, candidacy.worker
     if worker.birth_date and _age_on(worker.birth_date, order.start_date) < 18:
         raise Conflict(MINOR, code="worker_minor")
+    pack = order_pack(order)
     steps = journey_for(
         worksite_country=order.worksite_country,
         home_country=worker.residence_country or worker.nationality,
+        skipped=pack.placement.skipped if pack and pack.placement else (),
     )
     last = _last_season(candidacy)
     carried = carried_over(steps, last.steps) if last else []
@@ -319,6 +324,54 @@ def _notify_step(placement: Placement, to: str) -> None:
             "bring": BRING.get(later, "") if later else "",
         },
     )
+
+
+DEADLINE_SUBJECT = _("Overdue: %(worker)s, %(step)s")
+DEADLINE_BODY = _(
+    "%(worker)s (%(employer)s) should have reached the step %(step)s by %(due)s: %(rule)s "
+    "(%(source)s). It is %(days)s days late. See the follow-up queue in Vínculo."
+)
+
+
+def deadlines_tell(today: date | None = None) -> int:
+    """Tell each placement's caseworker, once, of a deadline of its programme's pack it passed
+    (the queue lists them all the while). Returns how many were told."""
+    today = today or timezone.localdate()
+    told = 0
+    for row in overdue_among(Placement.objects.all(), today):
+        placement, deadline = row.placement, row.deadline
+        caseworker = caseworker_of(placement)
+        with transaction.atomic():
+            _notice, created = DeadlineNotice.objects.get_or_create(
+                placement=placement,
+                step=deadline.step,
+                after=deadline.after,
+                defaults={"due_on": row.late.due_on},
+            )
+            if not created or caseworker is None:
+                continue
+            language = caseworker.preferred_language or "es"
+            with translation.override(language):
+                values = {
+                    "worker": placement.worker.full_name,
+                    "employer": placement.order.employer.name,
+                    "step": str(dict(STATES)[deadline.step]),
+                    "due": row.late.due_on.isoformat(),
+                    "rule": pick(deadline.label.model_dump()),
+                    "source": deadline.source.cite(),
+                    "days": row.late.days,
+                }
+            notify(
+                user=caseworker,
+                email=caseworker.email,
+                language=language,
+                kind="placement.deadline",
+                subject=DEADLINE_SUBJECT,
+                body=DEADLINE_BODY,
+                values=values,
+            )
+            told += 1
+    return told
 
 
 # --- contracts -----------------------------------------------------------------------------------
@@ -492,14 +545,6 @@ def terms_check_clear(*, actor: Actor, check_id: Any, reason: str) -> TermsCheck
 # --- costs the worker paid -----------------------------------------------------------------------
 
 
-def _order_pack(order: JobOrder) -> PolicyPack | None:
-    """The pack the order is held to: its programme's, or the worksite country's."""
-    try:
-        return pack_get(order.programme or order.worksite_country)
-    except PolicyPackNotFound:
-        return None
-
-
 def _recruiters(placement: Placement) -> list[int]:
     order = placement.order
     return [pk for pk in (order.employer_id, order.agency_id) if pk]
@@ -527,7 +572,7 @@ def fee_record(
         raise ValidationFailed(PAID_IN_FUTURE, code="fee_paid_in_future", field="paid_on")
     if not is_currency(currency.upper()):
         raise ValidationFailed(NOT_A_CURRENCY, code="currency_unknown", field="currency")
-    finding = fee_finding(item, _order_pack(placement.order))
+    finding = fee_finding(item, order_pack(placement.order))
     stored = evidence_store(evidence) if evidence else ""
     with transaction.atomic():
         fee = FeeRecord.objects.create(

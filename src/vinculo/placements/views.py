@@ -366,8 +366,9 @@ def followup_close_view(request: HttpRequest, followup_id: int) -> HttpResponse:
 
 @login_required
 def queue_view(request: HttpRequest) -> HttpResponse:
-    """A caseworker's queue: worrying check-ins first, then check-ins gone unanswered (the
-    latest first), then workers whose employer's attendance log and journey disagree."""
+    """A caseworker's queue: worrying check-ins first, then steps past a deadline of their
+    programme's pack and check-ins gone unanswered (the latest first), then workers whose
+    employer's attendance log and journey disagree."""
     _allowed(request)
     today = timezone.localdate()
     overdue = [
@@ -379,6 +380,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         "placements/queue.html",
         {
             "followups": _labelled(selectors.followups_open(actor=request.user)[:200]),
+            "late_steps": selectors.deadlines_overdue(actor=request.user, today=today)[:200],
             "overdue": overdue,
             "mismatches": [
                 (placement, Mismatch(code).label)

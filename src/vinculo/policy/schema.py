@@ -176,6 +176,37 @@ class DurationRule(Strict):
     source: LegalSource
 
 
+class StepDeadline(Strict):
+    """A placement step to be done within `days` of the day an earlier step was done (e.g. the
+    return home within a month of the contract's end)."""
+
+    step: NonEmpty = Field(description="The step to be done, e.g. returned")
+    after: NonEmpty = Field(description="Counted from the day this step was done")
+    days: int = Field(gt=0, le=730)
+    label: Texts
+    source: LegalSource
+
+
+class PlacementRules(Strict):
+    """How the programme's journeys run: the steps it leaves out (beyond those a placement within
+    the worker's own country never has) and the deadlines between steps. Step codes are those of
+    vinculo.placements.domain.Step: a journey refuses a pack that skips an unknown one, and the
+    placements' tests hold every shipped pack's deadlines to them."""
+
+    skipped: list[NonEmpty] = Field(default_factory=list)
+    skipped_source: LegalSource | None = None
+    deadlines: list[StepDeadline] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sourced(self) -> PlacementRules:
+        if self.skipped and self.skipped_source is None:
+            raise ValueError("skipped steps need their skipped_source")
+        for deadline in self.deadlines:
+            if deadline.step == deadline.after:
+                raise ValueError(f"deadline of {deadline.step}: counted from itself")
+        return self
+
+
 class CollectiveRule(Strict):
     """Collective hiring: one order must ask for at least this many homogeneous positions."""
 
@@ -444,6 +475,7 @@ class PolicyPack(Strict):
     recruitment: Recruitment | None = None
     # Country packs of the authorities that issue work permits to foreign nationals.
     authorisation: Authorisation | None = None
+    placement: PlacementRules | None = None
     notes: Texts | None = None
 
     @model_validator(mode="after")

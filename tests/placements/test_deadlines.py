@@ -1,0 +1,174 @@
+"""Programmes' packs shape the journey: the steps a programme leaves out, and the deadlines
+between steps. A journey past a deadline shows on the caseworker's queue (the most late first)
+and over the API, and the daily task tells its caseworker once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import login
+from tests.matching.conftest import make_worker
+from tests.placements.test_away import advance
+from tests.placements.test_services import _selected
+from vinculo.core.models import Notification
+from vinculo.placements import selectors, services
+from vinculo.placements.domain import JOURNEY, Step, StepsInvalid, deadline_late, journey_for
+from vinculo.placements.models import DeadlineNotice, Placement, PlacementEvent
+from vinculo.policy.loader import SHIPPED_DIR, packs_all
+
+ES = {"HTTP_ACCEPT_LANGUAGE": "es"}
+RULES = """
+[placement]
+skipped = ["oriented"]
+skipped_source = { instrument = "Guía de prueba del programa", published = 2026-01-01 }
+
+[[placement.deadlines]]
+step = "permit_requested"
+after = "contract_signed"
+days = 10
+label = { es = "Visado pedido en 10 días", en = "Visa requested within 10 days" }
+source = { instrument = "Guía de prueba del programa", article = "sec. 4", published = 2026-01-01 }
+
+[[placement.deadlines]]
+step = "returned"
+after = "contract_ended"
+days = 30
+label = { es = "Regreso en un mes", en = "Home within a month" }
+source = { instrument = "Guía de prueba del programa", article = "sec. 9", published = 2026-01-01 }
+"""
+
+
+@pytest.fixture
+def rules(settings, tmp_path):
+    """The order's programme pack (CA-TFWP-AG) with placement rules added."""
+    text = (SHIPPED_DIR / "CA-TFWP-AG.toml").read_text(encoding="utf-8") + RULES
+    (tmp_path / "CA-TFWP-AG.toml").write_text(text, encoding="utf-8")
+    settings.POLICY_PACK_DIRS = [tmp_path]
+    packs_all.cache_clear()
+    yield
+    packs_all.cache_clear()
+
+
+def _days_ago(placement: Placement, step: str, days: int) -> None:
+    PlacementEvent.objects.filter(placement=placement, to_state=step).update(
+        at=timezone.now() - timedelta(days=days)
+    )
+
+
+def test_a_deadline_is_late_only_between_its_two_steps():
+    steps = list(JOURNEY)
+    today = date(2027, 3, 31)
+    late = deadline_late(
+        steps,
+        Step.CONTRACT_ENDED,
+        step=Step.RETURNED,
+        after=Step.CONTRACT_ENDED,
+        days=30,
+        done_on=date(2027, 2, 1),
+        today=today,
+    )
+    assert late is not None and (late.due_on, late.days) == (date(2027, 3, 3), 28)
+    for current, done_on in (
+        (Step.CONTRACT_ENDED, date(2027, 3, 1)),  # due tomorrow: not late yet
+        (Step.RETURNED, date(2027, 2, 1)),  # done
+        (Step.EMPLOYED, None),  # the contract has not ended
+        ("withdrawn", date(2027, 2, 1)),  # left the journey by an exit
+    ):
+        assert (
+            deadline_late(
+                steps,
+                current,
+                step=Step.RETURNED,
+                after=Step.CONTRACT_ENDED,
+                days=30,
+                done_on=done_on,
+                today=today,
+            )
+            is None
+        ), current
+    domestic = journey_for(worksite_country="HN", home_country="HN")
+    assert (
+        deadline_late(
+            domestic,
+            Step.CONTRACT_ENDED,
+            step=Step.RETURNED,
+            after=Step.CONTRACT_ENDED,
+            days=30,
+            done_on=date(2027, 1, 1),
+            today=today,
+        )
+        is None
+    )  # no return on a journey that crossed no border
+
+
+def test_a_pack_skips_steps_but_never_a_fixed_or_unknown_one():
+    steps = journey_for(worksite_country="CA", home_country="HN", skipped=["oriented"])
+    assert Step.ORIENTED not in steps and Step.DEPARTED in steps
+    domestic = journey_for(worksite_country="HN", home_country="HN", skipped=["medical_cleared"])
+    assert Step.MEDICAL_CLEARED not in domestic and Step.DEPARTED not in domestic
+    for wrong in (["employed"], ["boarding"]):
+        with pytest.raises(StepsInvalid):
+            journey_for(worksite_country="CA", home_country="HN", skipped=wrong)
+
+
+def test_every_shipped_pack_names_real_steps_in_order():
+    for code, loaded in packs_all().items():
+        rules = loaded.pack.placement
+        if rules is None:
+            continue
+        journey_for(worksite_country="", home_country="", skipped=rules.skipped)
+        for deadline in rules.deadlines:
+            assert JOURNEY.index(deadline.after) < JOURNEY.index(deadline.step), code
+
+
+def test_the_programme_s_journey_leaves_out_its_skipped_step(world, published, rules):
+    placement = Placement.objects.get(candidacy=_selected(world, published, make_worker(world)))
+    assert Step.ORIENTED not in placement.steps and Step.PERMIT_GRANTED in placement.steps
+
+
+def test_late_journeys_reach_the_queue_the_api_and_the_caseworker_once(
+    world, published, rules, client, api
+):
+    caseworker = world.users["caseworker"]
+    caseworker.email = "gestora@example.org"
+    caseworker.save()
+    placement = Placement.objects.get(candidacy=_selected(world, published, make_worker(world)))
+    placement = advance(caseworker, placement, Step.CONTRACT_SIGNED)
+    today = timezone.localdate()
+    assert selectors.deadlines_overdue(actor=caseworker, today=today) == []
+    _days_ago(placement, Step.CONTRACT_SIGNED, 14)
+    [row] = selectors.deadlines_overdue(actor=caseworker, today=today)
+    assert (row.placement, row.deadline.step, row.late.days) == (placement, "permit_requested", 4)
+
+    login(client, caseworker)
+    page = client.get("/placements/queue/", **ES).content.decode()
+    assert "1 paso con el plazo vencido" in page and "Visado pedido en 10 días" in page
+    assert "4 días de atraso" in page and "Guía de prueba del programa, sec. 4" in page
+    api.force_authenticate(caseworker)
+    [body] = api.get("/api/v1/placements/overdue/").json()
+    assert body["step"] == "permit_requested" and body["days_late"] == 4
+    assert body["rule"]["en"] == "Visa requested within 10 days"
+    # Another country's official sees none of it.
+    api.force_authenticate(world.outsider)
+    assert api.get("/api/v1/placements/overdue/").json() == []
+
+    assert services.deadlines_tell(today) == 1
+    assert services.deadlines_tell(today) == 0  # once, whatever the number of ticks
+    notice = Notification.objects.get(user=caseworker, kind="placement.deadline")
+    assert "4 días de atraso" in notice.body and "sec. 4" in notice.body
+    assert DeadlineNotice.objects.get().due_on == today - timedelta(days=4)
+
+    # Done, it leaves the queue.
+    services.placement_move(actor=caseworker, placement_id=placement.pk, to="medical_cleared")
+    services.placement_move(actor=caseworker, placement_id=placement.pk, to="permit_requested")
+    assert selectors.deadlines_overdue(actor=caseworker, today=today) == []
+
+
+def test_the_shipped_gecco_pack_asks_the_return_within_a_month():
+    rules = packs_all()["ES-GECCO"].pack.placement
+    [deadline] = rules.deadlines
+    assert (deadline.step, deadline.after, deadline.days) == ("returned", "contract_ended", 30)
+    assert "Real Decreto 1155/2024" in deadline.source.cite()
