@@ -62,12 +62,13 @@ def test_an_overdue_step_is_escalated_once_to_its_own_agency(permits):
 def test_the_tick_enqueues_each_daily_task_once_a_day(permits, django_capture_on_commit_callbacks):
     _permit(permits)
     Permit.objects.update(valid_to=timezone.localdate() + timedelta(days=30))
+    every = ["vinculo.permits.tasks.permits_daily", "vinculo.placements.tasks.placements_daily"]
     with django_capture_on_commit_callbacks(execute=True):
-        assert daily_tick() == ["vinculo.permits.tasks.permits_daily"]
+        assert daily_tick() == every
     assert Notification.objects.filter(kind="permit.expiry").exists()
     with django_capture_on_commit_callbacks(execute=True):
         assert daily_tick() == []
     tomorrow = timezone.localdate() + timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert daily_tick(tomorrow) == ["vinculo.permits.tasks.permits_daily"]
-    assert DailyRun.objects.count() == 2
+        assert daily_tick(tomorrow) == every
+    assert DailyRun.objects.count() == 4

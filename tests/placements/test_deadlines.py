@@ -1,21 +1,31 @@
-"""Programmes' packs shape the journey: the steps a programme leaves out, and the deadlines
-between steps. A journey past a deadline shows on the caseworker's queue (the most late first)
-and over the API, and the daily task tells its caseworker once."""
+"""Programmes' packs shape the journey: the steps a programme leaves out, the deadlines between
+steps, and how long a step of last season stays valid for a named re-hire. A journey past a
+deadline shows on the caseworker's queue (the most late first) and over the API, and the daily
+task tells its caseworker once."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from tests.conftest import login
-from tests.matching.conftest import make_worker
+from tests.matching.conftest import make_published, make_worker
 from tests.placements.test_away import advance
 from tests.placements.test_services import _selected
 from vinculo.core.models import Notification
+from vinculo.jobs.models import JobOrder
 from vinculo.placements import selectors, services
-from vinculo.placements.domain import JOURNEY, Step, StepsInvalid, deadline_late, journey_for
+from vinculo.placements.domain import (
+    JOURNEY,
+    Step,
+    StepsInvalid,
+    carried_over,
+    deadline_late,
+    journey_for,
+)
 from vinculo.placements.models import DeadlineNotice, Placement, PlacementEvent
 from vinculo.policy.loader import SHIPPED_DIR, packs_all
 
@@ -172,3 +182,64 @@ def test_the_shipped_gecco_pack_asks_the_return_within_a_month():
     [deadline] = rules.deadlines
     assert (deadline.step, deadline.after, deadline.days) == ("returned", "contract_ended", 30)
     assert "Real Decreto 1155/2024" in deadline.source.cite()
+
+
+# --- what the fast path carries while it is valid -------------------------------------------------
+
+
+def test_a_step_is_carried_while_the_pack_keeps_it_valid():
+    steps = list(JOURNEY)
+    done = {Step.MEDICAL_CLEARED: date(2026, 3, 10)}
+    valid = {Step.MEDICAL_CLEARED: 12}
+    assert carried_over(
+        steps, steps, done_on=done, valid_months=valid, starts_on=date(2027, 3, 10)
+    ) == [Step.MEDICAL_CLEARED, Step.ORIENTED]
+    assert carried_over(
+        steps, steps, done_on=done, valid_months=valid, starts_on=date(2027, 3, 11)
+    ) == [Step.ORIENTED]  # a day too old: asked again
+    assert carried_over(steps, steps, done_on=done, starts_on=date(2026, 4, 1)) == [Step.ORIENTED]
+
+
+def _evaluated_and_asked_back(world, placement):
+    staff, caseworker = world.users["employer_staff"], world.users["caseworker"]
+    returned = advance(caseworker, placement, Step.RETURNED)
+    for side, actor in (("employer", staff), ("caseworker", caseworker)):
+        services.evaluation_record(
+            actor=actor, placement_id=returned.pk, side=side, rehire=True, rating=5
+        )
+    return services.placement_move(actor=caseworker, placement_id=returned.pk, to=Step.EVALUATED)
+
+
+@pytest.mark.parametrize(("medical_days_ago", "carried"), [(30, True), (400, False)])
+def test_the_fast_path_carries_last_season_s_medical_while_valid(
+    world, farm, published, client, medical_days_ago, carried
+):
+    last = Placement.objects.get(candidacy=_selected(world, published, make_worker(world)))
+    last = _evaluated_and_asked_back(world, last)
+    _days_ago(last, Step.MEDICAL_CLEARED, medical_days_ago)
+    today = timezone.localdate()  # last season is over; the next starts in two months
+    JobOrder.objects.filter(pk=published.pk).update(
+        start_date=today - timedelta(days=300), end_date=today - timedelta(days=150)
+    )
+    starts = today + timedelta(days=60)
+    later = make_published(
+        world,
+        replace(
+            farm,
+            terms=farm.terms | {"start_date": starts, "end_date": starts + timedelta(days=150)},
+        ),
+    )
+    new = services.rehire_by_name(
+        actor=world.users["employer_staff"], placement_id=last.pk, order_id=later.pk
+    )
+    expected = [Step.MEDICAL_CLEARED, Step.ORIENTED] if carried else [Step.ORIENTED]
+    assert new.carried_steps == expected
+    assert (Step.MEDICAL_CLEARED in new.steps) is not carried
+    login(client, world.users["caseworker"])
+    page = client.get(f"/placements/{new.pk}/", **ES).content.decode()
+    kept = "se conserva de la temporada pasada: " + (
+        "Examen médico aprobado, Orientación previa a la salida recibida."
+        if carried
+        else "Orientación previa a la salida recibida."
+    )
+    assert kept in page

@@ -1,15 +1,18 @@
 """What every app checks values with: the error a check raises (`FieldInvalid`: a stable code and
 the parameters of its message, rendered in the reader's language when shown, so an import can
 store the code and show it later in whatever language is active), the messages of the codes,
-and `fold`, the comparison form of a typed text. The checks themselves live with the records
-they check (`registry.domain` for phones, documents, dates, languages and occupation codes).
+`fold`, the comparison form of a typed text, and `add_months` for dates. The checks themselves
+live with the records they check (`registry.domain` for phones, documents, dates, languages and
+occupation codes).
 """
 
 from __future__ import annotations
 
+import calendar
 import functools
 import unicodedata
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -86,3 +89,12 @@ def fold(text: str) -> str:
     answers repeat (a bulk import folds the same few thousand names again and again)."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later (or the month's last day: 31 January + 1 month is 28 or 29
+    February)."""
+    month = start.month - 1 + months
+    year = start.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

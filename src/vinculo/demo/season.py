@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from vinculo.core.models import Organisation, User
@@ -182,6 +183,11 @@ def _last_season(
         )
     placements.placement_move(actor=caseworker, placement_id=returning.pk, to=Step.EVALUATED)
     jobs.order_move(actor=official, order_id=last.pk, to="closed")
+    # Its steps happened last year, with the season: the medical clearance, some 430 days old,
+    # is past the 12 months the pack keeps it valid, so the fast path asks it again.
+    events = PlacementEvent.objects.filter(placement=returning)
+    events.exclude(to_state=Step.EVALUATED).update(at=F("at") - timedelta(days=430))
+    events.filter(to_state=Step.EVALUATED).update(at=F("at") - timedelta(days=240))
     placements.rehire_by_name(actor=staff, placement_id=returning.pk, order_id=next_year.pk)
 
 

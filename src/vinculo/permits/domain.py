@@ -9,7 +9,6 @@ say, and store the answers beside the decision they led to.
 
 from __future__ import annotations
 
-import calendar
 import statistics
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from vinculo.core.lifecycle import Move
 from vinculo.core.permissions import Perm
+from vinculo.core.values import add_months
 from vinculo.policy.domain import RuleResult, both_languages, check_minimum_wage
 from vinculo.policy.schema import (
     AgeRule,
@@ -81,13 +81,6 @@ PERMIT_MOVES = {
 
 # Where a move can take a permit (expiry is read from its dates, never set).
 PERMIT_TARGETS = [(state.value, state.label) for state in PermitState if state != "expired"]
-
-
-def add_months(start: date, months: int) -> date:
-    month = start.month - 1 + months
-    year = start.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def stay_end(start: date, months: int) -> date:

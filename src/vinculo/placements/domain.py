@@ -8,7 +8,7 @@ with a named reference rate, and SDG indicator 10.7.1 for one placement and for 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from vinculo.core.audit import AuditVerb
 from vinculo.core.lifecycle import Move
 from vinculo.core.permissions import Perm
+from vinculo.core.values import add_months
 from vinculo.policy.domain import both_languages, check_worker_cost
 from vinculo.policy.schema import PolicyPack
 
@@ -83,15 +84,30 @@ def journey(skipped: Iterable[str] = ()) -> tuple[str, ...]:
 
 
 # What a named re-hire on the fast path (same employer, country and occupation) does not do
-# again: the pre-departure orientation of last season. The documents still valid (passport,
-# medical clearance) will be carried as well once the permits record their validity.
+# again whatever its date: the pre-departure orientation of last season. The programme's pack
+# may carry more steps while they are valid (a medical clearance for 12 months).
 CARRIED_ON_FAST_PATH = (Step.ORIENTED,)
 
 
-def carried_over(steps: Sequence[str], last_season: Sequence[str]) -> list[str]:
-    """The steps of a new journey carried over from last season's: those the fast path allows
-    that both journeys have."""
-    return [s for s in CARRIED_ON_FAST_PATH if s in steps and s in last_season]
+def carried_over(
+    steps: Sequence[str],
+    last_season: Sequence[str],
+    *,
+    done_on: Mapping[str, date] | None = None,
+    valid_months: Mapping[str, int] | None = None,
+    starts_on: date | None = None,
+) -> list[str]:
+    """The steps of a new journey carried over from last season's, in the journey's order: the
+    orientation, and each step the pack keeps valid for `valid_months` that was done (`done_on`)
+    no more than that before the new season `starts_on`. Only steps both journeys have."""
+    done_on, valid_months = done_on or {}, valid_months or {}
+
+    def still_valid(step: str) -> bool:
+        done = done_on.get(step)
+        months = valid_months.get(step)
+        return bool(done and months and starts_on and add_months(done, months) >= starts_on)
+
+    return [s for s in steps if s in last_season and (s in CARRIED_ON_FAST_PATH or still_valid(s))]
 
 
 def next_step(steps: Sequence[str], current: str) -> str | None:

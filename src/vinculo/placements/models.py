@@ -49,6 +49,12 @@ class Placement(TimeStamped):
     def __str__(self) -> str:
         return f"{self.worker_id} · {self.order_id} ({self.state})"
 
+    @property
+    def carried_names(self) -> str:
+        """The steps carried over from last season, named in the reader's language."""
+        names = dict(STATES)
+        return ", ".join(str(names[step]) for step in self.carried_steps)
+
 
 class PlacementEvent(StateEvent):
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="events")

@@ -85,6 +85,7 @@ from vinculo.placements.selectors import (
     placement_of_worker,
     terms_check_get,
 )
+from vinculo.policy.schema import PolicyPack
 from vinculo.reference.countries import is_currency
 
 ALREADY_PLACED = _(
@@ -160,7 +161,7 @@ def placement_open(*, candidacy: Candidacy, actor: Actor) -> Placement:
         skipped=pack.placement.skipped if pack and pack.placement else (),
     )
     last = _last_season(candidacy)
-    carried = carried_over(steps, last.steps) if last else []
+    carried = _carried(steps, last, pack, order.start_date) if last else []
     placement = Placement(
         candidacy=candidacy,
         worker=worker,
@@ -184,6 +185,27 @@ def placement_open(*, candidacy: Candidacy, actor: Actor) -> Placement:
         audit={"order": order.pk, "worker": worker.pk},
     )
     return placement
+
+
+def _carried(
+    steps: tuple[str, ...], last: Placement, pack: PolicyPack | None, starts_on: date
+) -> list[str]:
+    """What the fast path carries from last season's journey: the orientation, and the steps the
+    pack keeps valid that were done recently enough for the new season's start."""
+    rules = pack.placement.carried if pack and pack.placement else []
+    done_on = {
+        state: timezone.localtime(at).date()
+        for state, at in last.events.filter(to_state__in=[r.step for r in rules])
+        .order_by("at")
+        .values_list("to_state", "at")
+    }
+    return carried_over(
+        steps,
+        [*last.steps, *last.carried_steps],
+        done_on=done_on,
+        valid_months={r.step: r.months for r in rules},
+        starts_on=starts_on,
+    )
 
 
 def _last_season(candidacy: Candidacy) -> Placement | None:

@@ -187,15 +187,27 @@ class StepDeadline(Strict):
     source: LegalSource
 
 
+class CarriedStep(Strict):
+    """A step of last season a named re-hire on the fast path need not do again while it is
+    still valid: done no more than `months` before the new season starts (e.g. a medical exam)."""
+
+    step: NonEmpty
+    months: int = Field(gt=0, le=120)
+    label: Texts
+    source: LegalSource
+
+
 class PlacementRules(Strict):
     """How the programme's journeys run: the steps it leaves out (beyond those a placement within
-    the worker's own country never has) and the deadlines between steps. Step codes are those of
+    the worker's own country never has), the deadlines between steps, and how long a step done
+    last season stays valid for a named re-hire on the fast path. Step codes are those of
     vinculo.placements.domain.Step: a journey refuses a pack that skips an unknown one, and the
     placements' tests hold every shipped pack's deadlines to them."""
 
     skipped: list[NonEmpty] = Field(default_factory=list)
     skipped_source: LegalSource | None = None
     deadlines: list[StepDeadline] = Field(default_factory=list)
+    carried: list[CarriedStep] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _sourced(self) -> PlacementRules:
