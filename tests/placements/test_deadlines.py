@@ -143,8 +143,6 @@ def test_late_journeys_reach_the_queue_the_api_and_the_caseworker_once(
     world, published, rules, client, api
 ):
     caseworker = world.users["caseworker"]
-    caseworker.email = "gestora@example.org"
-    caseworker.save()
     placement = Placement.objects.get(candidacy=_selected(world, published, make_worker(world)))
     placement = advance(caseworker, placement, Step.CONTRACT_SIGNED)
     today = timezone.localdate()
@@ -165,6 +163,10 @@ def test_late_journeys_reach_the_queue_the_api_and_the_caseworker_once(
     api.force_authenticate(world.outsider)
     assert api.get("/api/v1/placements/overdue/").json() == []
 
+    assert services.deadlines_tell(today) == 0  # no address to reach her: tried again later
+    assert not DeadlineNotice.objects.exists()
+    caseworker.email = "gestora@example.org"
+    caseworker.save()
     assert services.deadlines_tell(today) == 1
     assert services.deadlines_tell(today) == 0  # once, whatever the number of ticks
     notice = Notification.objects.get(user=caseworker, kind="placement.deadline")

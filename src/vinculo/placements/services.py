@@ -357,21 +357,17 @@ DEADLINE_BODY = _(
 
 def deadlines_tell(today: date | None = None) -> int:
     """Tell each placement's caseworker, once, of a deadline of its programme's pack it passed
-    (the queue lists them all the while). Returns how many were told."""
+    (the queue lists them all the while). One with no address is tried again the next day.
+    Returns how many were told."""
     today = today or timezone.localdate()
     told = 0
     for row in overdue_among(Placement.objects.all(), today):
         placement, deadline = row.placement, row.deadline
         caseworker = caseworker_of(placement)
+        key = {"placement": placement, "step": deadline.step, "after": deadline.after}
+        if caseworker is None or DeadlineNotice.objects.filter(**key).exists():
+            continue
         with transaction.atomic():
-            _notice, created = DeadlineNotice.objects.get_or_create(
-                placement=placement,
-                step=deadline.step,
-                after=deadline.after,
-                defaults={"due_on": row.late.due_on},
-            )
-            if not created or caseworker is None:
-                continue
             language = caseworker.preferred_language or "es"
             with translation.override(language):
                 values = {
@@ -383,7 +379,7 @@ def deadlines_tell(today: date | None = None) -> int:
                     "source": deadline.source.cite(),
                     "days": row.late.days,
                 }
-            notify(
+            sent = notify(
                 user=caseworker,
                 email=caseworker.email,
                 language=language,
@@ -392,6 +388,9 @@ def deadlines_tell(today: date | None = None) -> int:
                 body=DEADLINE_BODY,
                 values=values,
             )
+            if not sent:  # no address to reach them: the queue shows it; a later tick tries again
+                continue
+            DeadlineNotice.objects.create(**key, due_on=row.late.due_on)
             told += 1
     return told
 
