@@ -68,18 +68,21 @@ def _days_ago(placement: Placement, step: str, days: int) -> None:
     )
 
 
-def test_a_deadline_is_late_only_between_its_two_steps():
-    steps = list(JOURNEY)
-    today = date(2027, 3, 31)
-    late = deadline_late(
-        steps,
-        Step.CONTRACT_ENDED,
+def _return_late(current, done_on, steps=JOURNEY):
+    """The return home due 30 days after the contract's end, as of 31 March 2027."""
+    return deadline_late(
+        list(steps),
+        current,
         step=Step.RETURNED,
         after=Step.CONTRACT_ENDED,
         days=30,
-        done_on=date(2027, 2, 1),
-        today=today,
+        done_on=done_on,
+        today=date(2027, 3, 31),
     )
+
+
+def test_a_deadline_is_late_only_between_its_two_steps():
+    late = _return_late(Step.CONTRACT_ENDED, date(2027, 2, 1))
     assert late is not None and (late.due_on, late.days) == (date(2027, 3, 3), 28)
     for current, done_on in (
         (Step.CONTRACT_ENDED, date(2027, 3, 1)),  # due tomorrow: not late yet
@@ -87,31 +90,10 @@ def test_a_deadline_is_late_only_between_its_two_steps():
         (Step.EMPLOYED, None),  # the contract has not ended
         ("withdrawn", date(2027, 2, 1)),  # left the journey by an exit
     ):
-        assert (
-            deadline_late(
-                steps,
-                current,
-                step=Step.RETURNED,
-                after=Step.CONTRACT_ENDED,
-                days=30,
-                done_on=done_on,
-                today=today,
-            )
-            is None
-        ), current
+        assert _return_late(current, done_on) is None, current
+    # No return on a journey that crossed no border.
     domestic = journey_for(worksite_country="HN", home_country="HN")
-    assert (
-        deadline_late(
-            domestic,
-            Step.CONTRACT_ENDED,
-            step=Step.RETURNED,
-            after=Step.CONTRACT_ENDED,
-            days=30,
-            done_on=date(2027, 1, 1),
-            today=today,
-        )
-        is None
-    )  # no return on a journey that crossed no border
+    assert _return_late(Step.CONTRACT_ENDED, date(2027, 1, 1), domestic) is None
 
 
 def test_a_pack_skips_steps_but_never_a_fixed_or_unknown_one():
