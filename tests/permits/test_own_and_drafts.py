@@ -89,11 +89,12 @@ def test_a_foreign_national_applies_for_themself_where_the_category_allows(permi
     services.step_decide(actor=permits.mtss, step_id=step.pk, outcome="approve")
     step = application.steps.get(code="migration")
     services.step_decide(actor=permits.dgme, step_id=step.pk, outcome="approve")
-    assert Application.objects.get(pk=application.pk).permit.holder == nica
+    permit = Application.objects.get(pk=application.pk).permit
+    assert permit.holder == nica
     told = Notification.objects.filter(user=nica.user, kind="permit.decision")
     assert {(n.channel, n.address, n.language) for n in told} == {("sms", "+50588881234", "es")}
     assert sorted(n.subject for n in told) == [
-        "Permiso de trabajo CR-PT-2027-000001 emitido",
+        f"Permiso de trabajo {permit.number} emitido",
         f"Su solicitud de permiso de trabajo {application.reference}: Aprobada",
     ]
 
