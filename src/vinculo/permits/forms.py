@@ -72,9 +72,7 @@ class TermsForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.currency = currency
-        categories = [
-            c for c in auth.categories if not by_worker or "foreign_national" in c.applicants
-        ]
+        categories = auth.categories_for(by_worker=by_worker)
         self.fields["category"].choices = [(c.code, pick(c.name.model_dump())) for c in categories]
         months = sorted({m for c in categories for m in c.months})
         self.fields["months"].choices = [(m, str(m)) for m in months]

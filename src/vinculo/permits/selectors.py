@@ -157,7 +157,7 @@ def self_apply_packs(worker: Worker) -> list[LoadedPack]:
         if loaded.pack.kind == "country"
         and loaded.pack.authorisation is not None
         and loaded.pack.country != worker.nationality
-        and any("foreign_national" in c.applicants for c in loaded.pack.authorisation.categories)
+        and loaded.pack.authorisation.categories_for(by_worker=True)
     ]
 
 

@@ -64,7 +64,7 @@ def permit_home_view(request: HttpRequest) -> HttpResponse:
     applications and permits."""
     _allowed(request)
     deciding = user_can(request.user, Perm.DECIDE_PERMITS)
-    self_packs = _self_packs(request)
+    self_packs = _self_packs(request, selectors.own_worker(request.user))
     clocks = selectors.clock_by_category(actor=request.user) if deciding else []
     chart = {
         "labels": [c.name.get(current_language(), c.name["es"]) for c in clocks],
@@ -120,12 +120,12 @@ def _employers(request: HttpRequest) -> list[Organisation]:
     return selectors.employers_for(request.user)
 
 
-def _self_packs(request: HttpRequest) -> list[Any]:
-    """The packs of the countries where the signed-in foreign national may apply themself."""
-    if not user_can(request.user, Perm.APPLY_FOR_PERMITS):
+def _self_packs(request: HttpRequest, worker: Any) -> list[Any]:
+    """The packs of the countries where the signed-in foreign national (`worker`, their own
+    record, or None) may apply themself."""
+    if worker is None or not user_can(request.user, Perm.APPLY_FOR_PERMITS):
         return []
-    worker = selectors.own_worker(request.user)
-    return [loaded.pack for loaded in selectors.self_apply_packs(worker)] if worker else []
+    return [loaded.pack for loaded in selectors.self_apply_packs(worker)]
 
 
 @login_required
@@ -186,8 +186,8 @@ def application_self_view(request: HttpRequest) -> HttpResponse:
     """A foreign national's own application, where the category allows it: the employer who
     offered the job, the job, and their passport if their record holds none yet."""
     worker = selectors.own_worker(request.user)
-    packs = _self_packs(request)
-    if worker is None or not packs:
+    packs = _self_packs(request, worker)
+    if not packs:
         raise Http404
     chosen = request.GET.get("country") or request.POST.get("country")
     pack = next((p for p in packs if p.country == chosen), packs[0])
@@ -218,9 +218,7 @@ def application_self_view(request: HttpRequest) -> HttpResponse:
             "pack": pack,
             "packs": packs,
             "worker": worker,
-            "categories": [
-                c for c in pack.authorisation.categories if "foreign_national" in c.applicants
-            ],
+            "categories": pack.authorisation.categories_for(by_worker=True),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -441,6 +441,11 @@ class Authorisation(Strict):
                     f"waiver {waiver.resolution} lowers {required}% below the {floor}% allowed"
                 )
 
+    def categories_for(self, *, by_worker: bool) -> list[PermitCategory]:
+        """The categories an applicant may file in: every one for an employer, and for a foreign
+        national applying for themself those whose `applicants` name them."""
+        return [c for c in self.categories if not by_worker or "foreign_national" in c.applicants]
+
     def category(self, code: str) -> PermitCategory | None:
         return next((c for c in self.categories if c.code == code), None)
 
